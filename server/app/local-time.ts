@@ -1,0 +1,38 @@
+import type { DomainContext } from '../domain/queue-state';
+
+/**
+ * Turns the clock into the centre's local calendar: the service day changes at local midnight of
+ * the centre's time zone, never at UTC midnight (07:00 in Vietnam).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+export function domainContext(now: number, timeZone: string): DomainContext {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(now))) parts[part.type] = part.value;
+  return {
+    now,
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: WEEKDAYS[parts.weekday ?? ''] ?? 1,
+    minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}

@@ -1,0 +1,391 @@
+import type { CentreConfig } from '../config/centre-config';
+import * as moves from '../domain/queue-commands';
+import type { Decision } from '../domain/queue-commands';
+import { applyEvent } from '../domain/queue-evolve';
+import { createDayState, type DayState, type DomainContext } from '../domain/queue-state';
+import { estimateWaitMinutes } from '../domain/wait-estimate';
+import type { ErrorCode } from '../protocol/error-codes';
+import type { CounterCommandName, ParsedCounterCommand } from '../protocol/commands';
+import type { CounterView, PublicCall, PublicView, StaffView, TicketIssued } from '../protocol/views';
+import type { Logger } from '../logger';
+import type { JournalRecord, QueueStore } from '../store/queue-store';
+import type { ReplayReport } from '../store/journal';
+import { domainContext } from './local-time';
+import { counterView, publicView, staffView } from './queue-views';
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
+
+/** What changed, told to the transport after the change is on disk. */
+export interface ChangeNotice {
+  seq: number;
+  /** Counters whose view changed (all of them after a resynchronisation). */
+  counters: string[] | 'all';
+  calls: PublicCall[];
+}
+
+export interface StartReport {
+  day: string;
+  replayed: number;
+  journal: ReplayReport;
+  archivedDays: string[];
+}
+
+export interface QueueServiceDeps {
+  config: CentreConfig;
+  store: QueueStore;
+  clock: () => number;
+  log: Logger;
+}
+
+type TakeCommand = { commandId: string; serviceId: string; priorityGroup: string | null };
+type Officer = { id: string; role: 'officer' | 'supervisor' };
+
+/**
+ * The queue's use cases. A command is decided against the day's state, its events are applied at
+ * once (so the next command, even one arriving in the same millisecond, sees them), appended to the
+ * journal, and answered only when the journal has it on disk. Listeners are told afterwards.
+ */
+export class QueueService {
+  private state: DayState;
+  private seq = 0;
+  /** Answers by idempotency key, for the current day. */
+  private answers = new Map<string, () => Promise<Result<unknown>>>();
+  /** Set while the day rolls over or the state is rebuilt after a failed write. */
+  private barrier: Promise<void> | null = null;
+  private listeners = new Set<(change: ChangeNotice) => void>();
+  private readonly config: CentreConfig;
+
+  constructor(private readonly deps: QueueServiceDeps) {
+    this.config = deps.config;
+    this.state = createDayState(this.context().day, this.config);
+  }
+
+  onChange(listener: (change: ChangeNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get version(): number {
+    return this.seq;
+  }
+
+  get day(): string {
+    return this.state.day;
+  }
+
+  async start(): Promise<StartReport> {
+    const today = this.context().day;
+    const archivedDays = await this.archiveLeftoverDays(today);
+    const { replayed, report } = await this.load(today);
+    return { day: today, replayed, journal: report, archivedDays };
+  }
+
+  /** Rolls the day over if local midnight has passed; the composition root calls this on a timer. */
+  async checkDay(): Promise<void> {
+    await this.ready();
+  }
+
+  takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api'): Promise<Result<TicketIssued>> {
+    return this.run(`public:${cmd.commandId}`, (state, ctx) => {
+      const decision = moves.takeTicket(state, this.config, ctx, {
+        serviceId: cmd.serviceId,
+        priorityGroup: cmd.priorityGroup,
+        source,
+      });
+      if (!decision.ok) return { decision };
+      const event = decision.events[0]!;
+      const peopleAhead = state.waiting.get(cmd.serviceId)?.length ?? 0;
+      const issued: TicketIssued = {
+        ticketId: event.type === 'ticket-taken' ? event.ticketId : '',
+        number: event.type === 'ticket-taken' ? event.number : '',
+        serviceId: cmd.serviceId,
+        priorityGroup: cmd.priorityGroup,
+        peopleAhead,
+        estimatedWaitMinutes: estimateWaitMinutes(state, this.config, cmd.serviceId, peopleAhead),
+        takenAt: ctx.now,
+        day: state.day,
+      };
+      return { decision, issued, answer: () => issued };
+    });
+  }
+
+  counterCommand<N extends CounterCommandName>(
+    name: N,
+    cmd: ParsedCounterCommand<N>,
+    officer: Officer,
+  ): Promise<Result<CounterView>> {
+    const base = { counterId: cmd.counterId, officerId: officer.id };
+    return this.run(`officer:${officer.id}:${cmd.commandId}`, (state, ctx) => {
+      const decision = this.decideCounterCommand(name, cmd, base, officer, state, ctx);
+      return { decision, counterId: cmd.counterId, answer: () => this.counterViewOrThrow(cmd.counterId) };
+    });
+  }
+
+  private decideCounterCommand<N extends CounterCommandName>(
+    name: N,
+    cmd: ParsedCounterCommand<N>,
+    base: moves.CounterCommandBase,
+    officer: Officer,
+    state: DayState,
+    ctx: DomainContext,
+  ): Decision {
+    const c = cmd as ParsedCounterCommand<CounterCommandName>;
+    switch (name) {
+      case 'counter:open':
+        return moves.openCounter(state, ctx, {
+          ...base,
+          force: officer.role === 'supervisor' && 'force' in c && c.force === true,
+        });
+      case 'counter:call-next':
+        return moves.callNext(state, this.config, ctx, base);
+      case 'counter:call-number':
+        return moves.callNumber(state, this.config, ctx, { ...base, number: 'number' in c ? c.number : '' });
+      case 'counter:recall':
+        return moves.moveCurrent(state, ctx, { ...base, move: 'recall' });
+      case 'counter:start':
+        return moves.moveCurrent(state, ctx, { ...base, move: 'start' });
+      case 'counter:skip':
+        return moves.moveCurrent(state, ctx, { ...base, move: 'no-show' });
+      case 'counter:postpone':
+        return moves.moveCurrent(state, ctx, { ...base, move: 'postpone' });
+      case 'counter:done':
+        return moves.moveCurrent(state, ctx, { ...base, move: 'done' });
+      case 'counter:transfer':
+        return moves.transferCurrent(state, this.config, ctx, {
+          ...base,
+          toServiceId: 'toServiceId' in c ? c.toServiceId : null,
+          toCounterId: 'toCounterId' in c ? c.toCounterId : null,
+        });
+      case 'counter:pause':
+        return moves.pauseCounter(state, ctx, { ...base, reason: 'reason' in c ? c.reason : '' });
+      case 'counter:resume':
+        return moves.resumeCounter(state, ctx, base);
+      case 'counter:close':
+        return moves.closeCounter(state, ctx, base);
+    }
+    return { ok: false, error: 'INVALID_PAYLOAD' };
+  }
+
+  publicView(): PublicView {
+    return publicView(this.state, this.config, this.context());
+  }
+
+  staffView(): StaffView {
+    return staffView(this.state, this.config);
+  }
+
+  counterView(counterId: string): CounterView | null {
+    return counterView(this.state, this.config, counterId);
+  }
+
+  private counterViewOrThrow(counterId: string): CounterView {
+    const view = this.counterView(counterId);
+    if (!view) throw new Error(`no view for counter ${counterId}`);
+    return view;
+  }
+
+  private context(): DomainContext {
+    return domainContext(this.deps.clock(), this.config.centre.timeZone);
+  }
+
+  /** Waits for a rollover or a rebuild under way, and starts a rollover if the day has changed. */
+  private async ready(): Promise<void> {
+    for (;;) {
+      if (this.barrier) {
+        await this.barrier;
+        continue;
+      }
+      const day = this.context().day;
+      if (day === this.state.day) return;
+      this.barrier = this.rollOver(day).finally(() => (this.barrier = null));
+    }
+  }
+
+  private async run<T>(
+    key: string,
+    decide: (
+      state: DayState,
+      ctx: DomainContext,
+    ) => { decision: Decision; issued?: TicketIssued; counterId?: string; answer?: () => T },
+  ): Promise<Result<T>> {
+    await this.ready();
+    const known = this.answers.get(key);
+    if (known) return known() as Promise<Result<T>>;
+
+    const ctx = this.context();
+    const { decision, issued, counterId, answer } = decide(this.state, ctx);
+    if (!decision.ok) return { ok: false, error: decision.error };
+    if (decision.events.length === 0) return { ok: true, data: answer!() };
+
+    for (const event of decision.events) {
+      const problem = applyEvent(this.state, event);
+      if (problem) {
+        // A decided event always applies; if one does not, the domain has a bug. Rebuild from disk.
+        this.deps.log.error('event did not apply', { event: event.type, problem });
+        void this.rebuild();
+        return { ok: false, error: 'INTERNAL' };
+      }
+    }
+    const seq = ++this.seq;
+    const record: JournalRecord = { seq, at: ctx.now, key, events: decision.events, ...(issued ? { issued } : {}) };
+    const calls = this.callsOf(record);
+    const outcome = this.deps.store.append(record).then(
+      (): Result<T> => {
+        this.notify({ seq, counters: this.countersTouched(record, counterId), calls });
+        return { ok: true, data: answer!() };
+      },
+      (error: unknown): Result<T> => {
+        this.deps.log.error('journal write failed: the action was refused', { error: String(error), seq });
+        this.answers.delete(key);
+        void this.rebuild();
+        return { ok: false, error: 'STORAGE_FAILED' };
+      },
+    );
+    this.answers.set(key, () => outcome);
+    return outcome;
+  }
+
+  /** Counters whose view a record changed: its own, and every counter serving a service it touched. */
+  private countersTouched(record: JournalRecord, commandCounterId: string | undefined): string[] {
+    const counters = new Set<string>(commandCounterId ? [commandCounterId] : []);
+    const services = new Set<string>();
+    for (const event of record.events) {
+      if ('counterId' in event) counters.add(event.counterId);
+      if (!('ticketId' in event)) continue;
+      const ticket = this.state.tickets.get(event.ticketId);
+      if (ticket) services.add(ticket.serviceId);
+    }
+    for (const counter of this.config.counters)
+      if (counter.services.some((s) => services.has(s))) counters.add(counter.id);
+    return [...counters];
+  }
+
+  private callsOf(record: JournalRecord): PublicCall[] {
+    const calls: PublicCall[] = [];
+    for (const event of record.events) {
+      if (event.type !== 'ticket-called' && event.type !== 'ticket-recalled') continue;
+      const ticket = this.state.tickets.get(event.ticketId);
+      const counter = this.config.counters.find((c) => c.id === event.counterId);
+      if (!ticket || !counter) continue;
+      calls.push({
+        number: ticket.number,
+        serviceId: ticket.serviceId,
+        counterId: counter.id,
+        counterNumber: counter.number,
+        at: event.at,
+        kind: event.type === 'ticket-called' ? 'call' : 'recall',
+      });
+    }
+    return calls;
+  }
+
+  private notify(change: ChangeNotice): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.deps.log.error('change listener failed', { error: String(error) });
+      }
+    }
+  }
+
+  /** Replays a day's journal into a fresh state. */
+  private async load(day: string): Promise<{ replayed: number; report: ReplayReport }> {
+    const { records, report } = await this.deps.store.openDay(day);
+    const state = createDayState(day, this.config);
+    const answers = new Map<string, () => Promise<Result<unknown>>>();
+    const skipped: { seq: number; problem: string }[] = [];
+    let seq = 0;
+    for (const record of records) {
+      for (const event of record.events) {
+        const problem = applyEvent(state, event);
+        if (problem) skipped.push({ seq: record.seq, problem });
+      }
+      seq = Math.max(seq, record.seq);
+      if (record.key) answers.set(record.key, this.replayedAnswer(record));
+    }
+    if (report.dropped.length > 0 || skipped.length > 0) {
+      this.deps.log.error('the journal was damaged: what is intact was kept', {
+        journal: report.path,
+        kept: records.length,
+        dropped: report.dropped,
+        skippedEvents: skipped,
+        keptCopy: report.keptCopy,
+      });
+    } else if (report.tornTail) {
+      this.deps.log.warn('the last journal line was cut off by a crash and was dropped', { journal: report.path });
+    }
+    this.state = state;
+    this.answers = answers;
+    // Never go back: screens ignore versions older than what they have seen from this boot.
+    this.seq = Math.max(this.seq + 1, seq);
+    return { replayed: records.length, report };
+  }
+
+  private replayedAnswer(record: JournalRecord): () => Promise<Result<unknown>> {
+    if (record.issued) {
+      const issued = record.issued;
+      return () => Promise.resolve({ ok: true, data: issued });
+    }
+    const counterId = record.key?.startsWith('officer:')
+      ? record.events.find((e): e is Extract<typeof e, { counterId: string }> => 'counterId' in e)?.counterId
+      : undefined;
+    return () => {
+      const view = counterId ? this.counterView(counterId) : null;
+      return Promise.resolve(view ? { ok: true, data: view } : { ok: false, error: 'INTERNAL' as const });
+    };
+  }
+
+  /** After a failed write: drop what is not on disk by rebuilding the state from the journal. */
+  private rebuild(): Promise<void> {
+    if (this.barrier) return this.barrier;
+    this.barrier = (async () => {
+      try {
+        await this.load(this.state.day);
+        this.notify({ seq: this.seq, counters: 'all', calls: [] });
+      } catch (error) {
+        this.deps.log.error('could not rebuild the state from the journal', { error: String(error) });
+      }
+    })().finally(() => (this.barrier = null));
+    return this.barrier;
+  }
+
+  private async rollOver(day: string): Promise<void> {
+    const finished = this.state;
+    const lastSeq = this.seq;
+    await this.load(day);
+    this.deps.log.info('a new service day started', { day, previous: finished.day });
+    this.notify({ seq: this.seq, counters: 'all', calls: [] });
+    await this.archive(finished, lastSeq);
+  }
+
+  private async archive(state: DayState, lastSeq: number): Promise<void> {
+    try {
+      await this.deps.store.archiveDay({
+        day: state.day,
+        lastSeq,
+        records: lastSeq,
+        tickets: [...state.tickets.values()],
+      });
+    } catch (error) {
+      // The journal stays; the next start archives it.
+      this.deps.log.error('could not archive a finished day', { day: state.day, error: String(error) });
+    }
+  }
+
+  /** Journals of earlier days that were never archived (the hub was down at midnight). */
+  private async archiveLeftoverDays(today: string): Promise<string[]> {
+    const days = await this.deps.store.unarchivedDays(today);
+    for (const day of days) {
+      const { records } = await this.deps.store.readDayJournal(day);
+      const state = createDayState(day, this.config);
+      let lastSeq = 0;
+      for (const record of records) {
+        record.events.forEach((event) => applyEvent(state, event));
+        lastSeq = Math.max(lastSeq, record.seq);
+      }
+      await this.archive(state, lastSeq);
+    }
+    return days;
+  }
+}

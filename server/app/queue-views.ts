@@ -1,0 +1,117 @@
+import type { CentreConfig } from '../config/centre-config';
+import { serviceAvailability } from '../domain/queue-commands';
+import { selectNextTicket } from '../domain/next-ticket';
+import type { DayState, DomainContext, Ticket } from '../domain/queue-state';
+import { estimateWaitMinutes } from '../domain/wait-estimate';
+import type { CounterTicket, CounterView, PublicView, StaffView } from '../protocol/views';
+
+/** Projections of the day's state into what each kind of screen may see. */
+
+export const COUNTER_WAITING_SHOWN = 200;
+
+export function publicView(state: DayState, config: CentreConfig, ctx: DomainContext): PublicView {
+  const counterNumber = new Map(config.counters.map((c) => [c.id, c.number]));
+  return {
+    day: state.day,
+    centre: { name: config.centre.name, authority: config.centre.authority ?? null },
+    services: config.services.map((service) => {
+      const waiting = state.waiting.get(service.id)?.length ?? 0;
+      return {
+        id: service.id,
+        name: service.name,
+        icon: service.icon ?? null,
+        waiting,
+        availability: serviceAvailability(state, service, ctx),
+        estimatedWaitMinutes: estimateWaitMinutes(state, config, service.id, waiting),
+      };
+    }),
+    counters: config.counters.map((c) => {
+      const counter = state.counters.get(c.id);
+      const current = counter?.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+      return {
+        id: c.id,
+        number: c.number,
+        status: counter?.status ?? 'closed',
+        serving:
+          current && (current.status === 'called' || current.status === 'serving')
+            ? { number: current.number, serviceId: current.serviceId, status: current.status }
+            : null,
+      };
+    }),
+    recentCalls: [...state.recentCalls].reverse().map((call) => ({
+      number: call.number,
+      serviceId: call.serviceId,
+      counterId: call.counterId,
+      counterNumber: counterNumber.get(call.counterId) ?? 0,
+      at: call.at,
+      kind: call.kind,
+    })),
+    priorityGroups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, icon: g.icon ?? null })),
+  };
+}
+
+export function staffView(state: DayState, config: CentreConfig): StaffView {
+  return {
+    counters: config.counters.map((c) => {
+      const counter = state.counters.get(c.id);
+      return {
+        id: c.id,
+        number: c.number,
+        services: c.services,
+        status: counter?.status ?? 'closed',
+        officer: officerRef(config, counter?.officerId ?? null),
+      };
+    }),
+  };
+}
+
+export function counterView(state: DayState, config: CentreConfig, counterId: string): CounterView | null {
+  const counterConfig = config.counters.find((c) => c.id === counterId);
+  const counter = state.counters.get(counterId);
+  if (!counterConfig || !counter) return null;
+  const waiting: Ticket[] = [];
+  for (const serviceId of counterConfig.services) {
+    for (const id of state.waiting.get(serviceId) ?? []) {
+      const ticket = state.tickets.get(id);
+      if (ticket && (ticket.targetCounterId === null || ticket.targetCounterId === counterId)) waiting.push(ticket);
+    }
+  }
+  waiting.sort((a, b) => a.queuedAt - b.queuedAt || a.takenAt - b.takenAt);
+  const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+  return {
+    counterId,
+    number: counterConfig.number,
+    services: counterConfig.services,
+    status: counter.status,
+    officer: officerRef(config, counter.officerId),
+    pauseReason: counter.pauseReason,
+    current: current ? counterTicket(current) : null,
+    waiting: waiting.slice(0, COUNTER_WAITING_SHOWN).map(counterTicket),
+    waitingTotal: waiting.length,
+    nextTicketId: selectNextTicket(state, config, counterConfig, counter)?.id ?? null,
+    servedToday: counter.served,
+  };
+}
+
+function counterTicket(t: Ticket): CounterTicket {
+  return {
+    ticketId: t.id,
+    number: t.number,
+    serviceId: t.serviceId,
+    priorityGroup: t.priorityGroup,
+    status: t.status,
+    takenAt: t.takenAt,
+    queuedAt: t.queuedAt,
+    calledAt: t.calledAt,
+    servingAt: t.servingAt,
+    recalls: t.recalls,
+    postponements: t.postponements,
+    transfers: t.transfers,
+    targetCounterId: t.targetCounterId,
+  };
+}
+
+function officerRef(config: CentreConfig, officerId: string | null) {
+  const officer = officerId ? config.officers.find((o) => o.id === officerId) : undefined;
+  return officer ? { id: officer.id, name: officer.name } : null;
+}

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+
+/**
+ * The centre's configuration: what the supervisor sets up. Validated at start; a bad file stops
+ * the hub with a message naming the field. Browser-safe (the apps import the types).
+ */
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and dashes (at most 40)');
+
+export const localizedText = z.object({
+  vi: z.string().trim().min(1).max(120),
+  en: z.string().trim().min(1).max(120),
+});
+export type LocalizedText = z.infer<typeof localizedText>;
+
+const clockTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM (00:00-24:00)');
+
+export function minutesOfClockTime(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** Days are ISO weekdays: 1 = Monday ... 7 = Sunday. */
+const openingWindow = z
+  .object({
+    days: z.array(z.number().int().min(1).max(7)).min(1),
+    from: clockTime,
+    to: clockTime,
+  })
+  .refine((w) => minutesOfClockTime(w.from) < minutesOfClockTime(w.to), {
+    message: '"from" must be before "to"',
+    path: ['to'],
+  });
+export type OpeningWindow = z.infer<typeof openingWindow>;
+
+const numbering = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('prefix'),
+    prefix: z.string().regex(/^[A-Z]$/, 'must be one capital letter A-Z'),
+    digits: z.number().int().min(1).max(4).default(3),
+  }),
+  z
+    .object({
+      kind: z.literal('range'),
+      from: z.number().int().min(0).max(99_999),
+      to: z.number().int().min(0).max(99_999),
+    })
+    .refine((r) => r.from <= r.to, { message: '"from" must not be above "to"', path: ['to'] }),
+]);
+export type Numbering = z.infer<typeof numbering>;
+
+export const serviceConfig = z.object({
+  id,
+  name: localizedText,
+  numbering,
+  /** Tickets per day; absent means no limit. */
+  dailyLimit: z.number().int().positive().optional(),
+  /** Absent means always open. */
+  hours: z.array(openingWindow).optional(),
+  /** Minutes one visitor usually takes, used until real service times are known. */
+  defaultServiceMinutes: z.number().positive().max(240).default(10),
+  /** Name of a pictogram the kiosk shows on the tile. */
+  icon: z.string().max(40).optional(),
+});
+export type ServiceConfig = z.infer<typeof serviceConfig>;
+
+export const counterConfig = z.object({
+  id,
+  number: z.number().int().min(1).max(999),
+  services: z.array(id).min(1),
+});
+export type CounterConfig = z.infer<typeof counterConfig>;
+
+export const PASSWORD_HASH_PATTERN = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
+
+export const officerConfig = z.object({
+  id,
+  name: z.string().trim().min(1).max(80),
+  role: z.enum(['officer', 'supervisor']),
+  passwordHash: z.string().regex(PASSWORD_HASH_PATTERN, 'must be an scrypt hash (npm run hash-password)'),
+  /** Counters this officer may work at; absent means any. */
+  counters: z.array(id).optional(),
+  disabled: z.boolean().default(false),
+});
+export type OfficerConfig = z.infer<typeof officerConfig>;
+
+export const priorityGroupConfig = z.object({ id, name: localizedText, icon: z.string().max(40).optional() });
+export type PriorityGroupConfig = z.infer<typeof priorityGroupConfig>;
+
+export const orderingConfig = z.object({
+  /**
+   * How priority tickets are mixed with the others: 'interleave' calls `priority` priority tickets
+   * after every `normal` normal ones (nobody starves); 'priority-first' always serves priority
+   * tickets first; 'fifo' ignores priority groups.
+   */
+  priority: z.enum(['interleave', 'priority-first', 'fifo']).default('interleave'),
+  interleave: z
+    .object({ normal: z.number().int().min(1).max(20), priority: z.number().int().min(1).max(20) })
+    .default({ normal: 2, priority: 1 }),
+  /**
+   * Across the services of a counter: 'oldest-first' takes the ticket that has queued longest;
+   * 'counter-order' takes the first service in the counter's list that has anyone waiting.
+   */
+  acrossServices: z.enum(['oldest-first', 'counter-order']).default('oldest-first'),
+});
+export type OrderingConfig = z.infer<typeof orderingConfig>;
+
+export const centreConfig = z
+  .object({
+    centre: z.object({
+      name: localizedText,
+      /** The authority the centre belongs to, printed above its name. */
+      authority: localizedText.optional(),
+      level: z.enum(['province', 'commune']),
+      unitCode: z.string().trim().min(1).max(40),
+      timeZone: z
+        .string()
+        .default('Asia/Ho_Chi_Minh')
+        .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' }),
+    }),
+    services: z.array(serviceConfig).min(1),
+    counters: z.array(counterConfig).min(1),
+    officers: z.array(officerConfig).min(1),
+    priorityGroups: z.array(priorityGroupConfig).default([]),
+    ordering: orderingConfig.default({
+      priority: 'interleave',
+      interleave: { normal: 2, priority: 1 },
+      acrossServices: 'oldest-first',
+    }),
+  })
+  .superRefine((config, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    duplicates(config.services.map((s) => s.id)).forEach((i) => issue(['services', i, 'id'], 'is used twice'));
+    duplicates(config.counters.map((c) => c.id)).forEach((i) => issue(['counters', i, 'id'], 'is used twice'));
+    duplicates(config.counters.map((c) => c.number)).forEach((i) =>
+      issue(['counters', i, 'number'], 'is used twice'),
+    );
+    duplicates(config.officers.map((o) => o.id)).forEach((i) => issue(['officers', i, 'id'], 'is used twice'));
+    duplicates(config.priorityGroups.map((g) => g.id)).forEach((i) =>
+      issue(['priorityGroups', i, 'id'], 'is used twice'),
+    );
+    const serviceIds = new Set(config.services.map((s) => s.id));
+    const counterIds = new Set(config.counters.map((c) => c.id));
+    config.counters.forEach((counter, ci) =>
+      counter.services.forEach((sid, si) => {
+        if (!serviceIds.has(sid)) issue(['counters', ci, 'services', si], `names unknown service "${sid}"`);
+      }),
+    );
+    config.officers.forEach((officer, oi) =>
+      officer.counters?.forEach((cid, i) => {
+        if (!counterIds.has(cid)) issue(['officers', oi, 'counters', i], `names unknown counter "${cid}"`);
+      }),
+    );
+    // Two services must never be able to hand out the same number on the same day.
+    const prefixes = new Map<string, number>();
+    config.services.forEach((service, i) => {
+      const n = service.numbering;
+      if (n.kind === 'prefix') {
+        const other = prefixes.get(n.prefix);
+        if (other !== undefined) issue(['services', i, 'numbering', 'prefix'], `is also used by services[${other}]`);
+        prefixes.set(n.prefix, i);
+      }
+    });
+    const ranges = config.services.flatMap((s, i) => (s.numbering.kind === 'range' ? [{ i, ...s.numbering }] : []));
+    for (const a of ranges)
+      for (const b of ranges)
+        if (a.i < b.i && a.from <= b.to && b.from <= a.to)
+          issue(['services', b.i, 'numbering'], `overlaps the range of services[${a.i}]`);
+    config.services.forEach((service, i) => {
+      if (!config.counters.some((c) => c.services.includes(service.id)))
+        issue(['services', i, 'id'], 'is served by no counter');
+    });
+  });
+
+export type CentreConfig = z.infer<typeof centreConfig>;
+export type CentreConfigInput = z.input<typeof centreConfig>;
+
+function duplicates<T>(values: T[]): number[] {
+  const seen = new Set<T>();
+  const at: number[] = [];
+  values.forEach((v, i) => {
+    if (seen.has(v)) at.push(i);
+    seen.add(v);
+  });
+  return at;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Formats zod issues as `services[2].numbering.prefix: must be one capital letter A-Z`. */
+export function describeConfigIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+      .join('');
+    return `${path || '(root)'}: ${issue.message}`;
+  });
+}

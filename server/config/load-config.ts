@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { centreConfig, describeConfigIssues, type CentreConfig } from './centre-config';
+
+export const DEMO_CONFIG_PATH = join(import.meta.dirname, 'demo-centre.json');
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`the configuration ${file} is not valid:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates a centre configuration file; a ConfigError names every bad field. */
+export function loadCentreConfig(file: string): CentreConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [`is not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseCentreConfig(json, file);
+}
+
+export function parseCentreConfig(json: unknown, source = '(inline)'): CentreConfig {
+  const parsed = centreConfig.safeParse(json);
+  if (!parsed.success) throw new ConfigError(source, describeConfigIssues(parsed.error));
+  return parsed.data;
+}

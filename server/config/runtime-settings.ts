@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEMO_CONFIG_PATH } from './load-config';
+
+/**
+ * How this hub process runs, from the environment. The only module that reads process.env.
+ *   PORT            HTTP port (default 3000)
+ *   HOST            address to listen on (default 0.0.0.0: the office network)
+ *   LUOT_DATA_DIR   the data folder (default ./data)
+ *   LUOT_CONFIG     the centre configuration file (default: the demo centre)
+ *   LUOT_LOG_LEVEL  debug | info | warn | error | silent (default info)
+ */
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LUOT_DATA_DIR: z.string().min(1).default('./data'),
+  LUOT_CONFIG: z.string().min(1).optional(),
+  LUOT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface RuntimeSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  configFile: string;
+  isDemo: boolean;
+  logLevel: z.infer<typeof settingsSchema>['LUOT_LOG_LEVEL'];
+}
+
+export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new Error(`bad environment variable:\n  ${lines.join('\n  ')}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir: resolve(s.LUOT_DATA_DIR),
+    configFile: resolve(s.LUOT_CONFIG ?? DEMO_CONFIG_PATH),
+    isDemo: s.LUOT_CONFIG === undefined,
+    logLevel: s.LUOT_LOG_LEVEL,
+  };
+}

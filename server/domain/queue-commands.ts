@@ -1,0 +1,242 @@
+import { minutesOfClockTime, type CentreConfig, type ServiceConfig } from '../config/centre-config';
+import type { ErrorCode } from '../protocol/error-codes';
+import type { QueueEvent } from './queue-events';
+import type { CounterState, DayState, DomainContext, Ticket } from './queue-state';
+import { selectNextTicket } from './next-ticket';
+import { ticketNumber } from './numbering';
+
+/**
+ * The deciding half of the domain: each function reads the state and a command and returns the
+ * events to apply, or an error code. It changes nothing and does no I/O; time comes in `ctx`.
+ */
+export type Decision = { ok: true; events: QueueEvent[] } | { ok: false; error: ErrorCode };
+
+const fail = (error: ErrorCode): Decision => ({ ok: false, error });
+const accept = (...events: QueueEvent[]): Decision => ({ ok: true, events });
+
+export interface TakeTicket {
+  serviceId: string;
+  priorityGroup: string | null;
+  source: 'kiosk' | 'api' | 'counter';
+}
+
+export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainContext, cmd: TakeTicket): Decision {
+  const service = config.services.find((s) => s.id === cmd.serviceId);
+  if (!service) return fail('UNKNOWN_SERVICE');
+  if (cmd.priorityGroup !== null && !config.priorityGroups.some((g) => g.id === cmd.priorityGroup))
+    return fail('UNKNOWN_PRIORITY_GROUP');
+  const availability = serviceAvailability(state, service, ctx);
+  if (availability !== 'open') return fail(availability);
+  const index = (state.issued.get(service.id) ?? 0) + 1;
+  const number = ticketNumber(service.numbering, index);
+  if (number === null) return fail('NUMBERS_EXHAUSTED');
+  return accept({
+    type: 'ticket-taken',
+    ticketId: `${state.day}-${service.id}-${index}`,
+    serviceId: service.id,
+    number,
+    priorityGroup: cmd.priorityGroup,
+    source: cmd.source,
+    at: ctx.now,
+  });
+}
+
+/** Whether a service takes tickets now: 'open', or the error a visitor would get. */
+export function serviceAvailability(
+  state: DayState,
+  service: ServiceConfig,
+  ctx: DomainContext,
+): 'open' | 'SERVICE_CLOSED' | 'DAILY_LIMIT_REACHED' | 'NUMBERS_EXHAUSTED' {
+  if (service.hours && !isWithinHours(service, ctx)) return 'SERVICE_CLOSED';
+  const issued = state.issued.get(service.id) ?? 0;
+  if (service.dailyLimit !== undefined && issued >= service.dailyLimit) return 'DAILY_LIMIT_REACHED';
+  if (ticketNumber(service.numbering, issued + 1) === null) return 'NUMBERS_EXHAUSTED';
+  return 'open';
+}
+
+function isWithinHours(service: ServiceConfig, ctx: DomainContext): boolean {
+  return (service.hours ?? []).some(
+    (w) =>
+      w.days.includes(ctx.weekday) &&
+      ctx.minuteOfDay >= minutesOfClockTime(w.from) &&
+      ctx.minuteOfDay < minutesOfClockTime(w.to),
+  );
+}
+
+export interface CounterCommandBase {
+  counterId: string;
+  officerId: string;
+}
+
+export function openCounter(
+  state: DayState,
+  ctx: DomainContext,
+  cmd: CounterCommandBase & { force: boolean },
+): Decision {
+  const counter = state.counters.get(cmd.counterId);
+  if (!counter) return fail('UNKNOWN_COUNTER');
+  if (counter.status !== 'closed' && counter.officerId === cmd.officerId) return accept();
+  if (counter.status !== 'closed' && !cmd.force) return fail('COUNTER_OCCUPIED');
+  if (counter.currentTicketId) return fail('COUNTER_BUSY');
+  const events: QueueEvent[] = [];
+  // An officer works at one counter at a time: leaving another one closes it.
+  for (const other of state.counters.values()) {
+    if (other.id !== counter.id && other.officerId === cmd.officerId && other.status !== 'closed') {
+      if (other.currentTicketId) return fail('COUNTER_BUSY');
+      events.push({ type: 'counter-closed', counterId: other.id, at: ctx.now });
+    }
+  }
+  if (counter.status !== 'closed') events.push({ type: 'counter-closed', counterId: counter.id, at: ctx.now });
+  events.push({ type: 'counter-opened', counterId: counter.id, officerId: cmd.officerId, at: ctx.now });
+  return accept(...events);
+}
+
+/** The counter, if the officer is working there; else why not. */
+function workingCounter(state: DayState, cmd: CounterCommandBase): CounterState | ErrorCode {
+  const counter = state.counters.get(cmd.counterId);
+  if (!counter) return 'UNKNOWN_COUNTER';
+  if (counter.status === 'closed') return 'COUNTER_NOT_OPEN';
+  if (counter.officerId !== cmd.officerId) return 'COUNTER_OCCUPIED';
+  return counter;
+}
+
+function currentTicket(state: DayState, counter: CounterState): Ticket | null {
+  return counter.currentTicketId ? (state.tickets.get(counter.currentTicketId) ?? null) : null;
+}
+
+/** Finishes what the counter holds (pressing "next" means the visitor before is done). */
+function finishCurrent(state: DayState, counter: CounterState, now: number): QueueEvent[] {
+  const current = currentTicket(state, counter);
+  return current ? [{ type: 'ticket-done', ticketId: current.id, at: now }] : [];
+}
+
+export function callNext(state: DayState, config: CentreConfig, ctx: DomainContext, cmd: CounterCommandBase): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  if (counter.status === 'paused') return fail('COUNTER_PAUSED');
+  const counterConfig = config.counters.find((c) => c.id === counter.id);
+  if (!counterConfig) return fail('UNKNOWN_COUNTER');
+  const finished = finishCurrent(state, counter, ctx.now);
+  const next = selectNextTicket(state, config, counterConfig, counter);
+  if (!next) return finished.length > 0 ? accept(...finished) : fail('NO_TICKET_WAITING');
+  return accept(...finished, {
+    type: 'ticket-called',
+    ticketId: next.id,
+    counterId: counter.id,
+    officerId: cmd.officerId,
+    outOfOrder: false,
+    at: ctx.now,
+  });
+}
+
+export function callNumber(
+  state: DayState,
+  config: CentreConfig,
+  ctx: DomainContext,
+  cmd: CounterCommandBase & { number: string },
+): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  if (counter.status === 'paused') return fail('COUNTER_PAUSED');
+  const ticketId = state.byNumber.get(cmd.number.trim().toUpperCase());
+  const ticket = ticketId ? state.tickets.get(ticketId) : undefined;
+  if (!ticket) return fail('UNKNOWN_TICKET');
+  if (ticket.status !== 'waiting') return fail('TICKET_NOT_WAITING');
+  const counterConfig = config.counters.find((c) => c.id === counter.id);
+  if (!counterConfig?.services.includes(ticket.serviceId)) return fail('SERVICE_NOT_AT_COUNTER');
+  return accept(...finishCurrent(state, counter, ctx.now), {
+    type: 'ticket-called',
+    ticketId: ticket.id,
+    counterId: counter.id,
+    officerId: cmd.officerId,
+    outOfOrder: true,
+    at: ctx.now,
+  });
+}
+
+type CurrentMove = 'recall' | 'start' | 'no-show' | 'postpone' | 'done';
+
+/** Recall, start, no-show, postpone and done all act on the counter's current ticket. */
+export function moveCurrent(
+  state: DayState,
+  ctx: DomainContext,
+  cmd: CounterCommandBase & { move: CurrentMove },
+): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  const ticket = currentTicket(state, counter);
+  if (!ticket) return fail('NO_CURRENT_TICKET');
+  const at = ctx.now;
+  switch (cmd.move) {
+    case 'recall':
+      return ticket.status === 'called'
+        ? accept({ type: 'ticket-recalled', ticketId: ticket.id, counterId: counter.id, at })
+        : fail('TICKET_NOT_CALLED');
+    case 'start':
+      return ticket.status === 'called'
+        ? accept({ type: 'service-started', ticketId: ticket.id, at })
+        : fail('TICKET_NOT_CALLED');
+    case 'no-show':
+      return ticket.status === 'called'
+        ? accept({ type: 'ticket-no-show', ticketId: ticket.id, at })
+        : fail('TICKET_NOT_CALLED');
+    case 'postpone':
+      return accept({ type: 'ticket-postponed', ticketId: ticket.id, at });
+    case 'done':
+      return accept({ type: 'ticket-done', ticketId: ticket.id, at });
+  }
+}
+
+export function transferCurrent(
+  state: DayState,
+  config: CentreConfig,
+  ctx: DomainContext,
+  cmd: CounterCommandBase & { toServiceId: string | null; toCounterId: string | null },
+): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  const ticket = currentTicket(state, counter);
+  if (!ticket) return fail('NO_CURRENT_TICKET');
+  const toServiceId = cmd.toServiceId ?? ticket.serviceId;
+  if (!config.services.some((s) => s.id === toServiceId)) return fail('UNKNOWN_SERVICE');
+  if (cmd.toCounterId !== null) {
+    const target = config.counters.find((c) => c.id === cmd.toCounterId);
+    if (!target) return fail('UNKNOWN_COUNTER');
+    if (!target.services.includes(toServiceId) || target.id === counter.id) return fail('INVALID_TRANSFER');
+  } else if (toServiceId === ticket.serviceId) {
+    return fail('INVALID_TRANSFER');
+  }
+  return accept({
+    type: 'ticket-transferred',
+    ticketId: ticket.id,
+    toServiceId,
+    toCounterId: cmd.toCounterId,
+    at: ctx.now,
+  });
+}
+
+export function pauseCounter(
+  state: DayState,
+  ctx: DomainContext,
+  cmd: CounterCommandBase & { reason: string },
+): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  if (counter.status === 'paused') return fail('COUNTER_PAUSED');
+  if (counter.currentTicketId) return fail('COUNTER_BUSY');
+  return accept({ type: 'counter-paused', counterId: counter.id, reason: cmd.reason, at: ctx.now });
+}
+
+export function resumeCounter(state: DayState, ctx: DomainContext, cmd: CounterCommandBase): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  if (counter.status !== 'paused') return fail('COUNTER_NOT_PAUSED');
+  return accept({ type: 'counter-resumed', counterId: counter.id, at: ctx.now });
+}
+
+export function closeCounter(state: DayState, ctx: DomainContext, cmd: CounterCommandBase): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  if (counter.currentTicketId) return fail('COUNTER_BUSY');
+  return accept({ type: 'counter-closed', counterId: counter.id, at: ctx.now });
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * Domain events: the facts the journal stores and the state is rebuilt from. They are validated
+ * when read back from disk, so a damaged record is dropped instead of corrupting the state.
+ */
+const base = { ticketId: z.string().min(1), at: z.number().int().nonnegative() };
+
+export const queueEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ticket-taken'),
+    ...base,
+    serviceId: z.string(),
+    number: z.string(),
+    priorityGroup: z.string().nullable(),
+    source: z.enum(['kiosk', 'api', 'counter']),
+  }),
+  z.object({
+    type: z.literal('ticket-called'),
+    ...base,
+    counterId: z.string(),
+    officerId: z.string(),
+    /** Called by number, out of the queue's order: does not move the priority interleave. */
+    outOfOrder: z.boolean(),
+  }),
+  z.object({ type: z.literal('ticket-recalled'), ...base, counterId: z.string() }),
+  z.object({ type: z.literal('service-started'), ...base }),
+  z.object({ type: z.literal('ticket-done'), ...base }),
+  z.object({ type: z.literal('ticket-no-show'), ...base }),
+  z.object({ type: z.literal('ticket-postponed'), ...base }),
+  z.object({
+    type: z.literal('ticket-transferred'),
+    ...base,
+    toServiceId: z.string(),
+    toCounterId: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('ticket-cancelled'), ...base }),
+  z.object({ type: z.literal('counter-opened'), counterId: z.string(), officerId: z.string(), at: base.at }),
+  z.object({ type: z.literal('counter-paused'), counterId: z.string(), reason: z.string(), at: base.at }),
+  z.object({ type: z.literal('counter-resumed'), counterId: z.string(), at: base.at }),
+  z.object({ type: z.literal('counter-closed'), counterId: z.string(), at: base.at }),
+]);
+
+export type QueueEvent = z.infer<typeof queueEventSchema>;
+export type QueueEventType = QueueEvent['type'];

@@ -1,0 +1,209 @@
+import type { QueueEvent } from './queue-events';
+import {
+  RECENT_CALLS_KEPT,
+  SERVICE_DURATIONS_KEPT,
+  type CounterState,
+  type DayState,
+  type Ticket,
+} from './queue-state';
+
+/**
+ * Applies one event to the day's state, in place: the state of a busy day holds tens of thousands
+ * of tickets, and copying it per event would make every action cost more as the day grows.
+ * Events produced by the deciding functions always apply. An event read back from a damaged journal
+ * may not (its ticket was in a dropped record): then nothing changes and the reason is returned.
+ */
+export function applyEvent(state: DayState, event: QueueEvent): string | null {
+  switch (event.type) {
+    case 'ticket-taken': {
+      if (state.tickets.has(event.ticketId) || state.byNumber.has(event.number)) return 'ticket already exists';
+      const queue = state.waiting.get(event.serviceId);
+      if (!queue) return `unknown service ${event.serviceId}`;
+      const ticket: Ticket = {
+        id: event.ticketId,
+        number: event.number,
+        serviceId: event.serviceId,
+        priorityGroup: event.priorityGroup,
+        status: 'waiting',
+        source: event.source,
+        takenAt: event.at,
+        queuedAt: event.at,
+        targetCounterId: null,
+        counterId: null,
+        officerId: null,
+        calledAt: null,
+        servingAt: null,
+        finishedAt: null,
+        recalls: 0,
+        postponements: 0,
+        transfers: 0,
+      };
+      state.tickets.set(ticket.id, ticket);
+      state.byNumber.set(ticket.number, ticket.id);
+      state.issued.set(event.serviceId, (state.issued.get(event.serviceId) ?? 0) + 1);
+      enqueue(state, ticket);
+      return null;
+    }
+    case 'ticket-called': {
+      const ticket = state.tickets.get(event.ticketId);
+      const counter = state.counters.get(event.counterId);
+      if (!ticket || ticket.status !== 'waiting') return 'ticket is not waiting';
+      if (!counter || counter.currentTicketId) return 'counter cannot call';
+      dequeue(state, ticket);
+      ticket.status = 'called';
+      ticket.counterId = counter.id;
+      ticket.officerId = event.officerId;
+      ticket.calledAt = event.at;
+      ticket.servingAt = null;
+      ticket.targetCounterId = null;
+      counter.currentTicketId = ticket.id;
+      counter.changedAt = event.at;
+      if (!event.outOfOrder) {
+        if (ticket.priorityGroup) counter.priorityRun += 1;
+        else {
+          counter.sincePriority += 1;
+          counter.priorityRun = 0;
+        }
+        if (ticket.priorityGroup) counter.sincePriority = 0;
+      }
+      pushCall(state, ticket, counter.id, event.at, 'call');
+      return null;
+    }
+    case 'ticket-recalled': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || ticket.status !== 'called') return 'ticket is not called';
+      ticket.recalls += 1;
+      pushCall(state, ticket, event.counterId, event.at, 'recall');
+      return null;
+    }
+    case 'service-started': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || ticket.status !== 'called') return 'ticket is not called';
+      ticket.status = 'serving';
+      ticket.servingAt = event.at;
+      return null;
+    }
+    case 'ticket-done':
+    case 'ticket-no-show': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || (ticket.status !== 'called' && ticket.status !== 'serving')) return 'ticket is not at a counter';
+      const counter = releaseCounter(state, ticket, event.at);
+      ticket.finishedAt = event.at;
+      if (event.type === 'ticket-done') {
+        ticket.status = 'done';
+        if (counter) counter.served += 1;
+        const started = ticket.servingAt ?? ticket.calledAt ?? event.at;
+        const durations = state.serviceDurations.get(ticket.serviceId) ?? [];
+        durations.push(event.at - started);
+        if (durations.length > SERVICE_DURATIONS_KEPT) durations.shift();
+        state.serviceDurations.set(ticket.serviceId, durations);
+      } else {
+        ticket.status = 'no-show';
+      }
+      return null;
+    }
+    case 'ticket-postponed': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || (ticket.status !== 'called' && ticket.status !== 'serving')) return 'ticket is not at a counter';
+      releaseCounter(state, ticket, event.at);
+      backToWaiting(ticket);
+      ticket.postponements += 1;
+      ticket.queuedAt = event.at;
+      enqueue(state, ticket);
+      return null;
+    }
+    case 'ticket-transferred': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || (ticket.status !== 'called' && ticket.status !== 'serving')) return 'ticket is not at a counter';
+      if (!state.waiting.has(event.toServiceId)) return `unknown service ${event.toServiceId}`;
+      releaseCounter(state, ticket, event.at);
+      backToWaiting(ticket);
+      ticket.transfers += 1;
+      ticket.serviceId = event.toServiceId;
+      ticket.targetCounterId = event.toCounterId;
+      // queuedAt stays: a visitor who already waited is not sent to the back of the new queue.
+      enqueue(state, ticket);
+      return null;
+    }
+    case 'ticket-cancelled': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || ticket.status !== 'waiting') return 'ticket is not waiting';
+      dequeue(state, ticket);
+      ticket.status = 'cancelled';
+      ticket.finishedAt = event.at;
+      return null;
+    }
+    case 'counter-opened': {
+      const counter = state.counters.get(event.counterId);
+      if (!counter) return `unknown counter ${event.counterId}`;
+      counter.status = 'open';
+      counter.officerId = event.officerId;
+      counter.pauseReason = null;
+      counter.changedAt = event.at;
+      return null;
+    }
+    case 'counter-paused':
+    case 'counter-resumed':
+    case 'counter-closed': {
+      const counter = state.counters.get(event.counterId);
+      if (!counter) return `unknown counter ${event.counterId}`;
+      if (counter.currentTicketId) return 'counter is serving';
+      counter.changedAt = event.at;
+      if (event.type === 'counter-paused') {
+        counter.status = 'paused';
+        counter.pauseReason = event.reason;
+      } else if (event.type === 'counter-resumed') {
+        counter.status = 'open';
+        counter.pauseReason = null;
+      } else {
+        counter.status = 'closed';
+        counter.officerId = null;
+        counter.pauseReason = null;
+      }
+      return null;
+    }
+  }
+}
+
+function releaseCounter(state: DayState, ticket: Ticket, at: number): CounterState | undefined {
+  const counter = ticket.counterId ? state.counters.get(ticket.counterId) : undefined;
+  if (counter && counter.currentTicketId === ticket.id) {
+    counter.currentTicketId = null;
+    counter.changedAt = at;
+  }
+  return counter;
+}
+
+function backToWaiting(ticket: Ticket): void {
+  ticket.status = 'waiting';
+  ticket.counterId = null;
+  ticket.officerId = null;
+  ticket.calledAt = null;
+  ticket.servingAt = null;
+}
+
+function pushCall(state: DayState, ticket: Ticket, counterId: string, at: number, kind: 'call' | 'recall'): void {
+  state.recentCalls.push({ ticketId: ticket.id, number: ticket.number, serviceId: ticket.serviceId, counterId, at, kind });
+  if (state.recentCalls.length > RECENT_CALLS_KEPT) state.recentCalls.shift();
+}
+
+/** Queue order: queuedAt, then take order. Binary search keeps insertion cheap on long queues. */
+function enqueue(state: DayState, ticket: Ticket): void {
+  const queue = state.waiting.get(ticket.serviceId);
+  if (!queue) return;
+  let lo = 0;
+  let hi = queue.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const other = state.tickets.get(queue[mid]!)!;
+    if (other.queuedAt < ticket.queuedAt || (other.queuedAt === ticket.queuedAt && other.takenAt <= ticket.takenAt)) lo = mid + 1;
+    else hi = mid;
+  }
+  queue.splice(lo, 0, ticket.id);
+}
+
+function dequeue(state: DayState, ticket: Ticket): void {
+  const queue = state.waiting.get(ticket.serviceId);
+  const index = queue ? queue.indexOf(ticket.id) : -1;
+  if (queue && index >= 0) queue.splice(index, 1);
+}

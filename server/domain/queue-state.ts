@@ -1,0 +1,107 @@
+import type { CentreConfig } from '../config/centre-config';
+
+/**
+ * The state of one service day. It is owned by the app layer and changed only by `applyEvent`
+ * (queue-evolve.ts); deciding functions read it and never change it.
+ */
+
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'cancelled';
+
+export interface Ticket {
+  id: string;
+  /** What the visitor sees and hears: "A025" or "1015". Unique within the day. */
+  number: string;
+  serviceId: string;
+  priorityGroup: string | null;
+  status: TicketStatus;
+  source: 'kiosk' | 'api' | 'counter';
+  takenAt: number;
+  /** Order key in the waiting queue: the take time, or the time it was postponed. */
+  queuedAt: number;
+  /** Set by a transfer to one counter: only that counter calls it by "next". */
+  targetCounterId: string | null;
+  counterId: string | null;
+  officerId: string | null;
+  calledAt: number | null;
+  servingAt: number | null;
+  finishedAt: number | null;
+  recalls: number;
+  postponements: number;
+  transfers: number;
+}
+
+export interface CounterState {
+  id: string;
+  status: 'closed' | 'open' | 'paused';
+  officerId: string | null;
+  pauseReason: string | null;
+  currentTicketId: string | null;
+  /** Normal tickets called since the last priority ticket, and priority tickets called in a row. */
+  sincePriority: number;
+  priorityRun: number;
+  served: number;
+  changedAt: number | null;
+}
+
+export interface CallRecord {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  counterId: string;
+  at: number;
+  kind: 'call' | 'recall';
+}
+
+export interface DayState {
+  day: string;
+  tickets: Map<string, Ticket>;
+  byNumber: Map<string, string>;
+  /** Waiting ticket ids per service, kept sorted by (queuedAt, take order). */
+  waiting: Map<string, string[]>;
+  issued: Map<string, number>;
+  counters: Map<string, CounterState>;
+  recentCalls: CallRecord[];
+  /** Recent service durations (ms) per service, newest last. */
+  serviceDurations: Map<string, number[]>;
+}
+
+export const RECENT_CALLS_KEPT = 10;
+export const SERVICE_DURATIONS_KEPT = 10;
+
+export function createDayState(day: string, config: CentreConfig): DayState {
+  return {
+    day,
+    tickets: new Map(),
+    byNumber: new Map(),
+    waiting: new Map(config.services.map((s) => [s.id, []])),
+    issued: new Map(config.services.map((s) => [s.id, 0])),
+    counters: new Map(
+      config.counters.map((c) => [
+        c.id,
+        {
+          id: c.id,
+          status: 'closed',
+          officerId: null,
+          pauseReason: null,
+          currentTicketId: null,
+          sincePriority: Number.MAX_SAFE_INTEGER,
+          priorityRun: 0,
+          served: 0,
+          changedAt: null,
+        },
+      ]),
+    ),
+    recentCalls: [],
+    serviceDurations: new Map(),
+  };
+}
+
+/** The local calendar facts a decision needs; computed from the clock outside the domain. */
+export interface DomainContext {
+  now: number;
+  /** Local date of the centre, YYYY-MM-DD. */
+  day: string;
+  /** ISO weekday, 1 = Monday ... 7 = Sunday. */
+  weekday: number;
+  minuteOfDay: number;
+}

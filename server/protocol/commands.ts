@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Every command a client can send, as zod schemas: the hub validates each payload with these at the
+ * edge, and the apps get their payload types from them. Browser-safe.
+ *
+ * Every state-changing command carries a client-made `commandId`: a button pressed twice, or an emit
+ * replayed after a reconnect, is answered with the first answer and changes nothing more.
+ */
+export const commandIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only');
+
+const lang = z.enum(['vi', 'en']).optional();
+const entityId = z.string().min(1).max(40);
+const envelope = { commandId: commandIdSchema, lang };
+const atCounter = { ...envelope, counterId: entityId };
+
+export const takeTicketSchema = z.strictObject({
+  ...envelope,
+  serviceId: entityId,
+  priorityGroup: entityId.nullable().default(null),
+});
+
+export const loginSchema = z.strictObject({
+  username: z.string().min(1).max(40),
+  password: z.string().min(1).max(200),
+  lang,
+});
+
+export const stateRequestSchema = z.strictObject({ counterId: entityId.optional(), lang });
+
+export const openCounterSchema = z.strictObject({ ...atCounter, force: z.boolean().default(false) });
+export const counterActionSchema = z.strictObject(atCounter);
+export const transferSchema = z
+  .strictObject({
+    ...atCounter,
+    toServiceId: entityId.nullable().default(null),
+    toCounterId: entityId.nullable().default(null),
+  })
+  .refine((t) => t.toServiceId !== null || t.toCounterId !== null, {
+    message: 'name a service or a counter to transfer to',
+  });
+export const callNumberSchema = z.strictObject({
+  ...atCounter,
+  number: z.string().trim().min(1).max(10).regex(/^[A-Za-z]?\d{1,5}$/, 'a ticket number such as A025 or 1015'),
+});
+export const pauseSchema = z.strictObject({ ...atCounter, reason: z.string().trim().min(1).max(80) });
+
+/** Command name -> payload schema. The socket handlers are registered from this table. */
+export const counterCommandSchemas = {
+  'counter:open': openCounterSchema,
+  'counter:call-next': counterActionSchema,
+  'counter:recall': counterActionSchema,
+  'counter:start': counterActionSchema,
+  'counter:skip': counterActionSchema,
+  'counter:postpone': counterActionSchema,
+  'counter:done': counterActionSchema,
+  'counter:transfer': transferSchema,
+  'counter:call-number': callNumberSchema,
+  'counter:pause': pauseSchema,
+  'counter:resume': counterActionSchema,
+  'counter:close': counterActionSchema,
+} as const;
+
+export type CounterCommandName = keyof typeof counterCommandSchemas;
+export const COUNTER_COMMANDS = Object.keys(counterCommandSchemas) as CounterCommandName[];
+export type CounterCommandPayload<N extends CounterCommandName> = z.input<(typeof counterCommandSchemas)[N]>;
+export type ParsedCounterCommand<N extends CounterCommandName> = z.output<(typeof counterCommandSchemas)[N]>;
+
+export type TakeTicketPayload = z.input<typeof takeTicketSchema>;
+export type LoginPayload = z.input<typeof loginSchema>;
+export type StateRequestPayload = z.input<typeof stateRequestSchema>;

@@ -1,0 +1,120 @@
+import type { LocalizedText } from '../config/centre-config';
+import type { ErrorCode } from './error-codes';
+
+/**
+ * What the hub tells the screens. Screens render these and compute no queue state themselves.
+ * Public views (kiosk, display, phone) carry no personal data: numbers, services and counters only.
+ */
+
+export type ServiceAvailability = 'open' | 'SERVICE_CLOSED' | 'DAILY_LIMIT_REACHED' | 'NUMBERS_EXHAUSTED';
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'cancelled';
+export type CounterStatus = 'closed' | 'open' | 'paused';
+
+export interface PublicService {
+  id: string;
+  name: LocalizedText;
+  icon: string | null;
+  waiting: number;
+  availability: ServiceAvailability;
+  estimatedWaitMinutes: number | null;
+}
+
+export interface PublicCounter {
+  id: string;
+  number: number;
+  status: CounterStatus;
+  serving: { number: string; serviceId: string; status: 'called' | 'serving' } | null;
+}
+
+export interface PublicCall {
+  number: string;
+  serviceId: string;
+  counterId: string;
+  counterNumber: number;
+  at: number;
+  kind: 'call' | 'recall';
+}
+
+export interface PublicView {
+  day: string;
+  centre: { name: LocalizedText; authority: LocalizedText | null };
+  services: PublicService[];
+  counters: PublicCounter[];
+  /** Newest first. */
+  recentCalls: PublicCall[];
+  priorityGroups: { id: string; name: LocalizedText; icon: string | null }[];
+}
+
+export interface CounterTicket {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  priorityGroup: string | null;
+  status: TicketStatus;
+  takenAt: number;
+  queuedAt: number;
+  calledAt: number | null;
+  servingAt: number | null;
+  recalls: number;
+  postponements: number;
+  transfers: number;
+  targetCounterId: string | null;
+}
+
+export interface CounterView {
+  counterId: string;
+  number: number;
+  services: string[];
+  status: CounterStatus;
+  officer: { id: string; name: string } | null;
+  pauseReason: string | null;
+  current: CounterTicket | null;
+  /** The waiting tickets this counter may call, in the order they would be called by queue. */
+  waiting: CounterTicket[];
+  waitingTotal: number;
+  /** The ticket "next" would call now. */
+  nextTicketId: string | null;
+  servedToday: number;
+}
+
+export interface StaffView {
+  counters: { id: string; number: number; services: string[]; status: CounterStatus; officer: { id: string; name: string } | null }[];
+}
+
+/** Every message that carries state has the hub's boot id and a sequence number that only grows. */
+export interface Versioned<T> {
+  bootId: string;
+  seq: number;
+  /** The hub's clock when it sent this, for showing elapsed times without trusting the screen's clock. */
+  serverTime: number;
+  view: T;
+}
+
+export interface TicketIssued {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  priorityGroup: string | null;
+  peopleAhead: number;
+  estimatedWaitMinutes: number | null;
+  takenAt: number;
+  day: string;
+}
+
+export interface SessionInfo {
+  token: string;
+  expiresAt: number;
+  officer: { id: string; name: string; role: 'officer' | 'supervisor' };
+  /** Counters this officer may work at. */
+  counters: string[];
+}
+
+export interface Snapshot {
+  public: Versioned<PublicView>;
+  staff: Versioned<StaffView> | null;
+  counter: Versioned<CounterView> | null;
+}
+
+export type AckError = { ok: false; error: ErrorCode; message: string; retryAfterSeconds?: number };
+export type Ack<T> = { ok: true; data: T } | AckError;
+export type AckCallback<T> = (answer: Ack<T>) => void;

@@ -1,0 +1,33 @@
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/**
+ * A lowdb adapter that survives power loss: compact JSON to a temp file, fsync it, rename it over
+ * the old file, fsync the folder. lowdb's own JSONFile renames but never fsyncs. Meant for small
+ * files (configuration, closed days): every write serialises the whole document.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(private readonly path: string) {}
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.path, 'utf8')) as T;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const temp = `${this.path}.tmp`;
+    await writeFile(temp, JSON.stringify(data), { flush: true });
+    await rename(temp, this.path);
+    const folder = await open(dirname(this.path), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+}

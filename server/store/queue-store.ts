@@ -1,0 +1,113 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { z } from 'zod';
+import { queueEventSchema } from '../domain/queue-events';
+import { DurableJsonFile } from './durable-json-file';
+import { Journal, type ReplayReport } from './journal';
+
+/**
+ * Persistence of the queue, behind a small interface. Each service day has its own journal
+ * (journal/YYYY-MM-DD.jsonl), the record of every accepted command in order. When a day is over
+ * its tickets are compacted into a lowdb document (days/YYYY-MM-DD.json) and the journal is
+ * removed, so a start only ever replays the current day, however long the centre has run.
+ */
+
+export const journalRecordSchema = z.object({
+  seq: z.number().int().positive(),
+  at: z.number().int().nonnegative(),
+  /** Idempotency key (scope + commandId); null for records the hub made itself. */
+  key: z.string().nullable(),
+  events: z.array(queueEventSchema),
+  /** The answer to a take, kept so a repeated command gets the same answer after a restart. */
+  issued: z
+    .object({
+      ticketId: z.string(),
+      number: z.string(),
+      serviceId: z.string(),
+      priorityGroup: z.string().nullable(),
+      peopleAhead: z.number().int().nonnegative(),
+      estimatedWaitMinutes: z.number().nullable(),
+      takenAt: z.number(),
+      day: z.string(),
+    })
+    .optional(),
+});
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+
+export interface ArchivedDay {
+  day: string;
+  lastSeq: number;
+  tickets: unknown[];
+  records: number;
+}
+
+export interface QueueStore {
+  /** Opens the day's journal and returns what it holds. Closes the previous day's journal. */
+  openDay(day: string): Promise<{ records: JournalRecord[]; report: ReplayReport }>;
+  append(record: JournalRecord): Promise<void>;
+  /** Days whose journal is still there, oldest first, except `today`. */
+  unarchivedDays(today: string): Promise<string[]>;
+  readDayJournal(day: string): Promise<{ records: JournalRecord[]; report: ReplayReport }>;
+  /** Stores a finished day as a lowdb document, then removes its journal. */
+  archiveDay(archive: ArchivedDay): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+
+export class FileQueueStore implements QueueStore {
+  private journal: Journal<JournalRecord> | null = null;
+
+  constructor(private readonly dataDir: string) {}
+
+  private get journalDir() {
+    return join(this.dataDir, 'journal');
+  }
+  private get daysDir() {
+    return join(this.dataDir, 'days');
+  }
+
+  async openDay(day: string) {
+    await mkdir(this.journalDir, { recursive: true });
+    await mkdir(this.daysDir, { recursive: true });
+    const previous = this.journal;
+    const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
+    this.journal = opened.journal;
+    await previous?.close();
+    return { records: opened.records, report: opened.report };
+  }
+
+  append(record: JournalRecord): Promise<void> {
+    if (!this.journal) return Promise.reject(new Error('no day is open'));
+    return this.journal.append(record);
+  }
+
+  async unarchivedDays(today: string): Promise<string[]> {
+    await mkdir(this.journalDir, { recursive: true });
+    const names = await readdir(this.journalDir);
+    return names
+      .map((name) => DAY_FILE.exec(name)?.[1])
+      .filter((day): day is string => day !== undefined && day !== today)
+      .sort();
+  }
+
+  async readDayJournal(day: string) {
+    const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
+    await opened.journal.close();
+    return { records: opened.records, report: opened.report };
+  }
+
+  async archiveDay(archive: ArchivedDay): Promise<void> {
+    await mkdir(this.daysDir, { recursive: true });
+    const db = new Low<ArchivedDay>(new DurableJsonFile(join(this.daysDir, `${archive.day}.json`)), archive);
+    db.data = archive;
+    await db.write();
+    await rm(join(this.journalDir, `${archive.day}.jsonl`), { force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.journal?.close();
+    this.journal = null;
+  }
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { StartReport } from '../app/queue-service';
+import type { QueueService } from '../app/queue-service';
+import { translate, type Lang } from '../i18n';
+import type { Logger } from '../logger';
+import { commandIdSchema } from '../protocol/commands';
+import type { ErrorCode } from '../protocol/error-codes';
+import { HTTP_STATUS } from './http-status';
+import { openApiDocument, restTakeBody } from './openapi';
+import type { Versioner } from './publisher';
+
+interface Deps {
+  service: QueueService;
+  log: Logger;
+  versioned: Versioner;
+  bootId: string;
+  startedAt: number;
+  startReport: StartReport;
+  webRoot: string;
+}
+
+const APPS = ['kiosk', 'display', 'counter'] as const;
+
+/** The Express app: the REST API for other systems, and the three built screens. */
+export function createHttpApp(deps: Deps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+  app.use(express.json({ limit: '16kb' }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({
+      status: 'ok',
+      bootId: deps.bootId,
+      seq: deps.service.version,
+      day: deps.service.day,
+      startedAt: deps.startedAt,
+      journal: {
+        replayed: deps.startReport.replayed,
+        tornTail: deps.startReport.journal.tornTail,
+        dropped: deps.startReport.journal.dropped,
+      },
+    });
+  });
+
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  app.get('/api/queue', (_req, res) => {
+    res.json(deps.versioned(deps.service.publicView()));
+  });
+
+  app.post('/api/tickets', async (req, res) => {
+    const lang = requestLang(req);
+    const body = restTakeBody.safeParse(req.body);
+    const headerKey = req.get('Idempotency-Key');
+    const key = headerKey === undefined ? randomUUID() : commandIdSchema.safeParse(headerKey).data;
+    if (!body.success || key === undefined) return sendError(res, 'INVALID_PAYLOAD', lang);
+    const result = await deps.service.takeTicket(
+      { commandId: key, serviceId: body.data.serviceId, priorityGroup: body.data.priorityGroup ?? null },
+      'api',
+    );
+    if (!result.ok) return sendError(res, result.error, lang);
+    res.status(201).json(result.data);
+  });
+
+  app.use('/api', (req, res) => sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404));
+
+  const built = existsSync(join(deps.webRoot, 'kiosk', 'index.html'));
+  if (built) {
+    app.use(express.static(deps.webRoot, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml }));
+  } else {
+    for (const name of APPS)
+      app.get(`/${name}/`, (_req, res) => {
+        res.status(503).type('text/plain').send('The screens are not built yet: run "npm run build", then reload.');
+      });
+  }
+  app.get('/', (_req, res) => {
+    res.sendFile(join(import.meta.dirname, 'landing.html'));
+  });
+
+  // Last: bad JSON and anything unexpected become typed errors, never a stack trace.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const lang = requestLang(req);
+    const status = (error as { status?: number })?.status;
+    if (status === 400 || status === 413 || status === 415) return sendError(res, 'INVALID_PAYLOAD', lang, status);
+    deps.log.error('http handler failed', { path: req.path, error: String(error) });
+    sendError(res, 'INTERNAL', lang);
+  });
+  return app;
+}
+
+function sendError(res: Response, code: ErrorCode, lang: Lang, status = HTTP_STATUS[code]): void {
+  res.status(status).json({ error: code, message: translate(lang, `error.${code}`) });
+}
+
+function requestLang(req: Request): Lang {
+  return /^en\b/i.test(req.get('Accept-Language') ?? '') ? 'en' : 'vi';
+}
+
+function noCacheForHtml(res: Response, path: string): void {
+  // Screens run for weeks: HTML is always fresh, so an update reaches them with the next reload.
+  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self'; connect-src 'self' ws: wss:; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  );
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  next();
+}

@@ -1,0 +1,183 @@
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import type { OfficerConfig } from '../config/centre-config';
+import { translate, type Lang } from '../i18n';
+import type { Logger } from '../logger';
+import type { OfficerAuth } from '../app/officer-auth';
+import type { QueueService } from '../app/queue-service';
+import {
+  COUNTER_COMMANDS,
+  counterCommandSchemas,
+  loginSchema,
+  stateRequestSchema,
+  takeTicketSchema,
+  type CounterCommandName,
+  type ParsedCounterCommand,
+} from '../protocol/commands';
+import type { ErrorCode } from '../protocol/error-codes';
+import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/events';
+import type { Ack, AckError, Snapshot } from '../protocol/views';
+import type { Versioner } from './publisher';
+
+export interface SocketData {
+  app: 'kiosk' | 'display' | 'counter';
+  lang: Lang;
+  token: string | null;
+  counterId: string | null;
+  address: string;
+}
+
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const helloSchema = z.object({
+  app: z.enum(['kiosk', 'display', 'counter']).default('display'),
+  token: z.string().max(512).optional(),
+  lang: z.enum(['vi', 'en']).optional(),
+});
+
+export function errorAck(code: ErrorCode, lang: Lang, retryAfterSeconds?: number): AckError {
+  const message = translate(lang, `error.${code}`, retryAfterSeconds ? { seconds: retryAfterSeconds } : undefined);
+  return retryAfterSeconds ? { ok: false, error: code, message, retryAfterSeconds } : { ok: false, error: code, message };
+}
+
+interface Deps {
+  service: QueueService;
+  auth: OfficerAuth;
+  log: Logger;
+  versioned: Versioner;
+}
+
+/**
+ * The Socket.IO edge: every payload is validated here, every command is answered with a typed ack,
+ * and no exception escapes a handler. Rooms: every socket is in `public`; logged-in officers are in
+ * `staff`; a counter pad is in `counter:<id>` for the counter it works at.
+ */
+export function attachSocketHandlers(io: HubServer, deps: Deps): void {
+  const { service, auth, log, versioned } = deps;
+
+  io.use((socket, next) => {
+    const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
+    if (!hello.success) return next(new Error('INVALID_PAYLOAD'));
+    socket.data = {
+      app: hello.data.app,
+      lang: hello.data.lang ?? 'vi',
+      token: hello.data.token ?? null,
+      counterId: null,
+      address: socket.handshake.address,
+    };
+    next();
+  });
+
+  io.on('connection', (socket: HubSocket) => {
+    void socket.join('public');
+    if (socket.data.token && auth.officerFor(socket.data.token).ok) void socket.join('staff');
+    // A full snapshot on connect: a screen never has to guess what it missed.
+    socket.emit('queue:public', versioned(service.publicView()));
+
+    const on = <T>(
+      event: string,
+      handler: (payload: unknown, lang: Lang) => Promise<Ack<T>>,
+    ) => {
+      socket.on(event as keyof ClientToServerEvents, (async (...args: unknown[]) => {
+        const last = args[args.length - 1];
+        const ack = typeof last === 'function' ? (last as (answer: Ack<T>) => void) : () => undefined;
+        const payload = typeof last === 'function' ? args[0] : args[0];
+        const lang = payloadLang(payload) ?? socket.data.lang;
+        try {
+          ack(await handler(payload, lang));
+        } catch (error) {
+          log.error('socket handler failed', { event, error: String(error), stack: (error as Error)?.stack });
+          ack(errorAck('INTERNAL', lang));
+        }
+      }) as never);
+    };
+
+    on('ticket:take', async (payload, lang) => {
+      const parsed = takeTicketSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const result = await service.takeTicket(parsed.data, 'kiosk');
+      return result.ok ? result : errorAck(result.error, lang);
+    });
+
+    on('session:login', async (payload, lang) => {
+      const parsed = loginSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const result = await auth.login(parsed.data.username, parsed.data.password, socket.data.address);
+      if (!result.ok) return errorAck(result.error, lang, result.retryAfterSeconds);
+      socket.data.token = result.data.token;
+      void socket.join('staff');
+      socket.emit('queue:staff', versioned(service.staffView()));
+      return result;
+    });
+
+    on('session:logout', async () => {
+      if (socket.data.token) auth.tokens.revoke(socket.data.token);
+      socket.data.token = null;
+      leaveCounterRoom(socket);
+      void socket.leave('staff');
+      return { ok: true, data: null };
+    });
+
+    on('state:request', async (payload, lang) => {
+      const parsed = stateRequestSchema.safeParse(payload ?? {});
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const snapshot: Snapshot = { public: versioned(service.publicView()), staff: null, counter: null };
+      const officer = socket.data.token ? auth.officerFor(socket.data.token) : null;
+      if (officer?.ok) snapshot.staff = versioned(service.staffView());
+      if (parsed.data.counterId) {
+        if (!officer) return errorAck('NOT_LOGGED_IN', lang);
+        if (!officer.ok) return errorAck(officer.error, lang);
+        if (!auth.mayWorkAt(officer.data, parsed.data.counterId)) return errorAck('FORBIDDEN', lang);
+        const view = service.counterView(parsed.data.counterId);
+        if (!view) return errorAck('UNKNOWN_COUNTER', lang);
+        joinCounterRoom(socket, parsed.data.counterId);
+        snapshot.counter = versioned(view);
+      }
+      return { ok: true, data: snapshot };
+    });
+
+    for (const name of COUNTER_COMMANDS) {
+      on(name, async (payload, lang) => {
+        const parsed = counterCommandSchemas[name].safeParse(payload);
+        if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+        const command = parsed.data as ParsedCounterCommand<CounterCommandName>;
+        const officer = officerAt(socket, command.counterId);
+        if (!officer.ok) return errorAck(officer.error, lang);
+        const result = await service.counterCommand(name, command, officer.data);
+        if (!result.ok) return errorAck(result.error, lang);
+        joinCounterRoom(socket, command.counterId);
+        return result;
+      });
+    }
+  });
+
+  function officerAt(socket: HubSocket, counterId: string): { ok: true; data: OfficerConfig } | { ok: false; error: ErrorCode } {
+    if (!socket.data.token) return { ok: false, error: 'NOT_LOGGED_IN' };
+    const officer = auth.officerFor(socket.data.token);
+    if (!officer.ok) return officer;
+    if (!service.counterView(counterId)) return { ok: false, error: 'UNKNOWN_COUNTER' };
+    if (!auth.mayWorkAt(officer.data, counterId)) return { ok: false, error: 'FORBIDDEN' };
+    return officer;
+  }
+
+  function joinCounterRoom(socket: HubSocket, counterId: string): void {
+    if (socket.data.counterId === counterId) return;
+    leaveCounterRoom(socket);
+    socket.data.counterId = counterId;
+    void socket.join(`counter:${counterId}`);
+  }
+
+  function leaveCounterRoom(socket: HubSocket): void {
+    if (socket.data.counterId) void socket.leave(`counter:${socket.data.counterId}`);
+    socket.data.counterId = null;
+  }
+}
+
+function payloadLang(payload: unknown): Lang | null {
+  if (payload && typeof payload === 'object' && 'lang' in payload) {
+    const lang = (payload as { lang: unknown }).lang;
+    if (lang === 'vi' || lang === 'en') return lang;
+  }
+  return null;
+}

@@ -226,13 +226,16 @@ export class QueueService {
         return { ok: false, error: 'INTERNAL' };
       }
     }
+    // The answer is what this command did, taken now: by the time the write is on disk, later
+    // commands in the same group commit may have changed the counter again.
+    const data = answer!();
     const seq = ++this.seq;
     const record: JournalRecord = { seq, at: ctx.now, key, events: decision.events, ...(issued ? { issued } : {}) };
     const calls = this.callsOf(record);
     const outcome = this.deps.store.append(record).then(
       (): Result<T> => {
         this.notify({ seq, counters: this.countersTouched(record, counterId), calls });
-        return { ok: true, data: answer!() };
+        return { ok: true, data };
       },
       (error: unknown): Result<T> => {
         this.deps.log.error('journal write failed: the action was refused', { error: String(error), seq });

@@ -34,6 +34,7 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
     type: 'ticket-taken',
     ticketId: `${state.day}-${service.id}-${index}`,
     serviceId: service.id,
+    index,
     number,
     priorityGroup: cmd.priorityGroup,
     source: cmd.source,
@@ -195,13 +196,14 @@ export function transferCurrent(
 ): Decision {
   const counter = workingCounter(state, cmd);
   if (typeof counter === 'string') return fail(counter);
+  // Where to is checked first: a target that does not exist is wrong whatever the counter holds.
+  if (cmd.toServiceId !== null && !config.services.some((s) => s.id === cmd.toServiceId)) return fail('UNKNOWN_SERVICE');
+  const target = cmd.toCounterId !== null ? config.counters.find((c) => c.id === cmd.toCounterId) : undefined;
+  if (cmd.toCounterId !== null && !target) return fail('UNKNOWN_COUNTER');
   const ticket = currentTicket(state, counter);
   if (!ticket) return fail('NO_CURRENT_TICKET');
   const toServiceId = cmd.toServiceId ?? ticket.serviceId;
-  if (!config.services.some((s) => s.id === toServiceId)) return fail('UNKNOWN_SERVICE');
-  if (cmd.toCounterId !== null) {
-    const target = config.counters.find((c) => c.id === cmd.toCounterId);
-    if (!target) return fail('UNKNOWN_COUNTER');
+  if (target) {
     if (!target.services.includes(toServiceId) || target.id === counter.id) return fail('INVALID_TRANSFER');
   } else if (toServiceId === ticket.serviceId) {
     return fail('INVALID_TRANSFER');

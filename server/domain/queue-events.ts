@@ -11,6 +11,8 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     type: z.literal('ticket-taken'),
     ...base,
     serviceId: z.string(),
+    /** The n-th number of the service today: numbering goes on from the highest index ever issued. */
+    index: z.number().int().positive(),
     number: z.string(),
     priorityGroup: z.string().nullable(),
     source: z.enum(['kiosk', 'api', 'counter']),

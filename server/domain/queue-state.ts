@@ -58,6 +58,7 @@ export interface DayState {
   byNumber: Map<string, string>;
   /** Waiting ticket ids per service, kept sorted by (queuedAt, take order). */
   waiting: Map<string, string[]>;
+  /** Highest number index issued today per service (numbers are never reused). */
   issued: Map<string, number>;
   counters: Map<string, CounterState>;
   recentCalls: CallRecord[];

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,11 @@ import { join } from 'node:path';
 import { Server } from 'socket.io';
 import type { CentreConfig } from './config/centre-config';
 import { OfficerAuth } from './app/officer-auth';
+import { DeviceService } from './app/device-service';
+import type { DeviceConfig, HubLink } from '../hardware/device-contract';
+import { connectBridge, type DeviceHost } from '../hardware/bridge-client';
+import { BridgeTokenStore } from './store/bridge-token-store';
+import { attachBridgeHandlers, type BridgeNamespace } from './transport/bridge-handlers';
 import { QueueService, type StartReport } from './app/queue-service';
 import type { Logger } from './logger';
 import { acquireDataLock } from './store/data-lock';
@@ -27,6 +33,8 @@ export interface HubOptions {
   webRoot?: string;
   /** How often to check whether local midnight has passed. */
   dayCheckMs?: number;
+  /** Makes the device host for the devices on the hub's own machine (default: real serial ports). */
+  createDeviceHost?: (devices: DeviceConfig[], hub: HubLink) => DeviceHost;
 }
 
 export interface RunningHub {
@@ -35,6 +43,7 @@ export interface RunningHub {
   bootId: string;
   startReport: StartReport;
   service: QueueService;
+  devices: DeviceService;
   stop(): Promise<void>;
 }
 
@@ -55,6 +64,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const service = new QueueService({ config: options.config, store, clock, log });
     const startReport = await service.start();
     const auth = new OfficerAuth(options.config, loadOrCreateSecret(options.dataDir), clock);
+    const bridgeTokens = await BridgeTokenStore.open(options.dataDir);
+    // The hub's own device host connects like any bridge, with a token that lives only this boot.
+    const internalToken = randomBytes(24).toString('base64url');
 
     const startedAt = clock();
     const versioned = createVersioner(bootId, service, clock);
@@ -74,19 +86,38 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       pingInterval: 10_000,
       pingTimeout: 5_000,
     });
-    attachSocketHandlers(io, { service, auth, log, versioned });
-    const stopPublisher = startPublisher(io, service, bootId, versioned);
-
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
     });
+    const port = (httpServer.address() as AddressInfo).port;
+    const devices = new DeviceService({
+      config: options.config,
+      queue: service,
+      clock,
+      log,
+      publicUrl: options.config.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`,
+    });
+    const staffView = () => ({ ...service.staffCounters(), devices: devices.deviceViews() });
+    attachSocketHandlers(io, { service, devices, bridgeTokens, auth, log, versioned, staffView, clock });
+    attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, tokens: bridgeTokens, internalToken, log });
+    const stopPublisher = startPublisher(io, service, devices, staffView, bootId, versioned);
+
+    const localDevices = options.config.devices.filter((d) => d.bridge === 'hub');
+    const createHost = options.createDeviceHost ?? (await defaultDeviceHostFactory(localDevices.length > 0));
+    const localBridge = localDevices.length > 0 && createHost
+      ? connectBridge({
+          hubUrl: `http://127.0.0.1:${port}`,
+          token: internalToken,
+          createHost,
+          log: (message, context) => log.info(message, { ...context, bridge: 'hub' }),
+        })
+      : null;
     const dayTimer = setInterval(() => {
       service.checkDay().catch((error: unknown) => log.error('day check failed', { error: String(error) }));
     }, options.dayCheckMs ?? 15_000);
     dayTimer.unref();
 
-    const port = (httpServer.address() as AddressInfo).port;
     log.info('hub started', {
       port,
       bootId,
@@ -102,11 +133,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       bootId,
       startReport,
       service,
+      devices,
       stop() {
         stopping ??= (async () => {
           clearInterval(dayTimer);
+          await localBridge?.stop();
           stopPublisher();
-          io.disconnectSockets(true);
+          // No disconnectSockets(true): clients told "the server disconnected you" never reconnect.
+          // Closing the connections makes every screen and bridge reconnect to the next hub by itself.
           await new Promise<void>((resolve) => io.close(() => resolve()));
           httpServer.closeAllConnections();
           await store.close();
@@ -120,4 +154,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     releaseLock();
     throw error;
   }
+}
+
+/** The address phones on the office network can reach this machine at, for the ticket's QR code. */
+function lanAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return 'localhost';
+}
+
+/** Real serial devices, loaded only when the hub's own machine has devices (serialport is native). */
+async function defaultDeviceHostFactory(needed: boolean): Promise<((devices: DeviceConfig[], hub: HubLink) => DeviceHost) | null> {
+  if (!needed) return null;
+  const { createDeviceHost } = await import('../hardware/device-host');
+  return (devices, hub) => createDeviceHost({ devices, hub });
 }

@@ -36,3 +36,10 @@ export function domainContext(now: number, timeZone: string): DomainContext {
     minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute),
   };
 }
+
+/** "08:15 26/11/2026" in the centre's time zone, as printed on tickets. */
+export function formatTicketTime(at: number, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
+  return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
+}

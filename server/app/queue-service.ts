@@ -11,7 +11,7 @@ import type { Logger } from '../logger';
 import type { JournalRecord, QueueStore } from '../store/queue-store';
 import type { ReplayReport } from '../store/journal';
 import { domainContext } from './local-time';
-import { counterView, publicView, staffView } from './queue-views';
+import { counterView, publicView, staffCounters } from './queue-views';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
 
@@ -21,6 +21,8 @@ export interface ChangeNotice {
   /** Counters whose view changed (all of them after a resynchronisation). */
   counters: string[] | 'all';
   calls: PublicCall[];
+  /** A ticket taken by this change (not a repeated command), and the kiosk it was taken at. */
+  issued: { ticket: TicketIssued; kioskId: string | null } | null;
 }
 
 export interface StartReport {
@@ -85,7 +87,7 @@ export class QueueService {
     await this.ready();
   }
 
-  takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api'): Promise<Result<TicketIssued>> {
+  takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api', kioskId: string | null = null): Promise<Result<TicketIssued>> {
     return this.run(`public:${cmd.commandId}`, (state, ctx) => {
       const decision = moves.takeTicket(state, this.config, ctx, {
         serviceId: cmd.serviceId,
@@ -105,7 +107,7 @@ export class QueueService {
         takenAt: ctx.now,
         day: state.day,
       };
-      return { decision, issued, answer: () => issued };
+      return { decision, issued, kioskId, answer: () => issued };
     });
   }
 
@@ -166,12 +168,34 @@ export class QueueService {
     return { ok: false, error: 'INVALID_PAYLOAD' };
   }
 
+  /** A ticket of today by id or by number, as it would be printed now; null if there is none. */
+  ticket(idOrNumber: string): (TicketIssued & { status: string }) | null {
+    const id = this.state.tickets.has(idOrNumber) ? idOrNumber : this.state.byNumber.get(idOrNumber.trim().toUpperCase());
+    const ticket = id ? this.state.tickets.get(id) : undefined;
+    if (!ticket) return null;
+    const queue = this.state.waiting.get(ticket.serviceId) ?? [];
+    const position = queue.indexOf(ticket.id);
+    const peopleAhead = position >= 0 ? position : 0;
+    return {
+      ticketId: ticket.id,
+      number: ticket.number,
+      serviceId: ticket.serviceId,
+      priorityGroup: ticket.priorityGroup,
+      peopleAhead,
+      estimatedWaitMinutes: position >= 0 ? estimateWaitMinutes(this.state, this.config, ticket.serviceId, peopleAhead) : null,
+      takenAt: ticket.takenAt,
+      day: this.state.day,
+      status: ticket.status,
+    };
+  }
+
   publicView(): PublicView {
     return publicView(this.state, this.config, this.context());
   }
 
-  staffView(): StaffView {
-    return staffView(this.state, this.config);
+  /** The counters part of the staff view (the device service adds the devices). */
+  staffCounters(): Omit<StaffView, 'devices'> {
+    return staffCounters(this.state, this.config);
   }
 
   counterView(counterId: string): CounterView | null {
@@ -206,14 +230,14 @@ export class QueueService {
     decide: (
       state: DayState,
       ctx: DomainContext,
-    ) => { decision: Decision; issued?: TicketIssued; counterId?: string; answer?: () => T },
+    ) => { decision: Decision; issued?: TicketIssued; kioskId?: string | null; counterId?: string; answer?: () => T },
   ): Promise<Result<T>> {
     await this.ready();
     const known = this.answers.get(key);
     if (known) return known() as Promise<Result<T>>;
 
     const ctx = this.context();
-    const { decision, issued, counterId, answer } = decide(this.state, ctx);
+    const { decision, issued, kioskId, counterId, answer } = decide(this.state, ctx);
     if (!decision.ok) return { ok: false, error: decision.error };
     if (decision.events.length === 0) return { ok: true, data: answer!() };
 
@@ -234,7 +258,12 @@ export class QueueService {
     const calls = this.callsOf(record);
     const outcome = this.deps.store.append(record).then(
       (): Result<T> => {
-        this.notify({ seq, counters: this.countersTouched(record, counterId), calls });
+        this.notify({
+          seq,
+          counters: this.countersTouched(record, counterId),
+          calls,
+          issued: issued ? { ticket: issued, kioskId: kioskId ?? null } : null,
+        });
         return { ok: true, data };
       },
       (error: unknown): Result<T> => {
@@ -345,7 +374,7 @@ export class QueueService {
     this.barrier = (async () => {
       try {
         await this.load(this.state.day);
-        this.notify({ seq: this.seq, counters: 'all', calls: [] });
+        this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null });
       } catch (error) {
         this.deps.log.error('could not rebuild the state from the journal', { error: String(error) });
       }
@@ -358,7 +387,7 @@ export class QueueService {
     const lastSeq = this.seq;
     await this.load(day);
     this.deps.log.info('a new service day started', { day, previous: finished.day });
-    this.notify({ seq: this.seq, counters: 'all', calls: [] });
+    this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null });
     await this.archive(finished, lastSeq);
   }
 

@@ -50,7 +50,7 @@ export function publicView(state: DayState, config: CentreConfig, ctx: DomainCon
   };
 }
 
-export function staffView(state: DayState, config: CentreConfig): StaffView {
+export function staffCounters(state: DayState, config: CentreConfig): Omit<StaffView, 'devices'> {
   return {
     counters: config.counters.map((c) => {
       const counter = state.counters.get(c.id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bridgeConfig, deviceConfig, kioskConfig } from './device-config';
 
 /**
  * The centre's configuration: what the supervisor sets up. Validated at start; a bad file stops
@@ -115,6 +116,8 @@ export const centreConfig = z
       authority: localizedText.optional(),
       level: z.enum(['province', 'commune']),
       unitCode: z.string().trim().min(1).max(40),
+      /** How phones reach the hub, for the QR code on tickets, e.g. http://192.168.1.10:3000. */
+      publicUrl: z.url().optional(),
       timeZone: z
         .string()
         .default('Asia/Ho_Chi_Minh')
@@ -124,6 +127,9 @@ export const centreConfig = z
     counters: z.array(counterConfig).min(1),
     officers: z.array(officerConfig).min(1),
     priorityGroups: z.array(priorityGroupConfig).default([]),
+    kiosks: z.array(kioskConfig).default([]),
+    bridges: z.array(bridgeConfig).default([]),
+    devices: z.array(deviceConfig).default([]),
     ordering: orderingConfig.default({
       priority: 'interleave',
       interleave: { normal: 2, priority: 1 },
@@ -173,7 +179,42 @@ export const centreConfig = z
       if (!config.counters.some((c) => c.services.includes(service.id)))
         issue(['services', i, 'id'], 'is served by no counter');
     });
+    checkDevices(config, issue, counterIds);
   });
+
+function checkDevices(
+  config: { kiosks: { id: string; printerId?: string | undefined }[]; bridges: { id: string }[]; devices: z.infer<typeof deviceConfig>[] },
+  issue: (path: (string | number)[], message: string) => void,
+  counterIds: Set<string>,
+): void {
+  duplicates(config.kiosks.map((k) => k.id)).forEach((i) => issue(['kiosks', i, 'id'], 'is used twice'));
+  duplicates(config.bridges.map((b) => b.id)).forEach((i) => issue(['bridges', i, 'id'], 'is used twice'));
+  duplicates(config.devices.map((d) => d.id)).forEach((i) => issue(['devices', i, 'id'], 'is used twice'));
+  const bridges = new Set(['hub', ...config.bridges.map((b) => b.id)]);
+  const printers = new Set(config.devices.filter((d) => d.kind === 'printer').map((d) => d.id));
+  const keypadIds = new Set<string>();
+  const ledCounters = new Set<string>();
+  config.devices.forEach((device, di) => {
+    if (!bridges.has(device.bridge)) issue(['devices', di, 'bridge'], `names unknown bridge "${device.bridge}"`);
+    if (device.kind === 'keypad')
+      device.keypads.forEach((k, ki) => {
+        if (!counterIds.has(k.counterId)) issue(['devices', di, 'keypads', ki, 'counterId'], `names unknown counter "${k.counterId}"`);
+        const key = `${device.id}/${k.keypadId}`;
+        if (keypadIds.has(key)) issue(['devices', di, 'keypads', ki, 'keypadId'], 'is used twice on this line');
+        keypadIds.add(key);
+      });
+    if (device.kind === 'led')
+      device.displays.forEach((d, i) => {
+        if (!counterIds.has(d.counterId)) issue(['devices', di, 'displays', i, 'counterId'], `names unknown counter "${d.counterId}"`);
+        if (ledCounters.has(d.counterId)) issue(['devices', di, 'displays', i, 'counterId'], 'has a display already');
+        ledCounters.add(d.counterId);
+      });
+  });
+  config.kiosks.forEach((kiosk, i) => {
+    if (kiosk.printerId && !printers.has(kiosk.printerId))
+      issue(['kiosks', i, 'printerId'], `names unknown printer "${kiosk.printerId}"`);
+  });
+}
 
 export type CentreConfig = z.infer<typeof centreConfig>;
 export type CentreConfigInput = z.input<typeof centreConfig>;

@@ -49,6 +49,15 @@ export const callNumberSchema = z.strictObject({
 });
 export const pauseSchema = z.strictObject({ ...atCounter, reason: z.string().trim().min(1).max(80) });
 
+/** Print a ticket again: by id or number, on a given printer or the one that printed it. */
+export const reprintSchema = z.strictObject({
+  ...envelope,
+  ticket: z.string().trim().min(1).max(60),
+  printerId: entityId.nullable().default(null),
+});
+export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
+export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
+
 /** Command name -> payload schema. The socket handlers are registered from this table. */
 export const counterCommandSchemas = {
   'counter:open': openCounterSchema,
@@ -71,5 +80,8 @@ export type CounterCommandPayload<N extends CounterCommandName> = z.input<(typeo
 export type ParsedCounterCommand<N extends CounterCommandName> = z.output<(typeof counterCommandSchemas)[N]>;
 
 export type TakeTicketPayload = z.input<typeof takeTicketSchema>;
+export type ReprintPayload = z.input<typeof reprintSchema>;
+export type TestPrintPayload = z.input<typeof testPrintSchema>;
+export type BridgeTokenPayload = z.input<typeof bridgeTokenSchema>;
 export type LoginPayload = z.input<typeof loginSchema>;
 export type StateRequestPayload = z.input<typeof stateRequestSchema>;

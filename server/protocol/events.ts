@@ -1,4 +1,8 @@
+import type { DeviceCondition, PrintResult } from '../../hardware/device-contract';
 import type {
+  BridgeTokenPayload,
+  ReprintPayload,
+  TestPrintPayload,
   CounterCommandName,
   CounterCommandPayload,
   LoginPayload,
@@ -8,6 +12,7 @@ import type {
 import type {
   AckCallback,
   CounterView,
+  PrintState,
   PublicCall,
   PublicView,
   SessionInfo,
@@ -31,6 +36,12 @@ export interface ClientToServerEvents extends CounterCommandEvents {
   'session:login': (payload: LoginPayload, ack: AckCallback<SessionInfo>) => void;
   'session:logout': (payload: Record<string, never>, ack: AckCallback<null>) => void;
   'state:request': (payload: StateRequestPayload, ack: AckCallback<Snapshot>) => void;
+  /** Officers and supervisors. */
+  'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
+  /** Supervisors. */
+  'device:test-print': (payload: TestPrintPayload, ack: AckCallback<PrintResult>) => void;
+  'bridge:issue-token': (payload: BridgeTokenPayload, ack: AckCallback<{ bridgeId: string; token: string }>) => void;
+  'bridge:revoke-token': (payload: BridgeTokenPayload, ack: AckCallback<{ bridgeId: string; revoked: boolean }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -42,6 +53,10 @@ export interface ServerToClientEvents {
   'queue:counter': (message: Versioned<CounterView>) => void;
   /** A call or recall to announce, once, after it is stored. A snapshot never replays these. */
   'ticket:called': (message: { bootId: string; seq: number; call: PublicCall }) => void;
+  /** To the kiosk that took a ticket: whether it printed. */
+  'ticket:print-state': (message: PrintState) => void;
+  /** To a kiosk: the state of its printer (null: it has none), on connect and on change. */
+  'kiosk:printer': (message: { condition: DeviceCondition | null }) => void;
 }
 
 /** What a client says about itself when it connects (Socket.IO `auth`). */
@@ -49,4 +64,6 @@ export interface ClientHello {
   app: 'kiosk' | 'display' | 'counter';
   token?: string;
   lang?: 'vi' | 'en';
+  /** A kiosk's id from the configuration (its printer, its room). */
+  kioskId?: string;
 }

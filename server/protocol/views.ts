@@ -1,5 +1,6 @@
 import type { LocalizedText } from '../config/centre-config';
 import type { ErrorCode } from './error-codes';
+import type { DeviceCondition, DeviceKind } from '../../hardware/device-contract';
 
 /**
  * What the hub tells the screens. Screens render these and compute no queue state themselves.
@@ -79,6 +80,27 @@ export interface CounterView {
 
 export interface StaffView {
   counters: { id: string; number: number; services: string[]; status: CounterStatus; officer: { id: string; name: string } | null }[];
+  devices: DeviceView[];
+}
+
+/** A configured device and its state, for the supervisor. */
+export interface DeviceView {
+  id: string;
+  kind: DeviceKind;
+  bridge: string;
+  bridgeOnline: boolean;
+  condition: DeviceCondition;
+  detail: string | null;
+  since: number | null;
+}
+
+/** Whether a ticket came out of the kiosk's printer. */
+export interface PrintState {
+  ticketId: string;
+  number: string;
+  state: 'printing' | 'printed' | 'failed';
+  /** Why it failed: paper-out, cover-open, offline, disconnected, ... */
+  condition: DeviceCondition | null;
 }
 
 /** Every message that carries state has the hub's boot id and a sequence number that only grows. */

@@ -1,5 +1,6 @@
 import type { QueueService, ChangeNotice } from '../app/queue-service';
-import type { Versioned } from '../protocol/views';
+import type { DeviceService } from '../app/device-service';
+import type { StaffView, Versioned } from '../protocol/views';
 import type { HubServer } from './socket-handlers';
 
 export type Versioner = <T>(view: T) => Versioned<T>;
@@ -13,7 +14,14 @@ export function createVersioner(bootId: string, service: QueueService, clock: ()
  * display to announce. Views are full views, not deltas: a screen that missed anything is whole again
  * with the next one. They are coalesced: many changes in one turn of the event loop send one view.
  */
-export function startPublisher(io: HubServer, service: QueueService, bootId: string, versioned: Versioner): () => void {
+export function startPublisher(
+  io: HubServer,
+  service: QueueService,
+  devices: DeviceService,
+  staffView: () => StaffView,
+  bootId: string,
+  versioned: Versioner,
+): () => void {
   let scheduled = false;
   let counters = new Set<string>();
   let allCounters = false;
@@ -21,7 +29,7 @@ export function startPublisher(io: HubServer, service: QueueService, bootId: str
   const flush = () => {
     scheduled = false;
     io.to('public').emit('queue:public', versioned(service.publicView()));
-    io.to('staff').emit('queue:staff', versioned(service.staffView()));
+    io.to('staff').emit('queue:staff', versioned(staffView()));
     const rooms = io.sockets.adapter.rooms;
     const ids = allCounters
       ? [...rooms.keys()].filter((r) => r.startsWith('counter:')).map((r) => r.slice('counter:'.length))
@@ -35,13 +43,32 @@ export function startPublisher(io: HubServer, service: QueueService, bootId: str
     allCounters = false;
   };
 
-  return service.onChange((change: ChangeNotice) => {
-    for (const call of change.calls) io.to('public').emit('ticket:called', { bootId, seq: change.seq, call });
-    if (change.counters === 'all') allCounters = true;
-    else change.counters.forEach((id) => counters.add(id));
+  const schedule = () => {
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
+  };
+  const stopQueue = service.onChange((change: ChangeNotice) => {
+    for (const call of change.calls) io.to('public').emit('ticket:called', { bootId, seq: change.seq, call });
+    if (change.counters === 'all') allCounters = true;
+    else change.counters.forEach((id) => counters.add(id));
+    schedule();
   });
+  const stopDevices = devices.on({
+    printState(state, kioskId) {
+      if (kioskId) io.to(`kiosk:${kioskId}`).emit('ticket:print-state', state);
+    },
+    devicesChanged() {
+      schedule();
+      for (const room of io.sockets.adapter.rooms.keys()) {
+        if (!room.startsWith('kiosk:')) continue;
+        io.to(room).emit('kiosk:printer', { condition: devices.kioskPrinterCondition(room.slice('kiosk:'.length)) });
+      }
+    },
+  });
+  return () => {
+    stopQueue();
+    stopDevices();
+  };
 }

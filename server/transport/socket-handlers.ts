@@ -5,10 +5,15 @@ import { translate, type Lang } from '../i18n';
 import type { Logger } from '../logger';
 import type { OfficerAuth } from '../app/officer-auth';
 import type { QueueService } from '../app/queue-service';
+import type { DeviceService } from '../app/device-service';
+import type { BridgeTokenStore } from '../store/bridge-token-store';
 import {
   COUNTER_COMMANDS,
   counterCommandSchemas,
+  bridgeTokenSchema,
   loginSchema,
+  reprintSchema,
+  testPrintSchema,
   stateRequestSchema,
   takeTicketSchema,
   type CounterCommandName,
@@ -16,7 +21,7 @@ import {
 } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/events';
-import type { Ack, AckError, Snapshot } from '../protocol/views';
+import type { Ack, AckError, Snapshot, StaffView } from '../protocol/views';
 import type { Versioner } from './publisher';
 
 export interface SocketData {
@@ -24,6 +29,7 @@ export interface SocketData {
   lang: Lang;
   token: string | null;
   counterId: string | null;
+  kioskId: string | null;
   address: string;
 }
 
@@ -34,6 +40,7 @@ const helloSchema = z.object({
   app: z.enum(['kiosk', 'display', 'counter']).default('display'),
   token: z.string().max(512).optional(),
   lang: z.enum(['vi', 'en']).optional(),
+  kioskId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/).optional(),
 });
 
 export function errorAck(code: ErrorCode, lang: Lang, retryAfterSeconds?: number): AckError {
@@ -43,9 +50,13 @@ export function errorAck(code: ErrorCode, lang: Lang, retryAfterSeconds?: number
 
 interface Deps {
   service: QueueService;
+  devices: DeviceService;
+  bridgeTokens: BridgeTokenStore;
   auth: OfficerAuth;
   log: Logger;
   versioned: Versioner;
+  staffView: () => StaffView;
+  clock: () => number;
 }
 
 /**
@@ -54,7 +65,7 @@ interface Deps {
  * `staff`; a counter pad is in `counter:<id>` for the counter it works at.
  */
 export function attachSocketHandlers(io: HubServer, deps: Deps): void {
-  const { service, auth, log, versioned } = deps;
+  const { service, devices, auth, log, versioned, staffView } = deps;
 
   io.use((socket, next) => {
     const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
@@ -64,6 +75,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       lang: hello.data.lang ?? 'vi',
       token: hello.data.token ?? null,
       counterId: null,
+      kioskId: hello.data.kioskId ?? null,
       address: socket.handshake.address,
     };
     next();
@@ -74,6 +86,10 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     if (socket.data.token && auth.officerFor(socket.data.token).ok) void socket.join('staff');
     // A full snapshot on connect: a screen never has to guess what it missed.
     socket.emit('queue:public', versioned(service.publicView()));
+    if (socket.data.kioskId) {
+      void socket.join(`kiosk:${socket.data.kioskId}`);
+      socket.emit('kiosk:printer', { condition: devices.kioskPrinterCondition(socket.data.kioskId) });
+    }
 
     const on = <T>(
       event: string,
@@ -96,7 +112,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     on('ticket:take', async (payload, lang) => {
       const parsed = takeTicketSchema.safeParse(payload);
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
-      const result = await service.takeTicket(parsed.data, 'kiosk');
+      const result = await service.takeTicket(parsed.data, 'kiosk', socket.data.kioskId);
       return result.ok ? result : errorAck(result.error, lang);
     });
 
@@ -107,7 +123,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!result.ok) return errorAck(result.error, lang, result.retryAfterSeconds);
       socket.data.token = result.data.token;
       void socket.join('staff');
-      socket.emit('queue:staff', versioned(service.staffView()));
+      socket.emit('queue:staff', versioned(staffView()));
       return result;
     });
 
@@ -124,7 +140,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
       const snapshot: Snapshot = { public: versioned(service.publicView()), staff: null, counter: null };
       const officer = socket.data.token ? auth.officerFor(socket.data.token) : null;
-      if (officer?.ok) snapshot.staff = versioned(service.staffView());
+      if (officer?.ok) snapshot.staff = versioned(staffView());
       if (parsed.data.counterId) {
         if (!officer) return errorAck('NOT_LOGGED_IN', lang);
         if (!officer.ok) return errorAck(officer.error, lang);
@@ -135,6 +151,49 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
         snapshot.counter = versioned(view);
       }
       return { ok: true, data: snapshot };
+    });
+
+    on('ticket:reprint', async (payload, lang) => {
+      const parsed = reprintSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = loggedIn(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const result = await devices.reprint(parsed.data.ticket, parsed.data.printerId);
+      log.info('reprint', { ticket: parsed.data.ticket, by: officer.data.id, ok: result.ok });
+      return result.ok ? result : errorAck(result.error, lang);
+    });
+
+    on('device:test-print', async (payload, lang) => {
+      const parsed = testPrintSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const result = await devices.testPrint(parsed.data.deviceId);
+      return result.ok ? result : errorAck(result.error, lang);
+    });
+
+    on('bridge:issue-token', async (payload, lang) => {
+      const parsed = bridgeTokenSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const { bridgeId } = parsed.data;
+      if (bridgeId === 'hub' || !devices.isKnownBridge(bridgeId)) return errorAck('UNKNOWN_BRIDGE', lang);
+      const token = await deps.bridgeTokens.issue(bridgeId, officer.data.id, deps.clock());
+      devices.disconnectBridge(bridgeId); // an old token stops working at once
+      log.info('bridge token issued', { bridge: bridgeId, by: officer.data.id });
+      return { ok: true, data: { bridgeId, token } };
+    });
+
+    on('bridge:revoke-token', async (payload, lang) => {
+      const parsed = bridgeTokenSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const revoked = await deps.bridgeTokens.revoke(parsed.data.bridgeId);
+      devices.disconnectBridge(parsed.data.bridgeId);
+      log.info('bridge token revoked', { bridge: parsed.data.bridgeId, by: officer.data.id, revoked });
+      return { ok: true, data: { bridgeId: parsed.data.bridgeId, revoked } };
     });
 
     for (const name of COUNTER_COMMANDS) {
@@ -152,9 +211,19 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     }
   });
 
-  function officerAt(socket: HubSocket, counterId: string): { ok: true; data: OfficerConfig } | { ok: false; error: ErrorCode } {
+  function loggedIn(socket: HubSocket): { ok: true; data: OfficerConfig } | { ok: false; error: ErrorCode } {
     if (!socket.data.token) return { ok: false, error: 'NOT_LOGGED_IN' };
-    const officer = auth.officerFor(socket.data.token);
+    return auth.officerFor(socket.data.token);
+  }
+
+  function supervisor(socket: HubSocket): { ok: true; data: OfficerConfig } | { ok: false; error: ErrorCode } {
+    const officer = loggedIn(socket);
+    if (officer.ok && officer.data.role !== 'supervisor') return { ok: false, error: 'FORBIDDEN' };
+    return officer;
+  }
+
+  function officerAt(socket: HubSocket, counterId: string): { ok: true; data: OfficerConfig } | { ok: false; error: ErrorCode } {
+    const officer = loggedIn(socket);
     if (!officer.ok) return officer;
     if (!service.counterView(counterId)) return { ok: false, error: 'UNKNOWN_COUNTER' };
     if (!auth.mayWorkAt(officer.data, counterId)) return { ok: false, error: 'FORBIDDEN' };

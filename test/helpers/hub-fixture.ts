@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { CentreConfig } from '../../server/config/centre-config';
-import { startHub, type RunningHub } from '../../server/hub';
+import { startHub, type HubOptions, type RunningHub } from '../../server/hub';
 import { createLogger, type Logger } from '../../server/logger';
 import type { ClientHello, ClientToServerEvents, ServerToClientEvents } from '../../server/protocol/events';
 import type { Ack, PublicView, Versioned } from '../../server/protocol/views';
@@ -38,7 +38,9 @@ export interface TestHub {
 }
 
 /** Starts a real hub on port 0 with a temporary data folder (or the one given). */
-export async function startTestHub(options: { config?: CentreConfig; dataDir?: string; clock?: TestClock; port?: number } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: { config?: CentreConfig; dataDir?: string; clock?: TestClock; port?: number; createDeviceHost?: HubOptions['createDeviceHost'] } = {},
+): Promise<TestHub> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = options.config ?? testCentre();
   const clock = options.clock ?? null;
@@ -50,6 +52,7 @@ export async function startTestHub(options: { config?: CentreConfig; dataDir?: s
     host: '127.0.0.1',
     log,
     ...(clock ? { clock: () => clock.now } : {}),
+    ...(options.createDeviceHost ? { createDeviceHost: options.createDeviceHost } : {}),
   });
   const clients: HubClient[] = [];
   return {

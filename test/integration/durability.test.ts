@@ -183,3 +183,25 @@ describe('durability', () => {
     expect(expectOk(await take(await next.connect({ app: 'kiosk' }))).number).toBe('A001');
   });
 });
+
+describe('reconnecting', () => {
+  it('screens reconnect by themselves after the hub restarts, and get the new state with a new boot id', async () => {
+    const dataDir = tempDataDir();
+    const first = await startTestHub({ dataDir });
+    const port = first.hub.port;
+    const display: HubClient = io(first.hub.url, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 200, auth: { app: 'display' } });
+    const views: { bootId: string; waiting: number }[] = [];
+    display.on('queue:public', (m) => views.push({ bootId: m.bootId, waiting: m.view.services[0]!.waiting }));
+    await new Promise((resolve) => display.once('connect', () => resolve(null)));
+    await first.stop();
+    const second = await startTestHub({ dataDir, port });
+    hubs.push(second);
+    expectOk(await send((await second.connect({ app: 'kiosk' })), 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' }));
+    const start = Date.now();
+    while (!views.some((v) => v.bootId === second.hub.bootId && v.waiting === 1) && Date.now() - start < 5_000)
+      await new Promise((r) => setTimeout(r, 20));
+    display.disconnect();
+    expect(views.some((v) => v.bootId === first.hub.bootId)).toBe(true);
+    expect(views.at(-1)).toEqual({ bootId: second.hub.bootId, waiting: 1 });
+  });
+});

@@ -1,0 +1,270 @@
+import type { CentreConfig } from '../config/centre-config';
+import type {
+  DeviceCondition,
+  DeviceConfig,
+  DeviceStatus,
+  KeypadAnswer,
+  KeypadCommand,
+  PrintResult,
+  TicketPrintout,
+} from '../../hardware/device-contract';
+import type { Logger } from '../logger';
+import type { CounterCommandName } from '../protocol/commands';
+import type { ErrorCode } from '../protocol/error-codes';
+import type { DeviceView, PrintState, TicketIssued } from '../protocol/views';
+import { formatTicketTime } from './local-time';
+import type { ChangeNotice, QueueService, Result } from './queue-service';
+
+/** One connected device host, as the hub sees it. */
+export interface BridgeConnection {
+  bridgeId: string;
+  print(deviceId: string, printout: TicketPrintout): Promise<PrintResult>;
+  printTestPage(deviceId: string): Promise<PrintResult>;
+  showOnLed(deviceId: string, counterId: string, ticketNumber: string | null): void;
+  close(): void;
+}
+
+export interface DeviceEvents {
+  /** The print state of a ticket changed; for the kiosk that took it. */
+  printState(state: PrintState, kioskId: string | null): void;
+  /** A device's state changed; for the staff view and the kiosks. */
+  devicesChanged(): void;
+}
+
+const KEYPAD_MOVES: Record<Exclude<KeypadCommand['command'], 'PING'>, CounterCommandName> = {
+  NEXT: 'counter:call-next',
+  RECALL: 'counter:recall',
+  SKIP: 'counter:skip',
+  DONE: 'counter:done',
+  XFER: 'counter:transfer',
+  CALL: 'counter:call-number',
+};
+
+/**
+ * The hub's side of the hardware: which devices exist, what state they are in (as their bridges
+ * report), and what they are asked to do when the queue changes: print the ticket a kiosk just
+ * issued, show a call on the counter's LED display, run a keypad's press as the officer at its
+ * counter. A ticket is issued whatever the printer does; a failed print is reported and can be
+ * reprinted.
+ */
+export class DeviceService {
+  private readonly bridges = new Map<string, BridgeConnection>();
+  private readonly statuses = new Map<string, DeviceStatus>();
+  private readonly prints = new Map<string, PrintState & { kioskId: string | null }>();
+  private readonly listeners = new Set<Partial<DeviceEvents>>();
+
+  constructor(
+    private readonly deps: {
+      config: CentreConfig;
+      queue: QueueService;
+      clock: () => number;
+      log: Logger;
+      /** Base URL phones use to reach the hub, for the QR code. */
+      publicUrl: string;
+    },
+  ) {
+    deps.queue.onChange((change) => this.onQueueChange(change));
+  }
+
+  on(listener: Partial<DeviceEvents>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  devicesOf(bridgeId: string): DeviceConfig[] {
+    return this.deps.config.devices.filter((d) => d.bridge === bridgeId);
+  }
+
+  isKnownBridge(bridgeId: string): boolean {
+    return bridgeId === 'hub' || this.deps.config.bridges.some((b) => b.id === bridgeId);
+  }
+
+  attachBridge(connection: BridgeConnection): () => void {
+    this.bridges.get(connection.bridgeId)?.close();
+    this.bridges.set(connection.bridgeId, connection);
+    this.deps.log.info('bridge connected', { bridge: connection.bridgeId });
+    this.resyncLeds(connection);
+    this.changed();
+    return () => {
+      if (this.bridges.get(connection.bridgeId) !== connection) return;
+      this.bridges.delete(connection.bridgeId);
+      this.deps.log.warn('bridge disconnected', { bridge: connection.bridgeId });
+      this.changed();
+    };
+  }
+
+  disconnectBridge(bridgeId: string): void {
+    this.bridges.get(bridgeId)?.close();
+  }
+
+  reportStatus(bridgeId: string, status: DeviceStatus): void {
+    const device = this.deps.config.devices.find((d) => d.id === status.deviceId);
+    if (!device || device.bridge !== bridgeId || device.kind !== status.kind) {
+      this.deps.log.warn('status for a device this bridge does not have', { bridge: bridgeId, device: status.deviceId });
+      return;
+    }
+    const before = this.statuses.get(device.id);
+    if (before?.condition === status.condition && before.detail === status.detail) return;
+    this.statuses.set(device.id, status);
+    const level = status.condition === 'ok' ? 'info' : 'warn';
+    this.deps.log[level]('device state', { device: device.id, condition: status.condition, detail: status.detail });
+    this.changed();
+  }
+
+  /** Every configured device with its state; a device whose bridge is away is 'disconnected'. */
+  deviceViews(): DeviceView[] {
+    return this.deps.config.devices.map((device) => {
+      const online = this.bridges.has(device.bridge);
+      const status = this.statuses.get(device.id);
+      return {
+        id: device.id,
+        kind: device.kind,
+        bridge: device.bridge,
+        bridgeOnline: online,
+        condition: online ? (status?.condition ?? 'starting') : 'disconnected',
+        detail: online ? (status?.detail ?? null) : 'BRIDGE_OFFLINE',
+        since: status?.since ?? null,
+      };
+    });
+  }
+
+  /** The condition of a kiosk's printer, or null when the kiosk has none. */
+  kioskPrinterCondition(kioskId: string | null): DeviceCondition | null {
+    const printerId = this.kioskPrinter(kioskId);
+    if (!printerId) return null;
+    return this.deviceViews().find((d) => d.id === printerId)?.condition ?? 'disconnected';
+  }
+
+  printState(ticketId: string): PrintState | null {
+    const state = this.prints.get(ticketId);
+    return state ? { ticketId: state.ticketId, number: state.number, state: state.state, condition: state.condition } : null;
+  }
+
+  async keypadCommand(bridgeId: string, command: KeypadCommand & { commandId: string }): Promise<KeypadAnswer> {
+    const device = this.deps.config.devices.find((d) => d.id === command.deviceId);
+    if (!device || device.kind !== 'keypad' || device.bridge !== bridgeId) return { ok: false, code: 'UNKNOWN_DEVICE' };
+    const binding = device.keypads.find((k) => k.keypadId === command.keypadId);
+    if (!binding) return { ok: false, code: 'UNKNOWN_KEYPAD' };
+    if (command.command === 'PING') return { ok: true, text: '' };
+    const counter = this.deps.queue.counterView(binding.counterId);
+    if (!counter) return { ok: false, code: 'UNKNOWN_COUNTER' };
+    // The keypad acts as the officer working at its counter; with nobody there it does nothing.
+    const officer = counter.officer ? this.deps.config.officers.find((o) => o.id === counter.officer!.id) : undefined;
+    if (!officer || officer.disabled) return { ok: false, code: 'COUNTER_NOT_OPEN' };
+    const name = KEYPAD_MOVES[command.command];
+    const base = { commandId: command.commandId, counterId: binding.counterId };
+    let payload: Record<string, unknown> = base;
+    if (command.command === 'XFER') {
+      if (!command.argument) return { ok: false, code: 'INVALID_PAYLOAD' };
+      payload = { ...base, toServiceId: command.argument.toLowerCase(), toCounterId: null };
+    } else if (command.command === 'CALL') {
+      if (!command.argument || !/^[A-Za-z]?\d{1,5}$/.test(command.argument)) return { ok: false, code: 'INVALID_PAYLOAD' };
+      payload = { ...base, number: command.argument.toUpperCase() };
+    }
+    const result = await this.deps.queue.counterCommand(name, payload as never, officer);
+    if (!result.ok) return { ok: false, code: result.error };
+    return { ok: true, text: result.data.current?.number ?? '' };
+  }
+
+  /** Prints a ticket again (lost ticket, jammed paper), on the given printer or its kiosk's. */
+  async reprint(ticketIdOrNumber: string, printerId: string | null): Promise<Result<PrintState>> {
+    const ticket = this.deps.queue.ticket(ticketIdOrNumber);
+    if (!ticket) return { ok: false, error: 'UNKNOWN_TICKET' };
+    const kioskId = this.prints.get(ticket.ticketId)?.kioskId ?? null;
+    const target = printerId ?? this.kioskPrinter(kioskId) ?? this.firstPrinter();
+    if (!target || !this.deps.config.devices.some((d) => d.id === target && d.kind === 'printer'))
+      return { ok: false, error: 'UNKNOWN_DEVICE' };
+    return { ok: true, data: await this.print(ticket, target, kioskId) };
+  }
+
+  async testPrint(deviceId: string): Promise<Result<PrintResult>> {
+    const device = this.deps.config.devices.find((d) => d.id === deviceId && d.kind === 'printer');
+    if (!device) return { ok: false, error: 'UNKNOWN_DEVICE' };
+    const bridge = this.bridges.get(device.bridge);
+    if (!bridge) return { ok: true, data: { ok: false, condition: 'disconnected', detail: 'BRIDGE_OFFLINE' } };
+    return { ok: true, data: await bridge.printTestPage(device.id) };
+  }
+
+  private onQueueChange(change: ChangeNotice): void {
+    if (change.issued) {
+      const printerId = this.kioskPrinter(change.issued.kioskId);
+      if (printerId) void this.print(change.issued.ticket, printerId, change.issued.kioskId);
+    }
+    for (const call of change.calls) this.showCall(call.counterId, call.number);
+  }
+
+  private async print(ticket: TicketIssued, printerId: string, kioskId: string | null): Promise<PrintState> {
+    const device = this.deps.config.devices.find((d) => d.id === printerId);
+    const bridge = device ? this.bridges.get(device.bridge) : undefined;
+    this.setPrintState({ ticketId: ticket.ticketId, number: ticket.number, state: 'printing', condition: null }, kioskId);
+    let result: PrintResult;
+    if (!bridge) result = { ok: false, condition: 'disconnected', detail: 'BRIDGE_OFFLINE' };
+    else {
+      try {
+        result = await bridge.print(printerId, this.printout(ticket));
+      } catch (error) {
+        result = { ok: false, condition: 'offline', detail: String(error).slice(0, 100) };
+      }
+    }
+    const state: PrintState = result.ok
+      ? { ticketId: ticket.ticketId, number: ticket.number, state: 'printed', condition: null }
+      : { ticketId: ticket.ticketId, number: ticket.number, state: 'failed', condition: result.condition };
+    if (!result.ok) this.deps.log.warn('ticket not printed', { ticket: ticket.number, printer: printerId, condition: result.condition, detail: result.detail });
+    this.setPrintState(state, kioskId);
+    return state;
+  }
+
+  private printout(ticket: TicketIssued): TicketPrintout {
+    const { config, publicUrl } = this.deps;
+    const service = config.services.find((s) => s.id === ticket.serviceId);
+    return {
+      centreName: config.centre.name.vi,
+      ticketNumber: ticket.number,
+      serviceNameVi: service?.name.vi ?? ticket.serviceId,
+      serviceNameEn: service?.name.en ?? ticket.serviceId,
+      peopleAhead: ticket.peopleAhead,
+      estimatedWaitMinutes: ticket.estimatedWaitMinutes,
+      issuedAtText: formatTicketTime(ticket.takenAt, config.centre.timeZone),
+      followUrl: `${publicUrl}/display/follow.html?ticket=${encodeURIComponent(ticket.ticketId)}`,
+    };
+  }
+
+  private setPrintState(state: PrintState, kioskId: string | null): void {
+    this.prints.set(state.ticketId, { ...state, kioskId });
+    if (this.prints.size > 50_000) this.prints.delete(this.prints.keys().next().value!);
+    for (const l of this.listeners) l.printState?.(state, kioskId);
+  }
+
+  private showCall(counterId: string, number: string | null): void {
+    for (const device of this.deps.config.devices) {
+      if (device.kind !== 'led' || !device.displays.some((d) => d.counterId === counterId)) continue;
+      this.bridges.get(device.bridge)?.showOnLed(device.id, counterId, number);
+    }
+  }
+
+  /** After a bridge (re)connects, its LED displays show what each counter serves now. */
+  private resyncLeds(connection: BridgeConnection): void {
+    for (const device of this.devicesOf(connection.bridgeId)) {
+      if (device.kind !== 'led') continue;
+      for (const display of device.displays) {
+        const current = this.deps.queue.counterView(display.counterId)?.current;
+        connection.showOnLed(device.id, display.counterId, current?.number ?? null);
+      }
+    }
+  }
+
+  private kioskPrinter(kioskId: string | null): string | null {
+    if (!kioskId) return null;
+    return this.deps.config.kiosks.find((k) => k.id === kioskId)?.printerId ?? null;
+  }
+
+  private firstPrinter(): string | null {
+    return this.deps.config.devices.find((d) => d.kind === 'printer')?.id ?? null;
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l.devicesChanged?.();
+  }
+}
+
+export type { ErrorCode };

@@ -141,8 +141,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           stopPublisher();
           // No disconnectSockets(true): clients told "the server disconnected you" never reconnect.
           // Closing the connections makes every screen and bridge reconnect to the next hub by itself.
-          await new Promise<void>((resolve) => io.close(() => resolve()));
+          const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+          // At once, not after: io.close() waits for the HTTP server, which waits for keep-alive
+          // connections that polling clients keep busy with reconnect attempts (seen hanging).
           httpServer.closeAllConnections();
+          await closed;
           await store.close();
           releaseLock();
           log.info('hub stopped', { bootId });

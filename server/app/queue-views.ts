@@ -13,7 +13,7 @@ export function publicView(state: DayState, config: CentreConfig, ctx: DomainCon
   const counterNumber = new Map(config.counters.map((c) => [c.id, c.number]));
   return {
     day: state.day,
-    centre: { name: config.centre.name, authority: config.centre.authority ?? null },
+    centre: { name: config.centre.name, authority: config.centre.authority ?? null, timeZone: config.centre.timeZone },
     services: config.services.map((service) => {
       const waiting = state.waiting.get(service.id)?.length ?? 0;
       return {

@@ -38,7 +38,7 @@ export interface PublicCall {
 
 export interface PublicView {
   day: string;
-  centre: { name: LocalizedText; authority: LocalizedText | null };
+  centre: { name: LocalizedText; authority: LocalizedText | null; timeZone: string };
   services: PublicService[];
   counters: PublicCounter[];
   /** Newest first. */

@@ -98,7 +98,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       socket.on(event as keyof ClientToServerEvents, (async (...args: unknown[]) => {
         const last = args[args.length - 1];
         const ack = typeof last === 'function' ? (last as (answer: Ack<T>) => void) : () => undefined;
-        const payload = typeof last === 'function' ? args[0] : args[0];
+        const payload = args[0];
         const lang = payloadLang(payload) ?? socket.data.lang;
         try {
           ack(await handler(payload, lang));

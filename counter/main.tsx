@@ -1,0 +1,13 @@
+import '../server/ui/base.css';
+import './counter.css';
+import { effect } from '@preact/signals';
+import { mountApp } from '../server/ui/mount';
+import { CounterApp, watchSession } from './counter-app';
+import { currentToken } from './session';
+
+mountApp({ app: 'counter', token: currentToken }, CounterApp, (state) => {
+  watchSession(state);
+  effect(() => {
+    document.title = state.t('counter.pageTitle');
+  });
+});

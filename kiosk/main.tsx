@@ -1,0 +1,18 @@
+import '../server/ui/base.css';
+import './kiosk.css';
+import { effect } from '@preact/signals';
+import { lockDownTouchScreen, mountApp } from '../server/ui/mount';
+import { KioskApp } from './kiosk-app';
+
+/** `/kiosk/?kiosk=<id>` names this kiosk (its printer); the hub refuses a malformed id, so check it. */
+function kioskIdFromUrl(): string | null {
+  const id = new URLSearchParams(location.search).get('kiosk');
+  return id && /^[a-z0-9][a-z0-9-]{0,39}$/.test(id) ? id : null;
+}
+
+lockDownTouchScreen();
+mountApp({ app: 'kiosk', kioskId: kioskIdFromUrl() }, KioskApp, (state) => {
+  effect(() => {
+    document.title = state.t('kiosk.pageTitle');
+  });
+});

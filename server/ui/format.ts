@@ -1,0 +1,69 @@
+import type { MessageKey } from '../i18n';
+
+/**
+ * Times as the centre reads them. Screens (TVs especially) are often set to UTC, so times are shown
+ * in the centre's zone, not the device's. PublicView does not carry the zone yet: Vietnam's is used.
+ */
+export const CENTRE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const partsFormatter = new Intl.DateTimeFormat('en-US', {
+  timeZone: CENTRE_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  weekday: 'short',
+});
+
+const WEEKDAY_INDEX: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+const WEEKDAY_KEYS: readonly MessageKey[] = [
+  'date.weekday.1',
+  'date.weekday.2',
+  'date.weekday.3',
+  'date.weekday.4',
+  'date.weekday.5',
+  'date.weekday.6',
+  'date.weekday.7',
+];
+
+export interface LocalParts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+}
+
+export function localParts(ms: number): LocalParts {
+  const p: Record<string, string> = {};
+  for (const part of partsFormatter.formatToParts(new Date(ms))) p[part.type] = part.value;
+  return {
+    year: p.year ?? '',
+    month: p.month ?? '',
+    day: p.day ?? '',
+    hour: p.hour ?? '',
+    minute: p.minute ?? '',
+    weekday: WEEKDAY_INDEX[p.weekday ?? ''] ?? 1,
+  };
+}
+
+/** "08:15" */
+export function formatTime(ms: number): string {
+  const p = localParts(ms);
+  return `${p.hour}:${p.minute}`;
+}
+
+/** "Thứ Tư, ngày 26/11/2026" (the words come from the dictionaries). */
+export function formatDate(ms: number, t: (key: MessageKey, params?: Record<string, string | number>) => string): string {
+  const p = localParts(ms);
+  return t('date.full', { weekday: t(WEEKDAY_KEYS[p.weekday - 1] ?? 'date.weekday.1'), day: p.day, month: p.month, year: p.year });
+}
+
+/** Whole minutes from `from` to `to`, never negative. */
+export function minutesBetween(from: number, to: number): number {
+  return Math.max(0, Math.floor((to - from) / 60_000));
+}

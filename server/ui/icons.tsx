@@ -1,0 +1,118 @@
+import type { JSX } from 'preact';
+
+/**
+ * Simple line pictograms for service tiles and priority groups, chosen by the configured `icon`
+ * name. They are drawn in currentColor, so they follow the tile's colours. Unknown names get a
+ * plain document.
+ */
+const SHAPES: Record<string, () => JSX.Element> = {
+  family: () => (
+    <>
+      <circle cx="22" cy="15" r="7" />
+      <path d="M10 54V40a12 12 0 0 1 24 0v14" />
+      <circle cx="45" cy="26" r="5.5" />
+      <path d="M36 54v-9a9 9 0 0 1 18 0v9" />
+    </>
+  ),
+  stamp: () => (
+    <>
+      <circle cx="32" cy="13" r="7" />
+      <path d="M27 20h10v13H27z" />
+      <rect x="11" y="33" width="42" height="11" rx="3" />
+      <path d="M11 53h42" />
+    </>
+  ),
+  land: () => (
+    <>
+      <path d="M6 15l16-7 20 7 16-7v41l-16 7-20-7-16 7z" />
+      <path d="M22 8v41M42 15v41" />
+    </>
+  ),
+  building: () => (
+    <>
+      <path d="M16 56V8h32v48M8 56h48" />
+      <path d="M24 17h4M36 17h4M24 28h4M36 28h4M24 39h4M36 39h4M29 56v-8h6v8" />
+    </>
+  ),
+  shop: () => (
+    <>
+      <path d="M8 24l5-14h38l5 14z" />
+      <path d="M12 24v32h40V24M26 56V38h12v18M6 56h52" />
+    </>
+  ),
+  hands: () => (
+    <>
+      <path d="M32 21c-4-8-16-8-16 2 0 8 16 17 16 17s16-9 16-17c0-10-12-10-16-2z" />
+      <path d="M6 46h12l12 5h10l18-8" />
+    </>
+  ),
+  health: () => (
+    <>
+      <path d="M32 6l20 8v16c0 13-9 21-20 27-11-6-20-14-20-27V14z" />
+      <path d="M32 21v20M22 31h20" />
+    </>
+  ),
+  scales: () => (
+    <>
+      <path d="M32 8v46M20 55h24M10 16h44" />
+      <path d="M10 16L4 34M10 16l6 18M54 16l-6 18M54 16l6 18" />
+      <path d="M3 34a7 5 0 0 0 14 0zM47 34a7 5 0 0 0 14 0z" />
+    </>
+  ),
+  house: () => (
+    <>
+      <path d="M7 31L32 10l25 21" />
+      <path d="M14 26v30h36V26M27 56V41h10v15" />
+    </>
+  ),
+  elderly: () => (
+    <>
+      <circle cx="27" cy="11" r="6" />
+      <path d="M27 20c-4 8-4 16-2 24l-5 12M25 44l6 12M26 27l12 8M42 31v25" />
+    </>
+  ),
+  disabled: () => (
+    <>
+      <circle cx="26" cy="9" r="5" />
+      <path d="M26 17v17h15l6 14h6M26 25h12" />
+      <path d="M19 30a13 13 0 1 0 18 20" />
+    </>
+  ),
+  pregnant: () => (
+    <>
+      <circle cx="30" cy="10" r="6" />
+      <path d="M29 19l-3 13c9-3 16 2 14 9-1 4-5 6-9 6l-1 11M26 32l-2 26M29 22l-9 10" />
+    </>
+  ),
+  person: () => (
+    <>
+      <circle cx="32" cy="14" r="8" />
+      <path d="M16 56V42a16 16 0 0 1 32 0v14" />
+    </>
+  ),
+  document: () => (
+    <>
+      <path d="M16 6h22l10 10v42H16z" />
+      <path d="M38 6v10h10M23 28h18M23 37h18M23 46h12" />
+    </>
+  ),
+};
+
+export function Pictogram({ name, class: className }: { name: string | null | undefined; class?: string }) {
+  const shape = SHAPES[name ?? ''] ?? SHAPES.document!;
+  return (
+    <svg
+      class={`pictogram ${className ?? ''}`}
+      viewBox="0 0 64 64"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="4"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {shape()}
+    </svg>
+  );
+}

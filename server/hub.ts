@@ -48,6 +48,8 @@ export interface RunningHub {
 }
 
 export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
+/** Placeholder voice clips made with espeak-ng (display/voice/generate-clips.ts). */
+export const BUNDLED_CLIPS = join(import.meta.dirname, '..', 'display', 'audio', 'clips');
 
 /**
  * The composition root: the one place where the real adapters (files, clock, network) are wired to
@@ -78,6 +80,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       startedAt,
       startReport,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
     });
     const httpServer = createServer(app);
     const io: HubServer = new Server(httpServer, {

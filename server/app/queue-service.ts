@@ -6,7 +6,7 @@ import { createDayState, type DayState, type DomainContext } from '../domain/que
 import { estimateWaitMinutes } from '../domain/wait-estimate';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { CounterCommandName, ParsedCounterCommand } from '../protocol/commands';
-import type { CounterView, PublicCall, PublicView, StaffView, TicketIssued } from '../protocol/views';
+import type { CounterView, PublicCall, PublicView, StaffView, TicketFollowView, TicketIssued } from '../protocol/views';
 import type { Logger } from '../logger';
 import type { JournalRecord, QueueStore } from '../store/queue-store';
 import type { ReplayReport } from '../store/journal';
@@ -186,6 +186,25 @@ export class QueueService {
       takenAt: ticket.takenAt,
       day: this.state.day,
       status: ticket.status,
+    };
+  }
+
+  /** Where a ticket stands, for the follow-your-turn page. */
+  follow(ticketId: string): TicketFollowView | null {
+    const ticket = this.ticket(ticketId);
+    const full = this.state.tickets.get(ticketId);
+    if (!ticket || !full) return null;
+    const waiting = full.status === 'waiting';
+    const atCounter = full.status === 'called' || full.status === 'serving';
+    return {
+      ticketId,
+      number: ticket.number,
+      serviceId: ticket.serviceId,
+      status: full.status,
+      peopleAhead: waiting ? ticket.peopleAhead : null,
+      estimatedWaitMinutes: waiting ? ticket.estimatedWaitMinutes : null,
+      counterNumber: atCounter ? (this.config.counters.find((c) => c.id === full.counterId)?.number ?? null) : null,
+      day: this.state.day,
     };
   }
 

@@ -47,6 +47,7 @@ export function publicView(state: DayState, config: CentreConfig, ctx: DomainCon
       kind: call.kind,
     })),
     priorityGroups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, icon: g.icon ?? null })),
+    display: { notice: config.display.notice ?? null, voice: config.display.voice },
   };
 }
 

@@ -108,6 +108,24 @@ export const orderingConfig = z.object({
 });
 export type OrderingConfig = z.infer<typeof orderingConfig>;
 
+/** How the wall display calls numbers, and the notice it scrolls. */
+export const displayConfig = z.object({
+  notice: localizedText.optional(),
+  voice: z
+    .object({
+      /** Reading of numbers: north ("linh", "nghìn") or south ("lẻ", "ngàn"). */
+      dialect: z.enum(['north', 'south']).default('north'),
+      /** "A025" as a number ("a, hai mươi lăm") or digit by digit ("a, không, hai, năm"). */
+      style: z.enum(['number', 'digits']).default('number'),
+      repeat: z.number().int().min(1).max(5).default(2),
+      english: z.boolean().default(false),
+      template: z.enum(['kinh-moi', 'xin-moi']).default('kinh-moi'),
+      enabled: z.boolean().default(true),
+    })
+    .default({ dialect: 'north', style: 'number', repeat: 2, english: false, template: 'kinh-moi', enabled: true }),
+});
+export type DisplayConfig = z.infer<typeof displayConfig>;
+
 export const centreConfig = z
   .object({
     centre: z.object({
@@ -127,6 +145,9 @@ export const centreConfig = z
     counters: z.array(counterConfig).min(1),
     officers: z.array(officerConfig).min(1),
     priorityGroups: z.array(priorityGroupConfig).default([]),
+    display: displayConfig.default({
+      voice: { dialect: 'north', style: 'number', repeat: 2, english: false, template: 'kinh-moi', enabled: true },
+    }),
     kiosks: z.array(kioskConfig).default([]),
     bridges: z.array(bridgeConfig).default([]),
     devices: z.array(deviceConfig).default([]),

@@ -30,6 +30,8 @@ export const loginSchema = z.strictObject({
   lang,
 });
 
+export const ticketStatusSchema = z.strictObject({ ticketId: z.string().min(1).max(80), lang });
+
 export const stateRequestSchema = z.strictObject({ counterId: entityId.optional(), lang });
 
 export const openCounterSchema = z.strictObject({ ...atCounter, force: z.boolean().default(false) });

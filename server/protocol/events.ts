@@ -18,6 +18,7 @@ import type {
   SessionInfo,
   Snapshot,
   StaffView,
+  TicketFollowView,
   TicketIssued,
   Versioned,
 } from './views';
@@ -36,6 +37,8 @@ export interface ClientToServerEvents extends CounterCommandEvents {
   'session:login': (payload: LoginPayload, ack: AckCallback<SessionInfo>) => void;
   'session:logout': (payload: Record<string, never>, ack: AckCallback<null>) => void;
   'state:request': (payload: StateRequestPayload, ack: AckCallback<Snapshot>) => void;
+  /** Anyone (the visitor's phone): where one ticket stands. */
+  'ticket:status': (payload: { ticketId: string; lang?: 'vi' | 'en' }, ack: AckCallback<TicketFollowView>) => void;
   /** Officers and supervisors. */
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
   /** Supervisors. */

@@ -44,6 +44,31 @@ export interface PublicView {
   /** Newest first. */
   recentCalls: PublicCall[];
   priorityGroups: { id: string; name: LocalizedText; icon: string | null }[];
+  display: {
+    notice: LocalizedText | null;
+    voice: {
+      enabled: boolean;
+      dialect: 'north' | 'south';
+      style: 'number' | 'digits';
+      repeat: number;
+      english: boolean;
+      template: 'kinh-moi' | 'xin-moi';
+    };
+  };
+}
+
+/** Where one ticket stands, for the visitor's phone: nothing personal. */
+export interface TicketFollowView {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  status: TicketStatus;
+  /** While waiting: people before it in its queue. */
+  peopleAhead: number | null;
+  estimatedWaitMinutes: number | null;
+  /** When called or being served: where to go. */
+  counterNumber: number | null;
+  day: string;
 }
 
 export interface CounterTicket {

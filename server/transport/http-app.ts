@@ -20,6 +20,8 @@ interface Deps {
   startedAt: number;
   startReport: StartReport;
   webRoot: string;
+  /** Voice clips: human recordings dropped here replace the bundled placeholders. */
+  clipDirs: string[];
 }
 
 const APPS = ['kiosk', 'display', 'counter'] as const;
@@ -67,6 +69,15 @@ export function createHttpApp(deps: Deps): express.Express {
     );
     if (!result.ok) return sendError(res, result.error, lang);
     res.status(201).json(result.data);
+  });
+
+  // Voice clips for the wall display, by id (display/voice/clips.ts lists them).
+  app.get('/audio/clips/:file', (req, res) => {
+    const file = req.params.file;
+    if (!/^[a-z0-9-]{1,60}\.wav$/.test(file)) return sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404);
+    const dir = deps.clipDirs.find((d) => existsSync(join(d, file)));
+    if (!dir) return sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404);
+    res.sendFile(join(dir, file), { maxAge: '1h' });
   });
 
   app.use('/api', (req, res) => sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404));

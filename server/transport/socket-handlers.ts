@@ -14,6 +14,7 @@ import {
   loginSchema,
   reprintSchema,
   testPrintSchema,
+  ticketStatusSchema,
   stateRequestSchema,
   takeTicketSchema,
   type CounterCommandName,
@@ -151,6 +152,13 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
         snapshot.counter = versioned(view);
       }
       return { ok: true, data: snapshot };
+    });
+
+    on('ticket:status', async (payload, lang) => {
+      const parsed = ticketStatusSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const view = service.follow(parsed.data.ticketId);
+      return view ? { ok: true, data: view } : errorAck('UNKNOWN_TICKET', lang);
     });
 
     on('ticket:reprint', async (payload, lang) => {

@@ -91,6 +91,18 @@ export function counterView(state: DayState, config: CentreConfig, counterId: st
     waitingTotal: waiting.length,
     nextTicketId: selectNextTicket(state, config, counterConfig, counter)?.id ?? null,
     servedToday: counter.served,
+    officerToday: officerToday(state, counter.officerId),
+  };
+}
+
+function officerToday(state: DayState, officerId: string | null): CounterView['officerToday'] {
+  if (!officerId) return null;
+  const stats = state.officerStats.get(officerId) ?? { served: 0, noShows: 0, transferred: 0, serviceMs: 0 };
+  return {
+    served: stats.served,
+    noShows: stats.noShows,
+    transferred: stats.transferred,
+    averageServiceMinutes: stats.served > 0 ? Math.round((stats.serviceMs / stats.served / 60_000) * 10) / 10 : null,
   };
 }
 

@@ -89,6 +89,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       if (!ticket || (ticket.status !== 'called' && ticket.status !== 'serving')) return 'ticket is not at a counter';
       const counter = releaseCounter(state, ticket, event.at);
       ticket.finishedAt = event.at;
+      const stats = officerStats(state, ticket.officerId);
       if (event.type === 'ticket-done') {
         ticket.status = 'done';
         if (counter) counter.served += 1;
@@ -97,8 +98,13 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
         durations.push(event.at - started);
         if (durations.length > SERVICE_DURATIONS_KEPT) durations.shift();
         state.serviceDurations.set(ticket.serviceId, durations);
+        if (stats) {
+          stats.served += 1;
+          stats.serviceMs += event.at - started;
+        }
       } else {
         ticket.status = 'no-show';
+        if (stats) stats.noShows += 1;
       }
       return null;
     }
@@ -116,6 +122,8 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       const ticket = state.tickets.get(event.ticketId);
       if (!ticket || (ticket.status !== 'called' && ticket.status !== 'serving')) return 'ticket is not at a counter';
       if (!state.waiting.has(event.toServiceId)) return `unknown service ${event.toServiceId}`;
+      const stats = officerStats(state, ticket.officerId);
+      if (stats) stats.transferred += 1;
       releaseCounter(state, ticket, event.at);
       backToWaiting(ticket);
       ticket.transfers += 1;
@@ -163,6 +171,16 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       return null;
     }
   }
+}
+
+function officerStats(state: DayState, officerId: string | null) {
+  if (!officerId) return undefined;
+  let stats = state.officerStats.get(officerId);
+  if (!stats) {
+    stats = { served: 0, noShows: 0, transferred: 0, serviceMs: 0 };
+    state.officerStats.set(officerId, stats);
+  }
+  return stats;
 }
 
 function releaseCounter(state: DayState, ticket: Ticket, at: number): CounterState | undefined {

@@ -64,6 +64,16 @@ export interface DayState {
   recentCalls: CallRecord[];
   /** Recent service durations (ms) per service, newest last. */
   serviceDurations: Map<string, number[]>;
+  /** Today's figures per officer, kept as events apply (never recounted from all tickets). */
+  officerStats: Map<string, OfficerDayStats>;
+}
+
+export interface OfficerDayStats {
+  served: number;
+  noShows: number;
+  transferred: number;
+  /** Sum of service times (ms) of the tickets served, for the average. */
+  serviceMs: number;
 }
 
 export const RECENT_CALLS_KEPT = 10;
@@ -94,6 +104,7 @@ export function createDayState(day: string, config: CentreConfig): DayState {
     ),
     recentCalls: [],
     serviceDurations: new Map(),
+    officerStats: new Map(),
   };
 }
 

@@ -101,6 +101,8 @@ export interface CounterView {
   /** The ticket "next" would call now. */
   nextTicketId: string | null;
   servedToday: number;
+  /** The figures of today of the officer working at this counter (at any counter). */
+  officerToday: { served: number; noShows: number; transferred: number; averageServiceMinutes: number | null } | null;
 }
 
 export interface StaffView {

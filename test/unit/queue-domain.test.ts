@@ -271,3 +271,22 @@ describe('replay', () => {
     expect(state.counters.get('c1')!.currentTicketId).toBeNull();
   });
 });
+
+describe("an officer's figures for today", () => {
+  it('count served, no-shows and transfers with the average service time, wherever the officer worked', () => {
+    const { state, now } = scenario(
+      config,
+      [takeA, takeA, takeA, takeA, open1, next1, { do: 'start', at: 'c1', by: 'o1' }],
+      NINE,
+    );
+    exec(state, config, { do: 'done', at: 'c1', by: 'o1' }, now + 6 * 60_000); // served in ~7 min
+    exec(state, config, next1, now + 7 * 60_000);
+    exec(state, config, { do: 'skip', at: 'c1', by: 'o1' }, now + 8 * 60_000);
+    exec(state, config, next1, now + 9 * 60_000);
+    exec(state, config, { transfer: { service: 'chung-thuc' }, at: 'c1', by: 'o1' }, now + 10 * 60_000);
+    exec(state, config, { open: 'c2', by: 'o1' }, now + 11 * 60_000);
+    exec(state, config, { do: 'next', at: 'c2', by: 'o1' }, now + 11 * 60_000);
+    exec(state, config, { do: 'done', at: 'c2', by: 'o1' }, now + 14 * 60_000); // 3 min
+    expect(state.officerStats.get('o1')).toEqual({ served: 2, noShows: 1, transferred: 1, serviceMs: 10 * 60_000 });
+  });
+});

@@ -1,7 +1,10 @@
 /**
  * Prints the installer's test page straight to a serial printer, without the hub:
  *
- *   npm run printer:test -- <serial path> [--baud 9600] [--width 80]
+ *   npm run printer:test -- <printer id | serial path> [--baud 9600] [--width 80]
+ *
+ * A printer id is looked up in the centre's configuration (LUOT_CONFIG, or the demo centre), which
+ * gives its path, baud rate and paper width; flags override them.
  *
  * It first asks the printer's real-time status (and says what it answered, or that it did not:
  * some printers never answer, so the page is printed anyway), then sends the page: one block per
@@ -9,13 +12,15 @@
  * block that reads right and enters its text mode and code page numbers in the configuration.
  */
 import { parseArgs } from 'node:util';
+import { loadCentreConfig } from '../server/config/load-config';
+import { readRuntimeSettings } from '../server/config/runtime-settings';
 import type { DeviceStatus } from './device-contract';
 import { testPage } from './escpos/ticket-layout';
 import { PrinterDriver } from './printer/printer-driver';
 import { createRasterRenderer } from './printer/raster-renderer';
 import { SerialLink, serialErrorCode, type SerialLinkReport } from './serial/serial-link';
 
-const USAGE = 'usage: npm run printer:test -- <serial path> [--baud 9600] [--width 80|58]';
+const USAGE = 'usage: npm run printer:test -- <printer id | serial path> [--baud 9600] [--width 80|58]';
 const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
 function fail(message: string, code = 2): never {
@@ -27,7 +32,7 @@ let parsed: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
     allowPositionals: true,
-    options: { baud: { type: 'string', default: '9600' }, width: { type: 'string', default: '80' }, help: { type: 'boolean', default: false } },
+    options: { baud: { type: 'string' }, width: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
 }
 try {
@@ -39,11 +44,13 @@ if (parsed.values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const [path, ...extra] = parsed.positionals;
-if (path === undefined || extra.length > 0) fail('give exactly one serial path, e.g. /dev/ttyUSB0');
-const baudRate = Number(parsed.values.baud);
+const [target, ...extra] = parsed.positionals;
+if (target === undefined || extra.length > 0) fail('give exactly one printer id or serial path, e.g. printer-1 or /dev/ttyUSB0');
+const configured = isSerialPath(target) ? null : configuredPrinter(target);
+const path = configured?.path ?? target;
+const baudRate = Number(parsed.values.baud ?? configured?.baudRate ?? 9600);
 if (!BAUD_RATES.includes(baudRate)) fail(`--baud must be one of ${BAUD_RATES.join(', ')}`);
-const paperWidth = Number(parsed.values.width);
+const paperWidth = Number(parsed.values.width ?? configured?.paperWidth ?? 80);
 if (paperWidth !== 80 && paperWidth !== 58) fail('--width must be 80 or 58');
 
 async function main(): Promise<void> {
@@ -87,3 +94,24 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error), 1));
+
+function isSerialPath(value: string): boolean {
+  return value.includes('/') || /^COM\d+$/i.test(value);
+}
+
+/** A printer of the centre's configuration, by id. */
+function configuredPrinter(id: string): { path: string; baudRate: number; paperWidth: number } {
+  let config;
+  try {
+    config = loadCentreConfig(readRuntimeSettings().configFile);
+  } catch (error) {
+    fail(`cannot read the configuration to find printer "${id}": ${(error as Error).message}`, 1);
+  }
+  const printer = config.devices.find((d) => d.kind === 'printer' && d.id === id);
+  if (!printer || printer.kind !== 'printer') {
+    const known = config.devices.filter((d) => d.kind === 'printer').map((d) => d.id);
+    fail(`no printer "${id}" in the configuration${known.length ? ` (printers: ${known.join(', ')})` : ' (it has no printers)'}`, 1);
+  }
+  if (printer.bridge !== 'hub') console.log(`note: printer "${id}" hangs off bridge "${printer.bridge}": run this on that PC.`);
+  return { path: printer.path, baudRate: printer.baudRate, paperWidth: printer.paperWidth };
+}

@@ -10,7 +10,11 @@ import { OfficerAuth } from './app/officer-auth';
 import { DeviceService } from './app/device-service';
 import type { DeviceConfig, HubLink } from '../hardware/device-contract';
 import { connectBridge, type DeviceHost } from '../hardware/bridge-client';
-import { BridgeTokenStore } from './store/bridge-token-store';
+import { TokenStore } from './store/token-store';
+import { DossierService } from './app/dossier-service';
+import { GuessThrottle } from './app/guess-throttle';
+import { DossierStore } from './store/dossier-store';
+import type { PublicView } from './protocol/views';
 import { attachBridgeHandlers, type BridgeNamespace } from './transport/bridge-handlers';
 import { QueueService, type StartReport } from './app/queue-service';
 import type { Logger } from './logger';
@@ -44,6 +48,7 @@ export interface RunningHub {
   startReport: StartReport;
   service: QueueService;
   devices: DeviceService;
+  dossiers: DossierService;
   stop(): Promise<void>;
 }
 
@@ -66,7 +71,28 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const service = new QueueService({ config: options.config, store, clock, log });
     const startReport = await service.start();
     const auth = new OfficerAuth(options.config, loadOrCreateSecret(options.dataDir), clock);
-    const bridgeTokens = await BridgeTokenStore.open(options.dataDir);
+    const bridgeTokens = await TokenStore.open(options.dataDir, 'bridge-tokens.json');
+    const apiKeys = await TokenStore.open(options.dataDir, 'api-keys.json');
+    const dossierStore = new DossierStore(options.dataDir);
+    const dossiers = new DossierService({ config: options.config, store: dossierStore, clock, log });
+    const dossierStart = await dossiers.start();
+    const lookupThrottle = new GuessThrottle(clock);
+    const boardSettings = options.config.display.dossiers;
+    const publicView = (): PublicView => ({
+      ...service.publicView(),
+      dossiers:
+        boardSettings.resultsBoard || boardSettings.counts
+          ? (() => {
+              const board = dossiers.publicBoard();
+              return {
+                resultsReady: boardSettings.resultsBoard ? board.resultsReady : [],
+                counts: boardSettings.counts ? board.counts : null,
+                layout: boardSettings.layout,
+                rotateSeconds: boardSettings.rotateSeconds,
+              };
+            })()
+          : null,
+    });
     // The hub's own device host connects like any bridge, with a token that lives only this boot.
     const internalToken = randomBytes(24).toString('base64url');
 
@@ -80,6 +106,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       startedAt,
       startReport,
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      publicView,
+      dossiers,
+      apiKeys,
+      lookupThrottle,
       clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
     });
     const httpServer = createServer(app);
@@ -102,9 +132,22 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       publicUrl: options.config.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`,
     });
     const staffView = () => ({ ...service.staffCounters(), devices: devices.deviceViews() });
-    attachSocketHandlers(io, { service, devices, bridgeTokens, auth, log, versioned, staffView, clock });
+    attachSocketHandlers(io, {
+      service,
+      devices,
+      bridgeTokens,
+      auth,
+      log,
+      versioned,
+      staffView,
+      publicView,
+      dossiers,
+      apiKeys,
+      lookupThrottle,
+      clock,
+    });
     attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, tokens: bridgeTokens, internalToken, log });
-    const stopPublisher = startPublisher(io, service, devices, staffView, bootId, versioned);
+    const stopPublisher = startPublisher(io, service, devices, dossiers, publicView, staffView, bootId, versioned);
 
     const localDevices = options.config.devices.filter((d) => d.bridge === 'hub');
     const createHost = options.createDeviceHost ?? (await defaultDeviceHostFactory(localDevices.length > 0));
@@ -118,6 +161,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       : null;
     const dayTimer = setInterval(() => {
       service.checkDay().catch((error: unknown) => log.error('day check failed', { error: String(error) }));
+      dossiers.compactIfNewDay().catch((error: unknown) => log.error('dossier compaction failed', { error: String(error) }));
     }, options.dayCheckMs ?? 15_000);
     dayTimer.unref();
 
@@ -127,6 +171,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       day: startReport.day,
       replayed: startReport.replayed,
       archivedDays: startReport.archivedDays,
+      dossiers: dossierStart.dossiers,
     });
 
     let stopping: Promise<void> | null = null;
@@ -137,6 +182,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       startReport,
       service,
       devices,
+      dossiers,
       stop() {
         stopping ??= (async () => {
           clearInterval(dayTimer);
@@ -150,6 +196,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           httpServer.closeAllConnections();
           await closed;
           await store.close();
+          await dossierStore.close();
           releaseLock();
           log.info('hub stopped', { bootId });
         })();

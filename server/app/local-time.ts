@@ -43,3 +43,21 @@ export function formatTicketTime(at: number, timeZone: string): string {
   for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
   return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
 }
+
+/** The local date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDayOf(at: number, timeZone: string): string {
+  return domainContext(at, timeZone).day;
+}
+
+/** The instant a local date begins in a time zone (zones without DST, like Vietnam's, and others). */
+export function localMidnightOf(day: string, timeZone: string): number {
+  const utcGuess = Date.parse(`${day}T00:00:00Z`);
+  let instant = utcGuess;
+  // Two corrections settle it: the zone's offset at the guess, then at the corrected instant.
+  for (let i = 0; i < 2; i++) {
+    const ctx = domainContext(instant, timeZone);
+    const shownAsUtc = Date.parse(`${ctx.day}T00:00:00Z`) + ctx.minuteOfDay * 60_000 + (new Date(instant).getUTCSeconds() * 1000);
+    instant = utcGuess - (shownAsUtc - instant);
+  }
+  return instant;
+}

@@ -2,7 +2,7 @@ import type { CentreConfig, OfficerConfig } from '../config/centre-config';
 import { verifyPassword } from '../config/passwords';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { SessionInfo } from '../protocol/views';
-import { LoginThrottle } from './login-throttle';
+import { GuessThrottle } from './guess-throttle';
 import { SessionTokens } from './session-tokens';
 
 export type AuthResult<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; retryAfterSeconds?: number };
@@ -13,7 +13,7 @@ const DUMMY_HASH =
 
 /** Logs officers in and says, for a token, who it is and where they may work. */
 export class OfficerAuth {
-  private readonly throttle: LoginThrottle;
+  private readonly throttle: GuessThrottle;
   readonly tokens: SessionTokens;
 
   constructor(
@@ -22,7 +22,7 @@ export class OfficerAuth {
     clock: () => number,
     sessionHours = 12,
   ) {
-    this.throttle = new LoginThrottle(clock);
+    this.throttle = new GuessThrottle(clock);
     this.tokens = new SessionTokens(secret, sessionHours * 3_600_000, clock);
   }
 

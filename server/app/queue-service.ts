@@ -208,7 +208,8 @@ export class QueueService {
     };
   }
 
-  publicView(): PublicView {
+  /** The queue's part of the public view (the hub adds the dossier board). */
+  publicView(): Omit<PublicView, 'dossiers'> {
     return publicView(this.state, this.config, this.context());
   }
 

@@ -9,7 +9,7 @@ import type { CounterTicket, CounterView, PublicView, StaffView } from '../proto
 
 export const COUNTER_WAITING_SHOWN = 200;
 
-export function publicView(state: DayState, config: CentreConfig, ctx: DomainContext): PublicView {
+export function publicView(state: DayState, config: CentreConfig, ctx: DomainContext): Omit<PublicView, 'dossiers'> {
   const counterNumber = new Map(config.counters.map((c) => [c.id, c.number]));
   return {
     day: state.day,

@@ -108,9 +108,55 @@ export const orderingConfig = z.object({
 });
 export type OrderingConfig = z.infer<typeof orderingConfig>;
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** The dossier register: the code format and the working calendar deadlines count in. */
+export const dossierConfig = z.object({
+  /**
+   * Dossier codes, as a regular expression. Default: Circular 01/2018/TT-VPCP, Art. 19:
+   * <unit code>-<YYMMDD>-<NNNN>, e.g. 000.00.15.H40-250312-0027.
+   */
+  codePattern: z
+    .string()
+    .default('^\\d{3}\\.\\d{2}\\.\\d{2}\\.[A-Z]\\d{2}-\\d{6}-\\d{4}$')
+    .refine(isRegExp, { message: 'must be a valid regular expression' }),
+  calendar: z
+    .object({
+      /** ISO weekdays not worked: 6 = Saturday, 7 = Sunday. */
+      weekend: z.array(z.number().int().min(1).max(7)).default([6, 7]),
+      /** Holidays (Tết, national days, days off by decision). */
+      holidays: z.array(isoDate).default([]),
+      /** Weekend days worked to make up for a holiday bridge. */
+      workdays: z.array(isoDate).default([]),
+    })
+    .default({ weekend: [6, 7], holidays: [], workdays: [] }),
+  /** A dossier is "near its deadline" this many working days before it. */
+  nearDeadlineWorkingDays: z.number().int().min(0).max(10).default(1),
+});
+export type DossierConfig = z.infer<typeof dossierConfig>;
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** How the wall display calls numbers, and the notice it scrolls. */
 export const displayConfig = z.object({
   notice: localizedText.optional(),
+  /** The results board (dossiers with a result ready) and the early / on-time / late counts. */
+  dossiers: z
+    .object({
+      resultsBoard: z.boolean().default(true),
+      counts: z.boolean().default(true),
+      /** Beside the queue, or in turn with it every `rotateSeconds`. */
+      layout: z.enum(['beside', 'rotate']).default('rotate'),
+      rotateSeconds: z.number().int().min(5).max(300).default(20),
+    })
+    .default({ resultsBoard: true, counts: true, layout: 'rotate', rotateSeconds: 20 }),
   voice: z
     .object({
       /** Reading of numbers: north ("linh", "nghìn") or south ("lẻ", "ngàn"). */
@@ -147,6 +193,12 @@ export const centreConfig = z
     priorityGroups: z.array(priorityGroupConfig).default([]),
     display: displayConfig.default({
       voice: { dialect: 'north', style: 'number', repeat: 2, english: false, template: 'kinh-moi', enabled: true },
+      dossiers: { resultsBoard: true, counts: true, layout: 'rotate', rotateSeconds: 20 },
+    }),
+    dossiers: dossierConfig.default({
+      codePattern: '^\\d{3}\\.\\d{2}\\.\\d{2}\\.[A-Z]\\d{2}-\\d{6}-\\d{4}$',
+      calendar: { weekend: [6, 7], holidays: [], workdays: [] },
+      nearDeadlineWorkingDays: 1,
     }),
     kiosks: z.array(kioskConfig).default([]),
     bridges: z.array(bridgeConfig).default([]),

@@ -57,6 +57,15 @@ export const reprintSchema = z.strictObject({
   ticket: z.string().trim().min(1).max(60),
   printerId: entityId.nullable().default(null),
 });
+export const dossierLookupSchema = z.strictObject({
+  code: z.string().trim().min(1).max(60),
+  key: z.string().trim().min(1).max(20),
+  lang,
+});
+export const apiKeySchema = z.strictObject({
+  ...envelope,
+  integrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes'),
+});
 export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
 export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
 

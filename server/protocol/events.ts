@@ -12,6 +12,8 @@ import type {
 import type {
   AckCallback,
   CounterView,
+  DeadlineRow,
+  DossierLookupView,
   PrintState,
   PublicCall,
   PublicView,
@@ -39,6 +41,13 @@ export interface ClientToServerEvents extends CounterCommandEvents {
   'state:request': (payload: StateRequestPayload, ack: AckCallback<Snapshot>) => void;
   /** Anyone (the visitor's phone): where one ticket stands. */
   'ticket:status': (payload: { ticketId: string; lang?: 'vi' | 'en' }, ack: AckCallback<TicketFollowView>) => void;
+  /** Anyone (kiosk, phone): a dossier by code and the key on the receipt. Wrong tries are slowed down. */
+  'dossier:lookup': (payload: { code: string; key: string; lang?: 'vi' | 'en' }, ack: AckCallback<DossierLookupView>) => void;
+  /** Supervisors: dossiers near and past their deadline. */
+  'dossier:deadlines': (payload: Record<string, never>, ack: AckCallback<DeadlineRow[]>) => void;
+  /** Supervisors: API keys for other systems (the one-stop software). The key is shown once. */
+  'apikey:issue': (payload: { commandId: string; integrationId: string }, ack: AckCallback<{ integrationId: string; key: string }>) => void;
+  'apikey:revoke': (payload: { commandId: string; integrationId: string }, ack: AckCallback<{ integrationId: string; revoked: boolean }>) => void;
   /** Officers and supervisors. */
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
   /** Supervisors. */

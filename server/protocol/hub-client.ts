@@ -1,11 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
 import { translate, type Lang, type MessageKey } from '../i18n';
+import type { DeviceCondition } from '../../hardware/device-contract';
 import type { CounterCommandName } from './commands';
 import type { ClientHello, ClientToServerEvents, ServerToClientEvents } from './events';
 import type {
   AckCallback,
   AckError,
   CounterView,
+  PrintState,
   PublicCall,
   PublicView,
   Snapshot,
@@ -40,7 +42,13 @@ type PayloadOf<E extends EventName> = Parameters<Events[E]>[0];
 type AckDataOf<E extends EventName> = Parameters<Events[E]>[1] extends AckCallback<infer T> ? T : never;
 
 /** State-changing commands: they carry a `commandId`. */
-export type CommandName = 'ticket:take' | CounterCommandName;
+export type CommandName =
+  | 'ticket:take'
+  | CounterCommandName
+  | 'ticket:reprint'
+  | 'device:test-print'
+  | 'bridge:issue-token'
+  | 'bridge:revoke-token';
 export type CommandInput<N extends CommandName> = Omit<PayloadOf<N>, 'commandId' | 'lang'>;
 export type CommandResult<N extends CommandName> = AckDataOf<N>;
 /** Reads and sessions: no `commandId`. */
@@ -80,6 +88,14 @@ export interface HubClient {
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   /** A snapshot for the chosen counter was refused (session expired, not allowed, ...). */
   onSnapshotError(listener: (error: ClientAckError) => void): () => void;
+  /**
+   * A kiosk's printer as the hub last told it (null: the kiosk has none), or undefined before the
+   * hub has said (a page opened without `?kiosk=` is never told).
+   */
+  readonly kioskPrinter: DeviceCondition | null | undefined;
+  onKioskPrinter(listener: (condition: DeviceCondition | null) => void): () => void;
+  /** Whether a ticket this kiosk took came out of its printer (may come before the take's ack). */
+  onPrintState(listener: (state: PrintState) => void): () => void;
   command<N extends CommandName>(
     name: N,
     input: CommandInput<N>,
@@ -155,6 +171,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const callListeners = new Set<(call: PublicCall) => void>();
   const snapshotListeners = new Set<(snapshot: Snapshot) => void>();
   const snapshotErrorListeners = new Set<(error: ClientAckError) => void>();
+  let kioskPrinter: DeviceCondition | null | undefined = undefined;
+  const kioskPrinterListeners = new Set<(condition: DeviceCondition | null) => void>();
+  const printStateListeners = new Set<(state: PrintState) => void>();
   /** Emits waiting for an answer: settled with NO_ANSWER if the connection drops. */
   const inFlight = new Set<() => void>();
   /** Commands whose outcome is unknown, by what was pressed: a repeat reuses the id. */
@@ -287,6 +306,16 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (!m || typeof m !== 'object' || !m.call) return;
     callListeners.forEach((l) => safely(() => l(m.call)));
   });
+  socket.on('kiosk:printer', (m) => {
+    if (!m || typeof m !== 'object' || !('condition' in m)) return;
+    const condition = typeof m.condition === 'string' ? m.condition : null;
+    kioskPrinter = condition;
+    kioskPrinterListeners.forEach((l) => safely(() => l(condition)));
+  });
+  socket.on('ticket:print-state', (m) => {
+    if (!m || typeof m !== 'object' || typeof m.ticketId !== 'string' || typeof m.state !== 'string') return;
+    printStateListeners.forEach((l) => safely(() => l(m)));
+  });
 
   function scheduleReconnect(): void {
     if (reconnectTimer) return;
@@ -314,6 +343,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     onCall: (l) => subscribe(callListeners, l),
     onSnapshot: (l) => subscribe(snapshotListeners, l),
     onSnapshotError: (l) => subscribe(snapshotErrorListeners, l),
+    get kioskPrinter() {
+      return kioskPrinter;
+    },
+    onKioskPrinter: (l) => subscribe(kioskPrinterListeners, l),
+    onPrintState: (l) => subscribe(printStateListeners, l),
     command,
     request,
     async setCounter(id) {

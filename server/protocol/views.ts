@@ -44,6 +44,8 @@ export interface PublicView {
   /** Newest first. */
   recentCalls: PublicCall[];
   priorityGroups: { id: string; name: LocalizedText; icon: string | null }[];
+  /** Null when the display shows neither the results board nor the counts. */
+  dossiers: (DossierBoard & { layout: 'beside' | 'rotate'; rotateSeconds: number }) | null;
   display: {
     notice: LocalizedText | null;
     voice: {
@@ -55,6 +57,47 @@ export interface PublicView {
       template: 'kinh-moi' | 'xin-moi';
     };
   };
+}
+
+/** Early / on time / late (Trước hạn / Đúng hạn / Quá hạn), in the centre's working days. */
+export type TimelinessView =
+  | { kind: 'early' | 'on-time' }
+  | { kind: 'late'; finished: boolean; workingDaysLate: number }
+  | { kind: 'in-time'; msLeft: number; workingDaysLeft: number }
+  | { kind: 'closed' };
+
+/** What a lookup with the right code and key shows: the applicant's name masked. */
+export interface DossierLookupView {
+  code: string;
+  procedure: string;
+  field: string | null;
+  applicantMasked: string;
+  receivedAt: number;
+  dueAt: number;
+  status: number;
+  delivery: 'centre' | 'post' | 'electronic';
+  collectAt: string | null;
+  timeliness: TimelinessView;
+  history: { at: number; status: number }[];
+}
+
+/** The results board and counts on the wall display. */
+export interface DossierBoard {
+  /** Results ready to collect, newest first. */
+  resultsReady: { code: string; applicantMasked: string; collectAt: string | null; readyAt: number }[];
+  /** Dossiers finished this month, by timeliness, and those past their deadline now. */
+  counts: { early: number; onTime: number; late: number; overdue: number; month: string } | null;
+}
+
+/** A dossier near or past its deadline, for the supervisor. */
+export interface DeadlineRow {
+  code: string;
+  procedure: string;
+  field: string | null;
+  applicantName: string;
+  dueAt: number;
+  status: number;
+  timeliness: TimelinessView;
 }
 
 /** Where one ticket stands, for the visitor's phone: nothing personal. */

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { StartReport } from '../app/queue-service';
 import type { QueueService } from '../app/queue-service';
+import type { DossierService } from '../app/dossier-service';
+import type { GuessThrottle } from '../app/guess-throttle';
+import { statusChangeSchema } from '../domain/dossier-register';
+import { dossierInputSchema } from '../domain/dossier-register';
+import type { TokenStore } from '../store/token-store';
+import type { PublicView } from '../protocol/views';
 import { translate, type Lang } from '../i18n';
 import type { Logger } from '../logger';
 import { commandIdSchema } from '../protocol/commands';
@@ -22,6 +28,10 @@ interface Deps {
   webRoot: string;
   /** Voice clips: human recordings dropped here replace the bundled placeholders. */
   clipDirs: string[];
+  publicView: () => PublicView;
+  dossiers: DossierService;
+  apiKeys: TokenStore;
+  lookupThrottle: GuessThrottle;
 }
 
 const APPS = ['kiosk', 'display', 'counter'] as const;
@@ -32,7 +42,73 @@ export function createHttpApp(deps: Deps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(securityHeaders);
+
+  // The one-stop software's API: every call needs an API key the supervisor issued.
+  const integration = (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('Authorization') ?? '';
+    const key = /^Bearer (\S{1,200})$/.exec(header)?.[1] ?? req.get('X-Api-Key');
+    const owner = key ? deps.apiKeys.ownerOf(key) : null;
+    if (!owner) return sendError(res, 'NOT_LOGGED_IN', requestLang(req));
+    res.locals.integration = owner;
+    next();
+  };
+
+  // A bulk load is large; it gets its own body limit, before the small default one.
+  app.post('/api/dossiers/import', integration, express.json({ limit: '64mb' }), async (req, res) => {
+    const lang = requestLang(req);
+    const rows: unknown = req.body?.dossiers;
+    if (!Array.isArray(rows) || rows.length > 50_000) return sendError(res, 'INVALID_PAYLOAD', lang);
+    const result = await deps.dossiers.importBatch(rows);
+    if (!result.ok) {
+      if (result.rejected.length === 0) return sendError(res, result.error, lang);
+      return void res.status(422).json({ error: result.error, message: translate(lang, `error.${result.error}`), rejected: result.rejected });
+    }
+    deps.log.info('dossiers imported', { integration: res.locals.integration, ...result.data });
+    res.json(result.data);
+  });
+
   app.use(express.json({ limit: '16kb' }));
+
+  app.post('/api/dossiers', integration, async (req, res) => {
+    const lang = requestLang(req);
+    const input = dossierInputSchema.safeParse(req.body);
+    if (!input.success) return sendInvalid(res, lang, input.error);
+    const result = await deps.dossiers.upsert(input.data);
+    if (!result.ok) return sendError(res, result.error, lang);
+    res.json({ code: input.data.code, changed: result.data.changed });
+  });
+
+  app.post('/api/dossiers/:code/status', integration, async (req, res) => {
+    const lang = requestLang(req);
+    const input = statusChangeSchema.safeParse(req.body);
+    if (!input.success) return sendInvalid(res, lang, input.error);
+    const code = String(req.params.code);
+    const result = await deps.dossiers.changeStatus(code, input.data);
+    if (!result.ok) return sendError(res, result.error, lang);
+    res.json({ code, changed: result.data.changed });
+  });
+
+  // A visitor's lookup (the phone page): code and key, wrong tries slowed down per address.
+  app.get('/api/dossiers/lookup', (req, res) => {
+    const lang = requestLang(req);
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    const key = typeof req.query.key === 'string' ? req.query.key : '';
+    if (!code || !key || code.length > 60 || key.length > 20) return sendError(res, 'INVALID_PAYLOAD', lang);
+    const throttleKey = [`lookup:${req.socket.remoteAddress ?? ''}`];
+    const wait = deps.lookupThrottle.retryAfterSeconds(throttleKey);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      return sendError(res, 'RATE_LIMITED', lang);
+    }
+    const view = deps.dossiers.lookup(code, key);
+    if (!view) {
+      deps.lookupThrottle.failed(throttleKey);
+      return sendError(res, 'DOSSIER_NOT_FOUND', lang);
+    }
+    deps.lookupThrottle.succeeded(throttleKey[0]!);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(view);
+  });
 
   app.get('/api/health', (_req, res) => {
     res.json({
@@ -54,7 +130,7 @@ export function createHttpApp(deps: Deps): express.Express {
   });
 
   app.get('/api/queue', (_req, res) => {
-    res.json(deps.versioned(deps.service.publicView()));
+    res.json(deps.versioned(deps.publicView()));
   });
 
   app.post('/api/tickets', async (req, res) => {
@@ -108,6 +184,15 @@ export function createHttpApp(deps: Deps): express.Express {
 
 function sendError(res: Response, code: ErrorCode, lang: Lang, status = HTTP_STATUS[code]): void {
   res.status(status).json({ error: code, message: translate(lang, `error.${code}`) });
+}
+
+/** A schema rejection: the code, and which field was wrong (never the value). */
+function sendInvalid(res: Response, lang: Lang, error: { issues: { path: PropertyKey[]; message: string }[] }): void {
+  res.status(400).json({
+    error: 'INVALID_PAYLOAD',
+    message: translate(lang, 'error.INVALID_PAYLOAD'),
+    issues: error.issues.map((i) => ({ field: i.path.map(String).join('.'), reason: i.message })),
+  });
 }
 
 function requestLang(req: Request): Lang {

@@ -1,6 +1,7 @@
 import type { QueueService, ChangeNotice } from '../app/queue-service';
 import type { DeviceService } from '../app/device-service';
-import type { StaffView, Versioned } from '../protocol/views';
+import type { DossierService } from '../app/dossier-service';
+import type { PublicView, StaffView, Versioned } from '../protocol/views';
 import type { HubServer } from './socket-handlers';
 
 export type Versioner = <T>(view: T) => Versioned<T>;
@@ -18,6 +19,8 @@ export function startPublisher(
   io: HubServer,
   service: QueueService,
   devices: DeviceService,
+  dossiers: DossierService,
+  publicView: () => PublicView,
   staffView: () => StaffView,
   bootId: string,
   versioned: Versioner,
@@ -28,7 +31,7 @@ export function startPublisher(
 
   const flush = () => {
     scheduled = false;
-    io.to('public').emit('queue:public', versioned(service.publicView()));
+    io.to('public').emit('queue:public', versioned(publicView()));
     io.to('staff').emit('queue:staff', versioned(staffView()));
     const rooms = io.sockets.adapter.rooms;
     const ids = allCounters
@@ -67,8 +70,10 @@ export function startPublisher(
       }
     },
   });
+  const stopDossiers = dossiers.onChange(schedule);
   return () => {
     stopQueue();
     stopDevices();
+    stopDossiers();
   };
 }

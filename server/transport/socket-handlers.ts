@@ -6,11 +6,15 @@ import type { Logger } from '../logger';
 import type { OfficerAuth } from '../app/officer-auth';
 import type { QueueService } from '../app/queue-service';
 import type { DeviceService } from '../app/device-service';
-import type { BridgeTokenStore } from '../store/bridge-token-store';
+import type { DossierService } from '../app/dossier-service';
+import type { GuessThrottle } from '../app/guess-throttle';
+import type { TokenStore } from '../store/token-store';
 import {
   COUNTER_COMMANDS,
   counterCommandSchemas,
+  apiKeySchema,
   bridgeTokenSchema,
+  dossierLookupSchema,
   loginSchema,
   reprintSchema,
   testPrintSchema,
@@ -22,7 +26,7 @@ import {
 } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/events';
-import type { Ack, AckError, Snapshot, StaffView } from '../protocol/views';
+import type { Ack, AckError, DeadlineRow, PublicView, Snapshot, StaffView } from '../protocol/views';
 import type { Versioner } from './publisher';
 
 export interface SocketData {
@@ -52,11 +56,16 @@ export function errorAck(code: ErrorCode, lang: Lang, retryAfterSeconds?: number
 interface Deps {
   service: QueueService;
   devices: DeviceService;
-  bridgeTokens: BridgeTokenStore;
+  bridgeTokens: TokenStore;
   auth: OfficerAuth;
   log: Logger;
   versioned: Versioner;
+  dossiers: DossierService;
+  apiKeys: TokenStore;
+  publicView: () => PublicView;
   staffView: () => StaffView;
+  /** Wrong dossier codes or keys from one address are slowed down (shared with the REST lookup). */
+  lookupThrottle: GuessThrottle;
   clock: () => number;
 }
 
@@ -66,7 +75,8 @@ interface Deps {
  * `staff`; a counter pad is in `counter:<id>` for the counter it works at.
  */
 export function attachSocketHandlers(io: HubServer, deps: Deps): void {
-  const { service, devices, auth, log, versioned, staffView } = deps;
+  const { service, devices, auth, log, versioned, staffView, publicView } = deps;
+  const lookupThrottle = deps.lookupThrottle;
 
   io.use((socket, next) => {
     const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
@@ -86,7 +96,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     void socket.join('public');
     if (socket.data.token && auth.officerFor(socket.data.token).ok) void socket.join('staff');
     // A full snapshot on connect: a screen never has to guess what it missed.
-    socket.emit('queue:public', versioned(service.publicView()));
+    socket.emit('queue:public', versioned(publicView()));
     if (socket.data.kioskId) {
       void socket.join(`kiosk:${socket.data.kioskId}`);
       socket.emit('kiosk:printer', { condition: devices.kioskPrinterCondition(socket.data.kioskId) });
@@ -139,7 +149,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     on('state:request', async (payload, lang) => {
       const parsed = stateRequestSchema.safeParse(payload ?? {});
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
-      const snapshot: Snapshot = { public: versioned(service.publicView()), staff: null, counter: null };
+      const snapshot: Snapshot = { public: versioned(publicView()), staff: null, counter: null };
       const officer = socket.data.token ? auth.officerFor(socket.data.token) : null;
       if (officer?.ok) snapshot.staff = versioned(staffView());
       if (parsed.data.counterId) {
@@ -159,6 +169,48 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
       const view = service.follow(parsed.data.ticketId);
       return view ? { ok: true, data: view } : errorAck('UNKNOWN_TICKET', lang);
+    });
+
+    on('dossier:lookup', async (payload, lang) => {
+      const parsed = dossierLookupSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const key = [`lookup:${socket.data.address}`];
+      const wait = lookupThrottle.retryAfterSeconds(key);
+      if (wait > 0) return errorAck('RATE_LIMITED', lang, wait);
+      const view = deps.dossiers.lookup(parsed.data.code, parsed.data.key);
+      if (!view) {
+        lookupThrottle.failed(key);
+        return errorAck('DOSSIER_NOT_FOUND', lang);
+      }
+      lookupThrottle.succeeded(key[0]!);
+      return { ok: true, data: view };
+    });
+
+    on('dossier:deadlines', async (_payload, lang) => {
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const rows: DeadlineRow[] = deps.dossiers.deadlines(deps.clock());
+      return { ok: true, data: rows };
+    });
+
+    on('apikey:issue', async (payload, lang) => {
+      const parsed = apiKeySchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const key = await deps.apiKeys.issue(parsed.data.integrationId, officer.data.id, deps.clock());
+      log.info('API key issued', { integration: parsed.data.integrationId, by: officer.data.id });
+      return { ok: true, data: { integrationId: parsed.data.integrationId, key } };
+    });
+
+    on('apikey:revoke', async (payload, lang) => {
+      const parsed = apiKeySchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const revoked = await deps.apiKeys.revoke(parsed.data.integrationId);
+      log.info('API key revoked', { integration: parsed.data.integrationId, by: officer.data.id, revoked });
+      return { ok: true, data: { integrationId: parsed.data.integrationId, revoked } };
     });
 
     on('ticket:reprint', async (payload, lang) => {

@@ -1,7 +1,7 @@
 /**
- * Slows down password guessing: after a few wrong passwords for a user name (or from one address),
- * further attempts are refused for a delay that doubles with every failure, up to 15 minutes.
- * A correct password clears the count of that user name.
+ * Slows down guessing (passwords, dossier lookup keys): after a few wrong tries for a key (a user
+ * name, an address), further tries are refused for a delay that doubles with every failure, up to
+ * 15 minutes. A right answer clears the count of that key.
  */
 const FREE_FAILURES = 3;
 const BASE_DELAY_MS = 5_000;
@@ -14,7 +14,7 @@ interface Entry {
   lastFailure: number;
 }
 
-export class LoginThrottle {
+export class GuessThrottle {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly clock: () => number) {}

@@ -1,0 +1,292 @@
+import type { CentreConfig } from '../config/centre-config';
+import {
+  applyDossierChange,
+  decideStatus,
+  decideUpsert,
+  dossierInputSchema,
+  FINISHED_STATUSES,
+  maskName,
+  type Dossier,
+  type DossierChange,
+  type DossierInput,
+  type StatusChangeInput,
+} from '../domain/dossier-register';
+import { timeliness, type LocalCalendar } from '../domain/dossier-deadline';
+import type { WorkingCalendar } from '../domain/working-calendar';
+import type { Logger } from '../logger';
+import type { ErrorCode } from '../protocol/error-codes';
+import type { DeadlineRow, DossierBoard, DossierLookupView, TimelinessView } from '../protocol/views';
+import type { DossierStore } from '../store/dossier-store';
+import { localDayOf, localMidnightOf } from './local-time';
+
+export interface DossierChangeNotice {
+  before: Dossier | null;
+  after: Dossier;
+  at: number;
+}
+
+export type DossierResult<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
+export interface ImportRejection {
+  index: number;
+  field: string;
+  reason: string;
+}
+
+const RESULTS_SHOWN = 20;
+
+/**
+ * The register of dossiers: what the one-stop software pushes, kept durable (a journal line per
+ * change, acknowledged after fsync), looked up by visitors with code and key, summarised for the
+ * wall display and the supervisor. Changes are told to listeners (notifications) after they are on
+ * disk.
+ */
+export class DossierService {
+  private readonly register = new Map<string, Dossier>();
+  private readonly listeners = new Set<(notice: DossierChangeNotice) => void>();
+  private seq = 0;
+  private barrier: Promise<void> | null = null;
+  private board: { at: number; value: DossierBoard } | null = null;
+  private readonly codePattern: RegExp;
+  private readonly calendar: WorkingCalendar;
+  private readonly local: LocalCalendar;
+  private compactedDay = '';
+
+  constructor(
+    private readonly deps: { config: CentreConfig; store: DossierStore; clock: () => number; log: Logger },
+  ) {
+    const { dossiers, centre } = deps.config;
+    this.codePattern = new RegExp(dossiers.codePattern);
+    this.calendar = {
+      weekend: dossiers.calendar.weekend,
+      holidays: new Set(dossiers.calendar.holidays),
+      workdays: new Set(dossiers.calendar.workdays),
+    };
+    this.local = {
+      localDay: (ms) => localDayOf(ms, centre.timeZone),
+      localMidnight: (day) => localMidnightOf(day, centre.timeZone),
+    };
+  }
+
+  /** Loads the snapshot and the journals, then compacts them into a fresh snapshot. */
+  async start(): Promise<{ dossiers: number; replayed: number; dropped: number }> {
+    const { snapshot, records, reports } = await this.deps.store.load();
+    for (const dossier of snapshot.dossiers) this.register.set(dossier.code, dossier);
+    this.seq = snapshot.seq;
+    for (const record of records) {
+      record.changes.forEach((change) => applyDossierChange(this.register, change));
+      this.seq = Math.max(this.seq, record.seq);
+    }
+    const dropped = reports.reduce((n, r) => n + r.dropped.length, 0);
+    if (dropped > 0) this.deps.log.error('the dossier journal was damaged: what is intact was kept', { dropped: reports.flatMap((r) => r.dropped) });
+    await this.deps.store.compact(this.seq, [...this.register.values()]);
+    this.compactedDay = this.local.localDay(this.deps.clock());
+    return { dossiers: this.register.size, replayed: records.length, dropped };
+  }
+
+  /** Once a night: a fresh snapshot, so the next start reads one file and a short journal. */
+  async compactIfNewDay(): Promise<void> {
+    const today = this.local.localDay(this.deps.clock());
+    if (today === this.compactedDay || this.barrier) return;
+    this.compactedDay = today;
+    this.barrier = (async () => {
+      try {
+        await this.deps.store.compact(this.seq, [...this.register.values()]);
+      } catch (error) {
+        this.deps.log.error('could not compact the dossier register', { error: String(error) });
+      }
+    })().finally(() => (this.barrier = null));
+    await this.barrier;
+  }
+
+  onChange(listener: (notice: DossierChangeNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.register.size;
+  }
+
+  get(code: string): Dossier | undefined {
+    return this.register.get(code);
+  }
+
+  /** Create or update a dossier by code. The same push twice is one change. */
+  async upsert(input: DossierInput): Promise<DossierResult<{ changed: boolean }>> {
+    await this.ready();
+    const decision = decideUpsert(this.register.get(input.code), input, this.codePattern, this.deps.clock());
+    if (!decision.ok) return { ok: false, error: decision.error };
+    if (!decision.change) return { ok: true, data: { changed: false } };
+    const result = await this.commit([decision.change]);
+    return result.ok ? { ok: true, data: { changed: true } } : result;
+  }
+
+  async changeStatus(code: string, input: StatusChangeInput): Promise<DossierResult<{ changed: boolean }>> {
+    await this.ready();
+    const decision = decideStatus(this.register.get(code), input);
+    if (!decision.ok) return { ok: false, error: decision.error };
+    if (!decision.change) return { ok: true, data: { changed: false } };
+    const result = await this.commit([decision.change]);
+    return result.ok ? { ok: true, data: { changed: true } } : result;
+  }
+
+  /**
+   * A bulk load, all or nothing: every row is checked first; if any is wrong nothing is applied and
+   * every wrong row is reported. Then the whole batch is one journal record.
+   */
+  async importBatch(
+    rows: unknown[],
+  ): Promise<{ ok: true; data: { received: number; created: number; updated: number; unchanged: number } } | { ok: false; error: ErrorCode; rejected: ImportRejection[] }> {
+    await this.ready();
+    const rejected: ImportRejection[] = [];
+    const changes: DossierChange[] = [];
+    const seen = new Map<string, number>();
+    let created = 0;
+    let updated = 0;
+    const now = this.deps.clock();
+    rows.forEach((row, index) => {
+      const parsed = dossierInputSchema.safeParse(row);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) rejected.push({ index, field: issue.path.join('.') || '(row)', reason: issue.message });
+        return;
+      }
+      const earlier = seen.get(parsed.data.code);
+      if (earlier !== undefined) return void rejected.push({ index, field: 'code', reason: `repeats row ${earlier}` });
+      seen.set(parsed.data.code, index);
+      const existing = this.register.get(parsed.data.code);
+      const decision = decideUpsert(existing, parsed.data, this.codePattern, now);
+      if (!decision.ok) return void rejected.push({ index, field: decision.error === 'INVALID_DOSSIER_CODE' ? 'code' : 'dueAt', reason: decision.error });
+      if (!decision.change) return;
+      changes.push(decision.change);
+      if (existing) updated += 1;
+      else created += 1;
+    });
+    if (rejected.length > 0) return { ok: false, error: 'INVALID_PAYLOAD', rejected };
+    if (changes.length > 0) {
+      const result = await this.commit(changes);
+      if (!result.ok) return { ok: false, error: result.error, rejected: [] };
+    }
+    return { ok: true, data: { received: rows.length, created, updated, unchanged: rows.length - created - updated } };
+  }
+
+  /** A visitor's lookup: the right code and key, or nothing (a wrong key reveals nothing). */
+  lookup(code: string, key: string): DossierLookupView | null {
+    const dossier = this.register.get(code.trim());
+    if (!dossier || dossier.lookupKey !== key.trim().toUpperCase()) return null;
+    return {
+      code: dossier.code,
+      procedure: dossier.procedure,
+      field: dossier.field,
+      applicantMasked: maskName(dossier.applicant.name),
+      receivedAt: dossier.receivedAt,
+      dueAt: dossier.dueAt,
+      status: dossier.status,
+      delivery: dossier.delivery,
+      collectAt: dossier.collectAt,
+      timeliness: this.timelinessOf(dossier, this.deps.clock()),
+      history: dossier.history.map((h) => ({ at: h.at, status: h.status })),
+    };
+  }
+
+  /** Unfinished dossiers past their due moment. */
+  overdue(now: number): Dossier[] {
+    const out: Dossier[] = [];
+    for (const d of this.register.values()) if (this.timelinessOf(d, now).kind === 'late' && d.finishedAt === null) out.push(d);
+    return out;
+  }
+
+  /** For the supervisor: unfinished dossiers past their deadline or within the configured working days of it. */
+  deadlines(now: number): DeadlineRow[] {
+    const rows: DeadlineRow[] = [];
+    const near = this.deps.config.dossiers.nearDeadlineWorkingDays;
+    for (const d of this.register.values()) {
+      if (d.finishedAt !== null) continue;
+      const t = this.timelinessOf(d, now);
+      if (t.kind === 'late' || (t.kind === 'in-time' && t.workingDaysLeft <= near))
+        rows.push({ code: d.code, procedure: d.procedure, field: d.field, applicantName: d.applicant.name, dueAt: d.dueAt, status: d.status, timeliness: t });
+    }
+    return rows.sort((a, b) => a.dueAt - b.dueAt);
+  }
+
+  /** The results board and this month's counts; rebuilt when a dossier changes, or after a minute. */
+  publicBoard(): DossierBoard {
+    const now = this.deps.clock();
+    if (this.board && now - this.board.at < 60_000) return this.board.value;
+    const month = this.local.localDay(now).slice(0, 7);
+    const ready: Dossier[] = [];
+    const counts = { early: 0, onTime: 0, late: 0, overdue: 0, month };
+    for (const d of this.register.values()) {
+      if (d.status === 9) ready.push(d);
+      const t = this.timelinessOf(d, now);
+      if (d.finishedAt !== null && this.local.localDay(d.finishedAt).startsWith(month)) {
+        if (t.kind === 'early') counts.early += 1;
+        else if (t.kind === 'on-time') counts.onTime += 1;
+        else if (t.kind === 'late') counts.late += 1;
+      } else if (d.finishedAt === null && t.kind === 'late') counts.overdue += 1;
+    }
+    ready.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+    const value: DossierBoard = {
+      resultsReady: ready.slice(0, RESULTS_SHOWN).map((d) => ({
+        code: d.code,
+        applicantMasked: maskName(d.applicant.name),
+        collectAt: d.collectAt,
+        readyAt: d.finishedAt ?? d.updatedAt,
+      })),
+      counts,
+    };
+    this.board = { at: now, value };
+    return value;
+  }
+
+  private timelinessOf(dossier: Dossier, now: number): TimelinessView {
+    const t = timeliness(dossier, now, this.calendar, this.local);
+    if (t.kind === 'early' || t.kind === 'on-time') return { kind: t.kind };
+    return t;
+  }
+
+  private async ready(): Promise<void> {
+    while (this.barrier) await this.barrier;
+  }
+
+  private async commit(changes: DossierChange[]): Promise<DossierResult<null>> {
+    const before = changes.map((c) => {
+      const code = c.type === 'dossier-upserted' ? c.dossier.code : c.code;
+      const existing = this.register.get(code);
+      return existing ? structuredClone(existing) : null;
+    });
+    changes.forEach((change) => applyDossierChange(this.register, change));
+    this.board = null;
+    const seq = ++this.seq;
+    try {
+      await this.deps.store.append({ seq, changes });
+    } catch (error) {
+      this.deps.log.error('dossier journal write failed: the change was refused', { error: String(error) });
+      await this.reload();
+      return { ok: false, error: 'STORAGE_FAILED' };
+    }
+    changes.forEach((change, i) => {
+      const code = change.type === 'dossier-upserted' ? change.dossier.code : change.code;
+      const after = this.register.get(code);
+      if (!after) return;
+      for (const listener of this.listeners) {
+        try {
+          listener({ before: before[i] ?? null, after, at: change.at });
+        } catch (error) {
+          this.deps.log.error('dossier listener failed', { error: String(error) });
+        }
+      }
+    });
+    return { ok: true, data: null };
+  }
+
+  /** After a failed write: forget what is not on disk. */
+  private async reload(): Promise<void> {
+    this.register.clear();
+    this.board = null;
+    const { snapshot, records } = await this.deps.store.load();
+    for (const dossier of snapshot.dossiers) this.register.set(dossier.code, dossier);
+    for (const record of records) record.changes.forEach((change) => applyDossierChange(this.register, change));
+  }
+}
+
+export { FINISHED_STATUSES };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Ack, CounterView, PublicView, SessionInfo, Snapshot, TicketIssued } from '../../server/protocol/views';
+import type { Ack, CounterView, SessionInfo, Snapshot, TicketIssued } from '../../server/protocol/views';
 import { expectOk, newCommandId, officerAtCounter, send, startTestHub, type HubClient, type TestHub } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, vnTime } from '../helpers/test-centre';
 
@@ -8,7 +8,7 @@ afterEach(async () => hub?.stop());
 
 /** The whole observable state: public view and every counter's view. */
 function stateOf(h: TestHub): string {
-  const view: PublicView = h.hub.service.publicView();
+  const view = h.hub.service.publicView();
   const counters = h.config.counters.map((c) => h.hub.service.counterView(c.id));
   return JSON.stringify({ view, counters, seq: h.hub.service.version });
 }

@@ -12,6 +12,7 @@ import type { DeviceConfig, HubLink } from '../hardware/device-contract';
 import { connectBridge, type DeviceHost } from '../hardware/bridge-client';
 import { TokenStore } from './store/token-store';
 import { DossierService } from './app/dossier-service';
+import { RatingPrompts } from './app/rating-prompts';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
 import type { PublicView } from './protocol/views';
@@ -77,6 +78,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const dossiers = new DossierService({ config: options.config, store: dossierStore, clock, log });
     const dossierStart = await dossiers.start();
     const lookupThrottle = new GuessThrottle(clock);
+    const ratings = new RatingPrompts(service, options.config, clock);
     const boardSettings = options.config.display.dossiers;
     const publicView = (): PublicView => ({
       ...service.publicView(),
@@ -144,8 +146,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       dossiers,
       apiKeys,
       lookupThrottle,
+      ratings,
       clock,
     });
+    ratings.onPrompt(({ counterId, prompt }) => io.to(`rate:${counterId}`).emit('rating:prompt', { counterId, prompt }));
     attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, tokens: bridgeTokens, internalToken, log });
     const stopPublisher = startPublisher(io, service, devices, dossiers, publicView, staffView, bootId, versioned);
 

@@ -23,6 +23,8 @@ export interface ChangeNotice {
   calls: PublicCall[];
   /** A ticket taken by this change (not a repeated command), and the kiosk it was taken at. */
   issued: { ticket: TicketIssued; kioskId: string | null } | null;
+  /** Tickets this change finished at a counter (served): the visitor may rate the visit. */
+  served: { ticketId: string; counterId: string }[];
 }
 
 export interface StartReport {
@@ -89,26 +91,36 @@ export class QueueService {
 
   takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api', kioskId: string | null = null): Promise<Result<TicketIssued>> {
     return this.run(`public:${cmd.commandId}`, (state, ctx) => {
+      const peopleAhead = state.waiting.get(cmd.serviceId)?.length ?? 0;
+      const estimate = estimateWaitMinutes(state, this.config, cmd.serviceId, peopleAhead);
       const decision = moves.takeTicket(state, this.config, ctx, {
         serviceId: cmd.serviceId,
         priorityGroup: cmd.priorityGroup,
         source,
+        estimatedWaitMinutes: estimate,
       });
       if (!decision.ok) return { decision };
       const event = decision.events[0]!;
-      const peopleAhead = state.waiting.get(cmd.serviceId)?.length ?? 0;
       const issued: TicketIssued = {
         ticketId: event.type === 'ticket-taken' ? event.ticketId : '',
         number: event.type === 'ticket-taken' ? event.number : '',
         serviceId: cmd.serviceId,
         priorityGroup: cmd.priorityGroup,
         peopleAhead,
-        estimatedWaitMinutes: estimateWaitMinutes(state, this.config, cmd.serviceId, peopleAhead),
+        estimatedWaitMinutes: estimate,
         takenAt: ctx.now,
         day: state.day,
       };
       return { decision, issued, kioskId, answer: () => issued };
     });
+  }
+
+  /** A visitor's satisfaction with a served ticket; once per ticket. */
+  rate(ticketId: string, level: 1 | 2 | 3, reason: string | null): Promise<Result<null>> {
+    return this.run(`rating:${ticketId}`, (state, ctx) => ({
+      decision: moves.rateTicket(state, ctx, { ticketId, level, reason }),
+      answer: () => null,
+    }));
   }
 
   counterCommand<N extends CounterCommandName>(
@@ -283,6 +295,9 @@ export class QueueService {
           counters: this.countersTouched(record, counterId),
           calls,
           issued: issued ? { ticket: issued, kioskId: kioskId ?? null } : null,
+          served: counterId
+            ? record.events.filter((e) => e.type === 'ticket-done').map((e) => ({ ticketId: e.ticketId, counterId }))
+            : [],
         });
         return { ok: true, data };
       },
@@ -394,7 +409,7 @@ export class QueueService {
     this.barrier = (async () => {
       try {
         await this.load(this.state.day);
-        this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null });
+        this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null, served: [] });
       } catch (error) {
         this.deps.log.error('could not rebuild the state from the journal', { error: String(error) });
       }
@@ -407,7 +422,7 @@ export class QueueService {
     const lastSeq = this.seq;
     await this.load(day);
     this.deps.log.info('a new service day started', { day, previous: finished.day });
-    this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null });
+    this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null, served: [] });
     await this.archive(finished, lastSeq);
   }
 

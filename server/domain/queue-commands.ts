@@ -18,6 +18,7 @@ export interface TakeTicket {
   serviceId: string;
   priorityGroup: string | null;
   source: 'kiosk' | 'api' | 'counter';
+  estimatedWaitMinutes?: number | null;
 }
 
 export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainContext, cmd: TakeTicket): Decision {
@@ -38,8 +39,22 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
     number,
     priorityGroup: cmd.priorityGroup,
     source: cmd.source,
+    estimatedWaitMinutes: cmd.estimatedWaitMinutes ?? null,
     at: ctx.now,
   });
+}
+
+/** One answer per served ticket: its visitor's satisfaction. */
+export function rateTicket(
+  state: DayState,
+  ctx: DomainContext,
+  cmd: { ticketId: string; level: 1 | 2 | 3; reason: string | null },
+): Decision {
+  const ticket = state.tickets.get(cmd.ticketId);
+  if (!ticket) return fail('UNKNOWN_TICKET');
+  if (ticket.status !== 'done') return fail('TICKET_NOT_DONE');
+  if (ticket.rating) return fail('ALREADY_RATED');
+  return accept({ type: 'ticket-rated', ticketId: ticket.id, level: cmd.level, reason: cmd.reason, at: ctx.now });
 }
 
 /** Whether a service takes tickets now: 'open', or the error a visitor would get. */

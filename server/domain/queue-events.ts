@@ -16,6 +16,8 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     number: z.string(),
     priorityGroup: z.string().nullable(),
     source: z.enum(['kiosk', 'api', 'counter']),
+    /** The estimate given to the visitor, so reports can say how far estimates were off. */
+    estimatedWaitMinutes: z.number().nullable().optional(),
   }),
   z.object({
     type: z.literal('ticket-called'),
@@ -37,6 +39,13 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     toCounterId: z.string().nullable(),
   }),
   z.object({ type: z.literal('ticket-cancelled'), ...base }),
+  /** A visitor's satisfaction: 3 Rất hài lòng, 2 Hài lòng, 1 Không hài lòng (the official levels). */
+  z.object({
+    type: z.literal('ticket-rated'),
+    ...base,
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    reason: z.string().max(200).nullable(),
+  }),
   z.object({ type: z.literal('counter-opened'), counterId: z.string(), officerId: z.string(), at: base.at }),
   z.object({ type: z.literal('counter-paused'), counterId: z.string(), reason: z.string(), at: base.at }),
   z.object({ type: z.literal('counter-resumed'), counterId: z.string(), at: base.at }),

@@ -37,6 +37,8 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
         recalls: 0,
         postponements: 0,
         transfers: 0,
+        estimatedWaitMinutes: event.estimatedWaitMinutes ?? null,
+        rating: null,
       };
       state.tickets.set(ticket.id, ticket);
       state.byNumber.set(ticket.number, ticket.id);
@@ -139,6 +141,12 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       dequeue(state, ticket);
       ticket.status = 'cancelled';
       ticket.finishedAt = event.at;
+      return null;
+    }
+    case 'ticket-rated': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket || ticket.status !== 'done' || ticket.rating) return 'ticket cannot be rated';
+      ticket.rating = { level: event.level, reason: event.reason };
       return null;
     }
     case 'counter-opened': {

@@ -28,6 +28,8 @@ export interface Ticket {
   recalls: number;
   postponements: number;
   transfers: number;
+  estimatedWaitMinutes: number | null;
+  rating: { level: 1 | 2 | 3; reason: string | null } | null;
 }
 
 export interface CounterState {

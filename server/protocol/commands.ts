@@ -66,6 +66,14 @@ export const apiKeySchema = z.strictObject({
   ...envelope,
   integrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes'),
 });
+export const ratingWatchSchema = z.strictObject({ counterId: entityId, lang });
+export const ratingSubmitSchema = z.strictObject({
+  promptId: z.string().uuid(),
+  /** 3 Rất hài lòng, 2 Hài lòng, 1 Không hài lòng. */
+  level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  reason: z.string().trim().min(1).max(200).nullable().default(null),
+  lang,
+});
 export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
 export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
 

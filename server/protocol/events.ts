@@ -16,6 +16,7 @@ import type {
   DossierLookupView,
   PrintState,
   PublicCall,
+  RatingPrompt,
   PublicView,
   SessionInfo,
   Snapshot,
@@ -48,6 +49,13 @@ export interface ClientToServerEvents extends CounterCommandEvents {
   /** Supervisors: API keys for other systems (the one-stop software). The key is shown once. */
   'apikey:issue': (payload: { commandId: string; integrationId: string }, ack: AckCallback<{ integrationId: string; key: string }>) => void;
   'apikey:revoke': (payload: { commandId: string; integrationId: string }, ack: AckCallback<{ integrationId: string; revoked: boolean }>) => void;
+  /** A rating screen at a counter (or the counter tablet turned around): receive its questions. */
+  'rating:watch': (payload: { counterId: string; lang?: 'vi' | 'en' }, ack: AckCallback<RatingPrompt | null>) => void;
+  /** The visitor's answer to an open question; once. */
+  'rating:submit': (
+    payload: { promptId: string; level: 1 | 2 | 3; reason?: string | null; lang?: 'vi' | 'en' },
+    ack: AckCallback<null>,
+  ) => void;
   /** Officers and supervisors. */
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
   /** Supervisors. */
@@ -69,6 +77,8 @@ export interface ServerToClientEvents {
   'ticket:print-state': (message: PrintState) => void;
   /** To a kiosk: the state of its printer (null: it has none), on connect and on change. */
   'kiosk:printer': (message: { condition: DeviceCondition | null }) => void;
+  /** To a counter's rating screens: a question opens (a prompt) or closes (null). */
+  'rating:prompt': (message: { counterId: string; prompt: RatingPrompt | null }) => void;
 }
 
 /** What a client says about itself when it connects (Socket.IO `auth`). */

@@ -100,6 +100,14 @@ export interface DeadlineRow {
   timeliness: TimelinessView;
 }
 
+/** The satisfaction question at a counter, for its rating screen: no ticket number, anonymous. */
+export interface RatingPrompt {
+  promptId: string;
+  counterId: string;
+  counterNumber: number;
+  expiresAt: number;
+}
+
 /** Where one ticket stands, for the visitor's phone: nothing personal. */
 export interface TicketFollowView {
   ticketId: string;

@@ -7,6 +7,7 @@ import type { OfficerAuth } from '../app/officer-auth';
 import type { QueueService } from '../app/queue-service';
 import type { DeviceService } from '../app/device-service';
 import type { DossierService } from '../app/dossier-service';
+import type { RatingPrompts } from '../app/rating-prompts';
 import type { GuessThrottle } from '../app/guess-throttle';
 import type { TokenStore } from '../store/token-store';
 import {
@@ -15,6 +16,8 @@ import {
   apiKeySchema,
   bridgeTokenSchema,
   dossierLookupSchema,
+  ratingSubmitSchema,
+  ratingWatchSchema,
   loginSchema,
   reprintSchema,
   testPrintSchema,
@@ -66,6 +69,7 @@ interface Deps {
   staffView: () => StaffView;
   /** Wrong dossier codes or keys from one address are slowed down (shared with the REST lookup). */
   lookupThrottle: GuessThrottle;
+  ratings: RatingPrompts;
   clock: () => number;
 }
 
@@ -169,6 +173,22 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
       const view = service.follow(parsed.data.ticketId);
       return view ? { ok: true, data: view } : errorAck('UNKNOWN_TICKET', lang);
+    });
+
+    on('rating:watch', async (payload, lang) => {
+      const parsed = ratingWatchSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      if (!service.counterView(parsed.data.counterId)) return errorAck('UNKNOWN_COUNTER', lang);
+      for (const room of socket.rooms) if (room.startsWith('rate:')) void socket.leave(room);
+      void socket.join(`rate:${parsed.data.counterId}`);
+      return { ok: true, data: deps.ratings.current(parsed.data.counterId) };
+    });
+
+    on('rating:submit', async (payload, lang) => {
+      const parsed = ratingSubmitSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const result = await deps.ratings.answer(parsed.data.promptId, parsed.data.level, parsed.data.reason);
+      return result.ok ? result : errorAck(result.error, lang);
     });
 
     on('dossier:lookup', async (payload, lang) => {

@@ -3,6 +3,7 @@ import type { QueueEventType } from '../../server/domain/queue-events';
 import type { ErrorCode } from '../../server/protocol/error-codes';
 import { estimateWaitMinutes } from '../../server/domain/wait-estimate';
 import { applyEvent } from '../../server/domain/queue-evolve';
+import { rateTicket } from '../../server/domain/queue-commands';
 import { createDayState } from '../../server/domain/queue-state';
 import type { QueueEvent } from '../../server/domain/queue-events';
 import { currentNumber, exec, newDay, scenario, type Step } from '../helpers/domain-harness';
@@ -269,6 +270,21 @@ describe('replay', () => {
     const state = newDay(config);
     expect(applyEvent(state, { type: 'ticket-called', ticketId: 'ghost', counterId: 'c1', officerId: 'o1', outOfOrder: false, at: NINE })).toMatch(/not waiting/);
     expect(state.counters.get('c1')!.currentTicketId).toBeNull();
+  });
+});
+
+describe('ratings', () => {
+  it('a served ticket is rated once; a waiting one cannot be', () => {
+    const { state, now } = scenario(config, [takeA, takeA, open1, next1, { do: 'done', at: 'c1', by: 'o1' }], NINE);
+    const done = state.byNumber.get('A001')!;
+    const ctx = { now, day: '2026-11-26', weekday: 4, minuteOfDay: 600 };
+    const first = rateTicket(state, ctx, { ticketId: done, level: 3, reason: null });
+    expect(first.ok && first.events.map((e) => e.type)).toEqual(['ticket-rated']);
+    if (first.ok) first.events.forEach((e) => applyEvent(state, e));
+    expect(rateTicket(state, ctx, { ticketId: done, level: 1, reason: 'x' })).toEqual({ ok: false, error: 'ALREADY_RATED' });
+    expect(rateTicket(state, ctx, { ticketId: state.byNumber.get('A002')!, level: 2, reason: null })).toEqual({ ok: false, error: 'TICKET_NOT_DONE' });
+    expect(rateTicket(state, ctx, { ticketId: 'nope', level: 2, reason: null })).toEqual({ ok: false, error: 'UNKNOWN_TICKET' });
+    expect(state.tickets.get(done)!.rating).toEqual({ level: 3, reason: null });
   });
 });
 

@@ -13,6 +13,7 @@ import { connectBridge, type DeviceHost } from '../hardware/bridge-client';
 import { TokenStore } from './store/token-store';
 import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
+import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
 import type { PublicView } from './protocol/views';
@@ -79,6 +80,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const dossierStart = await dossiers.start();
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, options.config, clock);
+    const reports = new ReportService({ config: options.config, queue: service, store, clock });
     const boardSettings = options.config.display.dossiers;
     const publicView = (): PublicView => ({
       ...service.publicView(),
@@ -112,6 +114,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       dossiers,
       apiKeys,
       lookupThrottle,
+      auth,
+      reports,
       clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
     });
     const httpServer = createServer(app);
@@ -147,6 +151,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       apiKeys,
       lookupThrottle,
       ratings,
+      reports,
       clock,
     });
     ratings.onPrompt(({ counterId, prompt }) => io.to(`rate:${counterId}`).emit('rating:prompt', { counterId, prompt }));

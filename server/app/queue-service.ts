@@ -180,6 +180,11 @@ export class QueueService {
     return { ok: false, error: 'INVALID_PAYLOAD' };
   }
 
+  /** Every ticket of the current day, for reports (read-only use). */
+  todayTickets(): readonly import('../domain/queue-state').Ticket[] {
+    return [...this.state.tickets.values()];
+  }
+
   /** A ticket of today by id or by number, as it would be printed now; null if there is none. */
   ticket(idOrNumber: string): (TicketIssued & { status: string }) | null {
     const id = this.state.tickets.has(idOrNumber) ? idOrNumber : this.state.byNumber.get(idOrNumber.trim().toUpperCase());

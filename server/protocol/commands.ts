@@ -74,6 +74,16 @@ export const ratingSubmitSchema = z.strictObject({
   reason: z.string().trim().min(1).max(200).nullable().default(null),
   lang,
 });
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+export const reportRequestSchema = z
+  .strictObject({
+    from: isoDay,
+    to: isoDay,
+    groupBy: z.enum(['service', 'counter', 'officer']).default('service'),
+    lang,
+  })
+  .refine((r) => r.from <= r.to, { message: '"from" must not be after "to"', path: ['to'] })
+  .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 365 * 86_400_000, { message: 'at most a year', path: ['to'] });
 export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
 export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
 

@@ -1,4 +1,5 @@
 import type { DeviceCondition, PrintResult } from '../../hardware/device-contract';
+import type { LabelledReport } from './report-types';
 import type {
   BridgeTokenPayload,
   ReprintPayload,
@@ -55,6 +56,11 @@ export interface ClientToServerEvents extends CounterCommandEvents {
   'rating:submit': (
     payload: { promptId: string; level: 1 | 2 | 3; reason?: string | null; lang?: 'vi' | 'en' },
     ack: AckCallback<null>,
+  ) => void;
+  /** Supervisors: figures per service, counter or officer over a period. */
+  'report:get': (
+    payload: { from: string; to: string; groupBy?: 'service' | 'counter' | 'officer'; lang?: 'vi' | 'en' },
+    ack: AckCallback<LabelledReport>,
   ) => void;
   /** Officers and supervisors. */
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;

@@ -49,6 +49,8 @@ export interface QueueStore {
   /** Days whose journal is still there, oldest first, except `today`. */
   unarchivedDays(today: string): Promise<string[]>;
   readDayJournal(day: string): Promise<{ records: JournalRecord[]; report: ReplayReport }>;
+  /** A finished day's document, or null when there is none. */
+  readArchivedDay(day: string): Promise<ArchivedDay | null>;
   /** Stores a finished day as a lowdb document, then removes its journal. */
   archiveDay(archive: ArchivedDay): Promise<void>;
   close(): Promise<void>;
@@ -96,6 +98,13 @@ export class FileQueueStore implements QueueStore {
     const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
     await opened.journal.close();
     return { records: opened.records, report: opened.report };
+  }
+
+  async readArchivedDay(day: string): Promise<ArchivedDay | null> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+    const db = new Low<ArchivedDay | null>(new DurableJsonFile(join(this.daysDir, `${day}.json`)), null);
+    await db.read();
+    return db.data;
   }
 
   async archiveDay(archive: ArchivedDay): Promise<void> {

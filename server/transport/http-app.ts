@@ -9,6 +9,9 @@ import type { GuessThrottle } from '../app/guess-throttle';
 import { statusChangeSchema } from '../domain/dossier-register';
 import { dossierInputSchema } from '../domain/dossier-register';
 import type { TokenStore } from '../store/token-store';
+import type { OfficerAuth } from '../app/officer-auth';
+import type { ReportService } from '../app/report-service';
+import { reportRequestSchema } from '../protocol/commands';
 import type { PublicView } from '../protocol/views';
 import { translate, type Lang } from '../i18n';
 import type { Logger } from '../logger';
@@ -32,6 +35,8 @@ interface Deps {
   dossiers: DossierService;
   apiKeys: TokenStore;
   lookupThrottle: GuessThrottle;
+  auth: OfficerAuth;
+  reports: ReportService;
 }
 
 const APPS = ['kiosk', 'display', 'counter'] as const;
@@ -86,6 +91,26 @@ export function createHttpApp(deps: Deps): express.Express {
     const result = await deps.dossiers.changeStatus(code, input.data);
     if (!result.ok) return sendError(res, result.error, lang);
     res.json({ code, changed: result.data.changed });
+  });
+
+  // Reports to download (CSV, XLSX) or read (JSON): supervisors, with their session token.
+  app.get('/api/reports', async (req, res) => {
+    const lang = requestLang(req);
+    const token = /^Bearer (\S{1,600})$/.exec(req.get('Authorization') ?? '')?.[1];
+    const officer = deps.auth.officerFor(token);
+    if (!officer.ok) return sendError(res, officer.error, lang);
+    if (officer.data.role !== 'supervisor') return sendError(res, 'FORBIDDEN', lang);
+    const format = req.query.format ?? 'json';
+    const parsed = reportRequestSchema.safeParse({ from: req.query.from, to: req.query.to, groupBy: req.query.groupBy ?? 'service' });
+    if (!parsed.success || !['json', 'csv', 'xlsx'].includes(String(format))) return sendError(res, 'INVALID_PAYLOAD', lang);
+    const report = await deps.reports.report(parsed.data);
+    const name = `luot-${parsed.data.groupBy}-${parsed.data.from}-${parsed.data.to}`;
+    if (format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(deps.reports.csv(report, lang));
+    } else if (format === 'xlsx') {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`${name}.xlsx`);
+      res.send(await deps.reports.xlsx(report, lang));
+    } else res.json(report);
   });
 
   // A visitor's lookup (the phone page): code and key, wrong tries slowed down per address.

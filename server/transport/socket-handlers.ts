@@ -8,6 +8,7 @@ import type { QueueService } from '../app/queue-service';
 import type { DeviceService } from '../app/device-service';
 import type { DossierService } from '../app/dossier-service';
 import type { RatingPrompts } from '../app/rating-prompts';
+import type { ReportService } from '../app/report-service';
 import type { GuessThrottle } from '../app/guess-throttle';
 import type { TokenStore } from '../store/token-store';
 import {
@@ -17,6 +18,7 @@ import {
   bridgeTokenSchema,
   dossierLookupSchema,
   ratingSubmitSchema,
+  reportRequestSchema,
   ratingWatchSchema,
   loginSchema,
   reprintSchema,
@@ -70,6 +72,7 @@ interface Deps {
   /** Wrong dossier codes or keys from one address are slowed down (shared with the REST lookup). */
   lookupThrottle: GuessThrottle;
   ratings: RatingPrompts;
+  reports: ReportService;
   clock: () => number;
 }
 
@@ -204,6 +207,14 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       }
       lookupThrottle.succeeded(key[0]!);
       return { ok: true, data: view };
+    });
+
+    on('report:get', async (payload, lang) => {
+      const parsed = reportRequestSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      return { ok: true, data: await deps.reports.report(parsed.data) };
     });
 
     on('dossier:deadlines', async (_payload, lang) => {

@@ -1,0 +1,141 @@
+import ExcelJS from 'exceljs';
+import type { CentreConfig } from '../config/centre-config';
+import { queueReport, type QueueReport, type ReportFigures, type ReportGrouping, type ReportTicket } from '../domain/queue-report';
+import { addDays } from '../domain/working-calendar';
+import { translate, type Lang } from '../i18n';
+import type { QueueStore } from '../store/queue-store';
+import { domainContext } from './local-time';
+import type { QueueService } from './queue-service';
+import type { LabelledReport as ProtocolReport } from '../protocol/report-types';
+
+export interface ReportRequest {
+  from: string;
+  to: string;
+  groupBy: ReportGrouping;
+}
+
+export interface LabelledReport extends QueueReport, Omit<ProtocolReport, keyof QueueReport> {}
+
+export const MAX_REPORT_DAYS = 366;
+
+/**
+ * Reports over days, weeks and months: the closed days come from their archives (read once and
+ * kept, they never change), today from the live state.
+ */
+export class ReportService {
+  private readonly archives = new Map<string, ReportTicket[]>();
+
+  constructor(
+    private readonly deps: { config: CentreConfig; queue: QueueService; store: QueueStore; clock: () => number },
+  ) {}
+
+  async report(request: ReportRequest): Promise<LabelledReport> {
+    const tickets: ReportTicket[] = [];
+    const today = this.deps.queue.day;
+    let days = 0;
+    for (let day = request.from; day <= request.to && days < MAX_REPORT_DAYS; day = addDays(day, 1)) {
+      days += 1;
+      if (day === today) tickets.push(...this.deps.queue.todayTickets().map(toReportTicket));
+      else if (day < today) tickets.push(...(await this.archivedTickets(day)));
+    }
+    const tz = this.deps.config.centre.timeZone;
+    const report = queueReport(tickets, request.groupBy, (ms) => Math.floor(domainContext(ms, tz).minuteOfDay / 60));
+    return { ...request, ...report, days, labels: this.labels(request.groupBy) };
+  }
+
+  csv(report: LabelledReport, lang: Lang): string {
+    const rows = [this.header(report.groupBy, lang), ...[...report.rows, report.total].map((r) => this.cells(r, report, lang))];
+    const escape = (v: string | number | null) => {
+      const s = v === null ? '' : String(v);
+      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    // A byte order mark, so spreadsheet programs read the Vietnamese letters right.
+    return '\uFEFF' + rows.map((r) => r.map(escape).join(',')).join('\r\n') + '\r\n';
+  }
+
+  async xlsx(report: LabelledReport, lang: Lang): Promise<Buffer> {
+    const book = new ExcelJS.Workbook();
+    book.creator = 'Lượt';
+    const sheet = book.addWorksheet(translate(lang, 'report.sheet'));
+    sheet.addRow([`${translate(lang, 'report.period')}: ${report.from} – ${report.to}`]);
+    sheet.addRow(this.header(report.groupBy, lang)).font = { bold: true };
+    for (const row of report.rows) sheet.addRow(this.cells(row, report, lang));
+    sheet.addRow(this.cells(report.total, report, lang)).font = { bold: true };
+    sheet.columns.forEach((column, i) => (column.width = i === 0 ? 32 : 14));
+    const hours = book.addWorksheet(translate(lang, 'report.hoursSheet'));
+    hours.addRow([translate(lang, 'report.hour'), translate(lang, 'report.tickets')]).font = { bold: true };
+    report.busiestHours.forEach((n, hour) => hours.addRow([`${String(hour).padStart(2, '0')}:00`, n]));
+    return Buffer.from(await book.xlsx.writeBuffer());
+  }
+
+  private header(groupBy: ReportGrouping, lang: Lang): string[] {
+    return [
+      translate(lang, `report.by.${groupBy}`),
+      translate(lang, groupBy === 'service' ? 'report.taken' : 'report.called'),
+      translate(lang, 'report.served'),
+      translate(lang, 'report.noShows'),
+      translate(lang, 'report.transfers'),
+      translate(lang, 'report.cancelled'),
+      translate(lang, 'report.waitAverage'),
+      translate(lang, 'report.waitP90'),
+      translate(lang, 'report.serviceAverage'),
+      translate(lang, 'report.serviceP90'),
+      translate(lang, 'report.estimateError'),
+      translate(lang, 'report.veryGood'),
+      translate(lang, 'report.good'),
+      translate(lang, 'report.poor'),
+    ];
+  }
+
+  private cells(r: ReportFigures, report: LabelledReport, lang: Lang): (string | number | null)[] {
+    const label = r.key === 'total' ? translate(lang, 'report.total') : (report.labels[r.key] ?? r.key);
+    return [
+      label,
+      r.tickets,
+      r.served,
+      r.noShows,
+      r.transfers,
+      r.cancelled,
+      r.waitAverageMinutes,
+      r.waitP90Minutes,
+      r.serviceAverageMinutes,
+      r.serviceP90Minutes,
+      r.estimateErrorMinutes,
+      r.ratings.veryGood,
+      r.ratings.good,
+      r.ratings.poor,
+    ];
+  }
+
+  private labels(groupBy: ReportGrouping): Record<string, string> {
+    const { config } = this.deps;
+    if (groupBy === 'service') return Object.fromEntries(config.services.map((s) => [s.id, s.name.vi]));
+    if (groupBy === 'counter') return Object.fromEntries(config.counters.map((c) => [c.id, `Quầy ${c.number}`]));
+    return Object.fromEntries(config.officers.map((o) => [o.id, o.name]));
+  }
+
+  private async archivedTickets(day: string): Promise<ReportTicket[]> {
+    const cached = this.archives.get(day);
+    if (cached) return cached;
+    const archive = await this.deps.store.readArchivedDay(day);
+    const tickets = (archive?.tickets ?? []).map((t) => toReportTicket(t as ReportTicket));
+    this.archives.set(day, tickets);
+    return tickets;
+  }
+}
+
+function toReportTicket(t: ReportTicket): ReportTicket {
+  return {
+    serviceId: t.serviceId,
+    counterId: t.counterId,
+    officerId: t.officerId,
+    status: t.status,
+    takenAt: t.takenAt,
+    calledAt: t.calledAt,
+    servingAt: t.servingAt,
+    finishedAt: t.finishedAt,
+    transfers: t.transfers,
+    estimatedWaitMinutes: t.estimatedWaitMinutes ?? null,
+    rating: t.rating ? { level: t.rating.level } : null,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Figures of the queue over a period, from the tickets of its days: per service, counter or
+ * officer. Pure: the caller gives the tickets and the local hour of an instant.
+ */
+export interface ReportTicket {
+  serviceId: string;
+  counterId: string | null;
+  officerId: string | null;
+  status: 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'cancelled';
+  takenAt: number;
+  calledAt: number | null;
+  servingAt: number | null;
+  finishedAt: number | null;
+  transfers: number;
+  estimatedWaitMinutes: number | null;
+  rating: { level: 1 | 2 | 3 } | null;
+}
+
+export type ReportGrouping = 'service' | 'counter' | 'officer';
+
+export interface ReportFigures {
+  key: string;
+  /** Tickets taken (per service), or called (per counter or officer). */
+  tickets: number;
+  served: number;
+  noShows: number;
+  transfers: number;
+  cancelled: number;
+  waitAverageMinutes: number | null;
+  waitP90Minutes: number | null;
+  serviceAverageMinutes: number | null;
+  serviceP90Minutes: number | null;
+  /** Mean absolute difference between the wait the kiosk announced and the real one. */
+  estimateErrorMinutes: number | null;
+  ratings: { veryGood: number; good: number; poor: number };
+}
+
+export interface QueueReport {
+  rows: ReportFigures[];
+  total: ReportFigures;
+  /** Tickets taken per local hour of the day, 0-23. */
+  busiestHours: number[];
+}
+
+export function queueReport(tickets: ReportTicket[], groupBy: ReportGrouping, localHour: (ms: number) => number): QueueReport {
+  const groups = new Map<string, ReportTicket[]>();
+  const busiestHours = Array.from({ length: 24 }, () => 0);
+  for (const t of tickets) {
+    busiestHours[localHour(t.takenAt)]! += 1;
+    const key = groupBy === 'service' ? t.serviceId : groupBy === 'counter' ? t.counterId : t.officerId;
+    if (key === null) continue;
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(t);
+  }
+  const rows = [...groups.entries()].map(([key, list]) => figures(key, list)).sort((a, b) => a.key.localeCompare(b.key));
+  const total = figures('total', groupBy === 'service' ? tickets : tickets.filter((t) => (groupBy === 'counter' ? t.counterId : t.officerId) !== null));
+  return { rows, total, busiestHours };
+}
+
+function figures(key: string, list: ReportTicket[]): ReportFigures {
+  const waits: number[] = [];
+  const services: number[] = [];
+  const estimateErrors: number[] = [];
+  const ratings = { veryGood: 0, good: 0, poor: 0 };
+  let served = 0;
+  let noShows = 0;
+  let transfers = 0;
+  let cancelled = 0;
+  for (const t of list) {
+    transfers += t.transfers;
+    if (t.status === 'cancelled') cancelled += 1;
+    if (t.status === 'no-show') noShows += 1;
+    if (t.calledAt !== null) {
+      const wait = (t.calledAt - t.takenAt) / 60_000;
+      waits.push(wait);
+      if (t.estimatedWaitMinutes !== null) estimateErrors.push(Math.abs(t.estimatedWaitMinutes - wait));
+    }
+    if (t.status === 'done' && t.finishedAt !== null) {
+      served += 1;
+      services.push((t.finishedAt - (t.servingAt ?? t.calledAt ?? t.finishedAt)) / 60_000);
+    }
+    if (t.rating?.level === 3) ratings.veryGood += 1;
+    else if (t.rating?.level === 2) ratings.good += 1;
+    else if (t.rating?.level === 1) ratings.poor += 1;
+  }
+  return {
+    key,
+    tickets: list.length,
+    served,
+    noShows,
+    transfers,
+    cancelled,
+    waitAverageMinutes: average(waits),
+    waitP90Minutes: percentile(waits, 0.9),
+    serviceAverageMinutes: average(services),
+    serviceP90Minutes: percentile(services, 0.9),
+    estimateErrorMinutes: average(estimateErrors),
+    ratings,
+  };
+}
+
+function average(values: number[]): number | null {
+  return values.length === 0 ? null : round1(values.reduce((a, b) => a + b, 0) / values.length);
+}
+
+/** Nearest-rank percentile: the smallest value with at least p of the values at or below it. */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return round1(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!);
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,27 @@
+/** The shape of a report as the hub sends it (browser-safe; computed in server/domain/queue-report.ts). */
+export interface ReportFiguresView {
+  key: string;
+  tickets: number;
+  served: number;
+  noShows: number;
+  transfers: number;
+  cancelled: number;
+  waitAverageMinutes: number | null;
+  waitP90Minutes: number | null;
+  serviceAverageMinutes: number | null;
+  serviceP90Minutes: number | null;
+  estimateErrorMinutes: number | null;
+  ratings: { veryGood: number; good: number; poor: number };
+}
+
+export interface LabelledReport {
+  from: string;
+  to: string;
+  groupBy: 'service' | 'counter' | 'officer';
+  days: number;
+  rows: ReportFiguresView[];
+  total: ReportFiguresView;
+  busiestHours: number[];
+  /** Names of the rows' keys: service names, "Quầy 3", officers' names. */
+  labels: Record<string, string>;
+}

@@ -42,7 +42,7 @@ async function scriptedTwoDays(): Promise<{ supervisor: HubClient; token: string
   await step(d1, '08:12', c1, 'counter:start', { counterId: 'c1' });
   await step(d1, '08:20', c1, 'counter:done', { counterId: 'c1' });
   const a001 = hub.hub.service.ticket('A001')!.ticketId;
-  expectOk(await hub.hub.service.rate(a001, 3, null));
+  expect((await hub.hub.service.rate(a001, 3, null)).ok).toBe(true);
   await step(d1, '08:20', c1, 'counter:call-next', { counterId: 'c1' });
   await step(d1, '08:21', c1, 'counter:skip', { counterId: 'c1' });
   await step(d1, '08:25', c1, 'counter:call-next', { counterId: 'c1' });

@@ -2,8 +2,10 @@ import { signal, useSignal } from '@preact/signals';
 import type { AppState } from '../server/ui/app-state';
 import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle, OfflineBadge } from '../server/ui/components';
+import { DevicesScreen } from './devices-screen';
 import { PadScreen } from './pad-screen';
-import { chooseCounter, chosenCounter, saveSession, session } from './session';
+import { chooseCounter, chosenCounter, devicesOpen, isSupervisor, saveSession, session } from './session';
+import { ScreenAlerts, StaffTools } from './staff-tools';
 
 /** A message to show on the login or picker screen after the hub sent us back there. */
 export const notice = signal<string | null>(null);
@@ -41,16 +43,18 @@ export async function logOut(state: AppState): Promise<void> {
 export function CounterApp() {
   const info = session.value;
   const counterId = chosenCounter.value;
+  // The device screen is for supervisors only (the hub refuses its commands to anyone else).
+  const devices = devicesOpen.value && isSupervisor();
   return (
     <div class="pad-app">
-      {!info ? <LoginScreen /> : !counterId ? <PickerScreen /> : <PadScreen counterId={counterId} />}
+      {!info ? <LoginScreen /> : devices ? <DevicesScreen /> : !counterId ? <PickerScreen /> : <PadScreen counterId={counterId} />}
       <OfflineBadge />
     </div>
   );
 }
 
-/** The bar at the top of the login and picker screens. */
-export function TopBar(props: { title: string; subtitle?: string | null; loggedIn: boolean }) {
+/** The bar at the top of the login, picker and device screens. */
+export function TopBar(props: { title: string; subtitle?: string | null; loggedIn: boolean; onBack?: () => void }) {
   const state = useAppState();
   return (
     <header class="topbar">
@@ -61,11 +65,12 @@ export function TopBar(props: { title: string; subtitle?: string | null; loggedI
       <div class="topbar__tools">
         <Clock />
         <LanguageToggle />
-        {props.loggedIn && (
-          <button type="button" class="tool-button" onClick={() => void logOut(state)}>
-            {state.t('counter.logout')}
+        {props.onBack && (
+          <button type="button" class="tool-button tool-button--ghost" data-testid="back" onClick={props.onBack}>
+            {state.t('counter.back')}
           </button>
         )}
+        {props.loggedIn && <StaffTools />}
       </div>
     </header>
   );
@@ -176,6 +181,7 @@ function PickerScreen() {
   return (
     <>
       <TopBar title={t('counter.pick')} subtitle={info.officer.name} loggedIn />
+      <ScreenAlerts />
       <main class="picker">
         {shown && (
           <p class="form-error" role="alert">

@@ -1,8 +1,13 @@
 import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../server/i18n';
 import type { CounterTicket, CounterView, PublicView } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
 import { Modal } from '../server/ui/components';
+import { CONDITION_LABELS } from './device-words';
+
+/** A ticket number as an officer types it: A025, 1015. */
+export const TICKET_NUMBER = /^[A-Za-z]?\d{1,5}$/;
 
 /** Pause reasons are sent as codes and shown in the reader's language. */
 export const PAUSE_REASONS: readonly { code: string; label: MessageKey }[] = [
@@ -105,6 +110,92 @@ export function TransferDialog(props: {
           {t('counter.confirm')}
         </button>
       </div>
+    </Modal>
+  );
+}
+
+/**
+ * Print a ticket again (the visitor lost it, the kiosk's printer jammed): on the printer of the
+ * kiosk that issued it, or the first printer. Any officer may; the answer says whether it printed.
+ */
+export function ReprintDialog(props: { onClose: () => void }) {
+  const state = useAppState();
+  const { t } = state;
+  const number = useSignal('');
+  const busy = useSignal(false);
+  // Worded when shown, so that it follows a change of language.
+  const result = useSignal<{ ok: boolean; text: () => string } | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy.value) return;
+    const wanted = number.value.trim().toUpperCase();
+    if (!TICKET_NUMBER.test(wanted)) {
+      result.value = { ok: false, text: () => state.t('counter.callNumber.invalid') };
+      return;
+    }
+    busy.value = true;
+    result.value = null;
+    const answer = await state.client.command('ticket:reprint', { ticket: wanted, printerId: null });
+    busy.value = false;
+    if (!answer.ok) {
+      const message = answer.message;
+      result.value = { ok: false, text: () => message };
+    } else if (answer.data.state === 'printed') {
+      const printed = answer.data.number;
+      result.value = { ok: true, text: () => state.t('counter.reprint.printed', { number: printed }) };
+      number.value = '';
+    } else {
+      const failed = answer.data.number;
+      const reason = CONDITION_LABELS[answer.data.condition ?? 'printer-error'];
+      result.value = { ok: false, text: () => state.t('counter.reprint.failed', { number: failed, reason: state.t(reason) }) };
+    }
+  };
+
+  return (
+    <Modal title={t('counter.reprint.title')} onClose={props.onClose} class="reprint">
+      <form class="reprint__form" onSubmit={(e) => void submit(e)} autocomplete="off">
+        <label class="field">
+          <span class="field__label">{t('counter.reprint.number')}</span>
+          <input
+            class="field__input reprint__input"
+            name="reprint-number"
+            value={number.value}
+            placeholder={t('counter.callNumber.placeholder')}
+            maxLength={6}
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            ref={input}
+            onInput={(e) => (number.value = e.currentTarget.value)}
+          />
+        </label>
+        <p class="reprint__hint">{t('counter.reprint.hint')}</p>
+        {busy.value && (
+          <p class="reprint__result" role="status">
+            {t('counter.reprint.printing')}
+          </p>
+        )}
+        {result.value && (
+          <p
+            class={`reprint__result ${result.value.ok ? 'reprint__result--ok' : 'reprint__result--bad'}`}
+            role={result.value.ok ? 'status' : 'alert'}
+            data-testid="reprint-result"
+          >
+            {result.value.text()}
+          </p>
+        )}
+        <div class="dialog-actions">
+          <button type="button" class="pad-button pad-button--quiet" onClick={props.onClose}>
+            {t('counter.closeDialog')}
+          </button>
+          <button type="submit" class="pad-button pad-button--primary" disabled={busy.value || !number.value.trim()}>
+            {t('counter.reprint.submit')}
+          </button>
+        </div>
+      </form>
     </Modal>
   );
 }

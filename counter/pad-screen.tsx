@@ -7,9 +7,9 @@ import type { CounterTicket, CounterView, PublicView } from '../server/protocol/
 import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle } from '../server/ui/components';
 import { formatTime, minutesBetween } from '../server/ui/format';
-import { logOut } from './counter-app';
-import { PauseDialog, PAUSE_REASONS, TransferDialog } from './dialogs';
+import { PauseDialog, PAUSE_REASONS, TICKET_NUMBER, TransferDialog } from './dialogs';
 import { chooseCounter, session } from './session';
+import { ScreenAlerts, StaffTools } from './staff-tools';
 
 type Action = 'next' | 'recall' | 'start' | 'skip' | 'postpone' | 'transfer' | 'done';
 
@@ -42,8 +42,6 @@ const COMMANDS: Record<Exclude<Action, 'transfer'>, CounterCommandName> = {
   postpone: 'counter:postpone',
   done: 'counter:done',
 };
-
-const TICKET_NUMBER = /^[A-Za-z]?\d{1,5}$/;
 
 type Message = { text: string; retry: (() => void) | null };
 
@@ -105,6 +103,8 @@ export function PadScreen({ counterId }: { counterId: string }) {
       if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
       const target = e.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      // A dialog (this screen's, or the reprint dialog of the top bar) takes the keys while it is open.
+      if (document.querySelector('[aria-modal="true"]')) return;
       const action = (Object.keys(SHORTCUTS) as Action[]).find((a) => SHORTCUTS[a] === e.key.toUpperCase());
       if (!action) return;
       e.preventDefault();
@@ -136,6 +136,7 @@ export function PadScreen({ counterId }: { counterId: string }) {
     return (
       <>
         <PadHeader view={null} />
+        <ScreenAlerts />
         <Connecting />
       </>
     );
@@ -143,6 +144,7 @@ export function PadScreen({ counterId }: { counterId: string }) {
   return (
     <>
       <PadHeader view={view} />
+      <ScreenAlerts />
       <main class="pad">
         <section class="pad__work">
           <StatusBanner view={view} mine={mine} busy={busy.value} onOpen={() => void run('counter:open', {})} onResume={() => void run('counter:resume', {})} onLeave={leave} />
@@ -271,9 +273,7 @@ function PadHeader({ view }: { view: CounterView | null }) {
       <div class="topbar__tools">
         <Clock />
         <LanguageToggle />
-        <button type="button" class="tool-button" onClick={() => void logOut(state)}>
-          {t('counter.logout')}
-        </button>
+        <StaffTools />
       </div>
     </header>
   );

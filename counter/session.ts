@@ -10,6 +10,13 @@ const COUNTER_KEY = 'luot.counter.counterId';
 
 export const session = signal<SessionInfo | null>(readSession());
 export const chosenCounter = signal<string | null>(session.peek() ? read(COUNTER_KEY) : null);
+/** The supervisor's device screen is shown over the picker or the pad (which stay as they were). */
+export const devicesOpen = signal(false);
+
+/** Supervisors see the devices; the hub checks it again on every device command. */
+export function isSupervisor(): boolean {
+  return session.value?.officer.role === 'supervisor';
+}
 
 export function currentToken(): string | null {
   const s = session.peek();
@@ -19,7 +26,10 @@ export function currentToken(): string | null {
 export function saveSession(info: SessionInfo | null): void {
   session.value = info;
   write(SESSION_KEY, info ? JSON.stringify(info) : null);
-  if (!info) chooseCounter(null);
+  if (!info) {
+    chooseCounter(null);
+    devicesOpen.value = false;
+  }
 }
 
 export function chooseCounter(counterId: string | null): void {

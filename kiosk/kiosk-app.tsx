@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import type { DeviceCondition } from '../hardware/device-contract';
 import type { Lang } from '../server/i18n';
 import type { PublicService, PublicView, TicketIssued } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
@@ -6,18 +7,21 @@ import { Clock, Connecting, LanguageToggle, OfflineBadge } from '../server/ui/co
 import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
 import { PriorityScreen } from './priority-screen';
+import { printerCondition, printerDown } from './printing';
 import { TicketScreen } from './ticket-screen';
 
 export type KioskScreen =
   | { kind: 'home' }
   | { kind: 'priority'; serviceId: string }
   | { kind: 'taking'; serviceId: string }
-  | { kind: 'ticket'; ticket: TicketIssued }
+  | { kind: 'ticket'; ticket: TicketIssued; printerAtTake: DeviceCondition | null | undefined }
   | { kind: 'error'; message: string; retry: { serviceId: string; priorityGroup: string | null } | null };
 
 /** How long an unfinished choice or a result stays before the kiosk is ready for the next visitor. */
 export const PRIORITY_IDLE_MS = 30_000;
 export const TICKET_SHOWN_MS = 20_000;
+/** No printout: long enough to find a pen and write the number down. */
+export const UNPRINTED_TICKET_SHOWN_MS = 45_000;
 export const ERROR_SHOWN_MS = 20_000;
 
 export function KioskApp() {
@@ -35,8 +39,10 @@ export function KioskApp() {
     // A double tap arrives before the screen has changed: one number per visitor.
     if (screen.peek().kind === 'taking') return;
     screen.value = { kind: 'taking', serviceId };
+    // The printer as it was when the visitor pressed: if it was down, the number is for writing down.
+    const printerAtTake = printerCondition.peek();
     const answer = await state.client.command('ticket:take', { serviceId, priorityGroup });
-    if (answer.ok) screen.value = { kind: 'ticket', ticket: answer.data };
+    if (answer.ok) screen.value = { kind: 'ticket', ticket: answer.data, printerAtTake };
     else
       screen.value = {
         kind: 'error',
@@ -67,7 +73,17 @@ export function KioskApp() {
     );
   else if (current.kind === 'taking') body = <Busy />;
   else if (current.kind === 'ticket')
-    body = <TicketScreen view={view} ticket={current.ticket} onDone={home} shownMs={TICKET_SHOWN_MS} />;
+    body = (
+      <TicketScreen
+        key={current.ticket.ticketId}
+        view={view}
+        ticket={current.ticket}
+        printerAtTake={current.printerAtTake}
+        onDone={home}
+        shownMs={TICKET_SHOWN_MS}
+        unprintedShownMs={UNPRINTED_TICKET_SHOWN_MS}
+      />
+    );
   else if (current.kind === 'error')
     body = (
       <ErrorScreen
@@ -109,6 +125,14 @@ function Home({ view, onChoose }: { view: PublicView; onChoose: (s: PublicServic
     <section class="home">
       <h1 class="home__title">{t('kiosk.title')}</h1>
       <p class="home__subtitle">{t('kiosk.subtitle')}</p>
+      {printerDown(printerCondition.value) && (
+        <div class="printer-banner" role="status" data-testid="printer-banner">
+          <span class="printer-banner__icon">
+            <Pictogram name="printer" />
+          </span>
+          <span>{t('kiosk.printerDown')}</span>
+        </div>
+      )}
       <div class="tiles" data-count={view.services.length}>
         {view.services.map((service) => (
           <ServiceTile key={service.id} service={service} onChoose={onChoose} />

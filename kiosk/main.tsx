@@ -3,6 +3,7 @@ import './kiosk.css';
 import { effect } from '@preact/signals';
 import { lockDownTouchScreen, mountApp } from '../server/ui/mount';
 import { KioskApp } from './kiosk-app';
+import { watchPrinting } from './printing';
 
 /** `/kiosk/?kiosk=<id>` names this kiosk (its printer); the hub refuses a malformed id, so check it. */
 function kioskIdFromUrl(): string | null {
@@ -12,6 +13,7 @@ function kioskIdFromUrl(): string | null {
 
 lockDownTouchScreen();
 mountApp({ app: 'kiosk', kioskId: kioskIdFromUrl() }, KioskApp, (state) => {
+  watchPrinting(state);
   effect(() => {
     document.title = state.t('kiosk.pageTitle');
   });

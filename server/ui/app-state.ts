@@ -10,6 +10,7 @@ import {
   type HubClientOptions,
 } from '../protocol/hub-client';
 import type { CounterView, PublicView, StaffView, Versioned } from '../protocol/views';
+import { setCentreTimeZone } from './format';
 
 /**
  * What every screen shares, as signals (the "app state" pattern of the Preact signals guide): the
@@ -67,7 +68,13 @@ export function createAppState(options: AppStateOptions): AppState {
 
   const disposers: (() => void)[] = [];
   disposers.push(client.onStatus((s) => (status.value = s)));
-  disposers.push(client.onView('public', (m) => (publicView.value = m)));
+  disposers.push(
+    client.onView('public', (m) => {
+      // Times on every screen are shown in the centre's zone, as the hub's configuration says.
+      setCentreTimeZone(m.view.centre?.timeZone);
+      publicView.value = m;
+    }),
+  );
   disposers.push(client.onView('staff', (m) => (staffView.value = m)));
   disposers.push(client.onView('counter', (m) => (counterView.value = m)));
 

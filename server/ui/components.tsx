@@ -46,10 +46,20 @@ export function Connecting() {
   return <div class="connecting">{t('conn.connecting')}</div>;
 }
 
-/** A modal box: a labelled dialog over a dimmed page. */
-export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; class?: string }) {
+/**
+ * A modal box: a labelled dialog over a dimmed page. A tap beside it closes it, unless
+ * `closeOnBackdrop` is false (a dialog whose content cannot be shown again).
+ */
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  class?: string;
+  closeOnBackdrop?: boolean;
+}) {
+  const closable = props.closeOnBackdrop ?? true;
   return (
-    <div class="modal-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
+    <div class="modal-backdrop" onClick={(e) => closable && e.target === e.currentTarget && props.onClose()}>
       <div class={`modal ${props.class ?? ''}`} role="dialog" aria-modal="true" aria-label={props.title}>
         <h2 class="modal__title">{props.title}</h2>
         {props.children}

@@ -1,21 +1,54 @@
+import { signal } from '@preact/signals';
 import type { MessageKey } from '../i18n';
 
 /**
  * Times as the centre reads them. Screens (TVs especially) are often set to UTC, so times are shown
- * in the centre's zone, not the device's. PublicView does not carry the zone yet: Vietnam's is used.
+ * in the centre's zone (PublicView.centre.timeZone), not the device's. CENTRE_TIME_ZONE, Vietnam's,
+ * is the fallback until the first view has come.
  */
 export const CENTRE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-const partsFormatter = new Intl.DateTimeFormat('en-US', {
-  timeZone: CENTRE_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  weekday: 'short',
-});
+/**
+ * The zone times are shown in. A signal: a component that formats a time re-renders if it changes.
+ * The app state sets it from every public view.
+ */
+const centreTimeZone = signal(CENTRE_TIME_ZONE);
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Shows times in this zone from now on; a zone the browser does not know is ignored. */
+export function setCentreTimeZone(timeZone: string | null | undefined): void {
+  if (!timeZone || timeZone === centreTimeZone.peek()) return;
+  try {
+    partsFormatter(timeZone);
+  } catch {
+    return; // RangeError: not an IANA zone this browser knows; keep the one we have.
+  }
+  centreTimeZone.value = timeZone;
+}
+
+/** The zone times are shown in now (a component reading it re-renders when it changes). */
+export function currentTimeZone(): string {
+  return centreTimeZone.value;
+}
 
 const WEEKDAY_INDEX: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 const WEEKDAY_KEYS: readonly MessageKey[] = [
@@ -38,9 +71,9 @@ export interface LocalParts {
   weekday: number;
 }
 
-export function localParts(ms: number): LocalParts {
+export function localParts(ms: number, timeZone: string = centreTimeZone.value): LocalParts {
   const p: Record<string, string> = {};
-  for (const part of partsFormatter.formatToParts(new Date(ms))) p[part.type] = part.value;
+  for (const part of partsFormatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
   return {
     year: p.year ?? '',
     month: p.month ?? '',

@@ -90,6 +90,14 @@ const SHAPES: Record<string, () => JSX.Element> = {
       <path d="M16 56V42a16 16 0 0 1 32 0v14" />
     </>
   ),
+  printer: () => (
+    <>
+      <path d="M18 24V8h28v16" />
+      <rect x="7" y="24" width="50" height="20" rx="4" />
+      <path d="M18 36h28v20H18z" />
+      <path d="M24 44h16M24 50h10M48 31h2" />
+    </>
+  ),
   document: () => (
     <>
       <path d="M16 6h22l10 10v42H16z" />

@@ -13,6 +13,7 @@ import { connectBridge, type DeviceHost } from '../hardware/bridge-client';
 import { TokenStore } from './store/token-store';
 import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
+import { ConfigService } from './app/config-service';
 import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
@@ -70,33 +71,31 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     const bootId = randomUUID();
     const store = new FileQueueStore(options.dataDir);
-    const service = new QueueService({ config: options.config, store, clock, log });
+    const config = await ConfigService.open({ dataDir: options.dataDir, initial: options.config, clock, log });
+    const service = new QueueService({ config, store, clock, log });
     const startReport = await service.start();
-    const auth = new OfficerAuth(options.config, loadOrCreateSecret(options.dataDir), clock);
+    const auth = new OfficerAuth(config, loadOrCreateSecret(options.dataDir), clock);
     const bridgeTokens = await TokenStore.open(options.dataDir, 'bridge-tokens.json');
     const apiKeys = await TokenStore.open(options.dataDir, 'api-keys.json');
     const dossierStore = new DossierStore(options.dataDir);
-    const dossiers = new DossierService({ config: options.config, store: dossierStore, clock, log });
+    const dossiers = new DossierService({ config, store: dossierStore, clock, log });
     const dossierStart = await dossiers.start();
     const lookupThrottle = new GuessThrottle(clock);
-    const ratings = new RatingPrompts(service, options.config, clock);
-    const reports = new ReportService({ config: options.config, queue: service, store, clock });
-    const boardSettings = options.config.display.dossiers;
-    const publicView = (): PublicView => ({
-      ...service.publicView(),
-      dossiers:
-        boardSettings.resultsBoard || boardSettings.counts
-          ? (() => {
-              const board = dossiers.publicBoard();
-              return {
-                resultsReady: boardSettings.resultsBoard ? board.resultsReady : [],
-                counts: boardSettings.counts ? board.counts : null,
-                layout: boardSettings.layout,
-                rotateSeconds: boardSettings.rotateSeconds,
-              };
-            })()
-          : null,
-    });
+    const ratings = new RatingPrompts(service, config, clock);
+    const reports = new ReportService({ config, queue: service, store, clock });
+    const publicView = (): PublicView => {
+      const boardSettings = config.current.display.dossiers;
+      const board = boardSettings.resultsBoard || boardSettings.counts ? dossiers.publicBoard() : null;
+      return {
+        ...service.publicView(),
+        dossiers: board && {
+          resultsReady: boardSettings.resultsBoard ? board.resultsReady : [],
+          counts: boardSettings.counts ? board.counts : null,
+          layout: boardSettings.layout,
+          rotateSeconds: boardSettings.rotateSeconds,
+        },
+      };
+    };
     // The hub's own device host connects like any bridge, with a token that lives only this boot.
     const internalToken = randomBytes(24).toString('base64url');
 
@@ -131,11 +130,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const port = (httpServer.address() as AddressInfo).port;
     const devices = new DeviceService({
-      config: options.config,
+      config,
       queue: service,
       clock,
       log,
-      publicUrl: options.config.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`,
+      publicUrl: () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`,
     });
     const staffView = () => ({ ...service.staffCounters(), devices: devices.deviceViews() });
     attachSocketHandlers(io, {
@@ -152,12 +151,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       lookupThrottle,
       ratings,
       reports,
+      config,
       clock,
     });
     ratings.onPrompt(({ counterId, prompt }) => io.to(`rate:${counterId}`).emit('rating:prompt', { counterId, prompt }));
     attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, tokens: bridgeTokens, internalToken, log });
     const stopPublisher = startPublisher(io, service, devices, dossiers, publicView, staffView, bootId, versioned);
 
+    // A change of the configuration reaches every screen at once; device hosts say hello again.
+    config.onChange((next, previous) => {
+      service.configChanged();
+      if (JSON.stringify(next.devices) !== JSON.stringify(previous.devices)) devices.reconnectBridges();
+    });
     const localDevices = options.config.devices.filter((d) => d.bridge === 'hub');
     const createHost = options.createDeviceHost ?? (await defaultDeviceHostFactory(localDevices.length > 0));
     const localBridge = localDevices.length > 0 && createHost
@@ -206,6 +211,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           await closed;
           await store.close();
           await dossierStore.close();
+          await config.close();
           releaseLock();
           log.info('hub stopped', { bootId });
         })();

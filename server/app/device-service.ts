@@ -1,4 +1,4 @@
-import type { CentreConfig } from '../config/centre-config';
+import type { CentreConfig, ConfigSource } from '../config/centre-config';
 import type {
   DeviceCondition,
   DeviceConfig,
@@ -50,20 +50,26 @@ const KEYPAD_MOVES: Record<Exclude<KeypadCommand['command'], 'PING'>, CounterCom
 export class DeviceService {
   private readonly bridges = new Map<string, BridgeConnection>();
   private readonly statuses = new Map<string, DeviceStatus>();
-  private readonly prints = new Map<string, PrintState & { kioskId: string | null }>();
+  private readonly prints = new Map<string, PrintState & { kioskId: string | null; at: number }>();
+  /** When each bridge went away, by the hub's clock. */
+  private readonly bridgeLeftAt = new Map<string, number>();
   private readonly listeners = new Set<Partial<DeviceEvents>>();
 
   constructor(
     private readonly deps: {
-      config: CentreConfig;
+      config: ConfigSource;
       queue: QueueService;
       clock: () => number;
       log: Logger;
       /** Base URL phones use to reach the hub, for the QR code. */
-      publicUrl: string;
+      publicUrl: () => string;
     },
   ) {
     deps.queue.onChange((change) => this.onQueueChange(change));
+  }
+
+  private get config(): CentreConfig {
+    return this.deps.config.current;
   }
 
   on(listener: Partial<DeviceEvents>): () => void {
@@ -72,25 +78,32 @@ export class DeviceService {
   }
 
   devicesOf(bridgeId: string): DeviceConfig[] {
-    return this.deps.config.devices.filter((d) => d.bridge === bridgeId);
+    return this.config.devices.filter((d) => d.bridge === bridgeId);
   }
 
   isKnownBridge(bridgeId: string): boolean {
-    return bridgeId === 'hub' || this.deps.config.bridges.some((b) => b.id === bridgeId);
+    return bridgeId === 'hub' || this.config.bridges.some((b) => b.id === bridgeId);
   }
 
   attachBridge(connection: BridgeConnection): () => void {
     this.bridges.get(connection.bridgeId)?.close();
     this.bridges.set(connection.bridgeId, connection);
+    this.bridgeLeftAt.delete(connection.bridgeId);
     this.deps.log.info('bridge connected', { bridge: connection.bridgeId });
     this.resyncLeds(connection);
     this.changed();
     return () => {
       if (this.bridges.get(connection.bridgeId) !== connection) return;
       this.bridges.delete(connection.bridgeId);
+      this.bridgeLeftAt.set(connection.bridgeId, this.deps.clock());
       this.deps.log.warn('bridge disconnected', { bridge: connection.bridgeId });
       this.changed();
     };
+  }
+
+  /** After the device configuration changed: every bridge reconnects and gets its new device list. */
+  reconnectBridges(): void {
+    for (const bridge of this.bridges.values()) bridge.close();
   }
 
   disconnectBridge(bridgeId: string): void {
@@ -98,7 +111,7 @@ export class DeviceService {
   }
 
   reportStatus(bridgeId: string, status: DeviceStatus): void {
-    const device = this.deps.config.devices.find((d) => d.id === status.deviceId);
+    const device = this.config.devices.find((d) => d.id === status.deviceId);
     if (!device || device.bridge !== bridgeId || device.kind !== status.kind) {
       this.deps.log.warn('status for a device this bridge does not have', { bridge: bridgeId, device: status.deviceId });
       return;
@@ -113,7 +126,7 @@ export class DeviceService {
 
   /** Every configured device with its state; a device whose bridge is away is 'disconnected'. */
   deviceViews(): DeviceView[] {
-    return this.deps.config.devices.map((device) => {
+    return this.config.devices.map((device) => {
       const online = this.bridges.has(device.bridge);
       const status = this.statuses.get(device.id);
       return {
@@ -123,7 +136,7 @@ export class DeviceService {
         bridgeOnline: online,
         condition: online ? (status?.condition ?? 'starting') : 'disconnected',
         detail: online ? (status?.detail ?? null) : 'BRIDGE_OFFLINE',
-        since: status?.since ?? null,
+        since: online ? (status?.since ?? null) : (this.bridgeLeftAt.get(device.bridge) ?? null),
       };
     });
   }
@@ -135,13 +148,16 @@ export class DeviceService {
     return this.deviceViews().find((d) => d.id === printerId)?.condition ?? 'disconnected';
   }
 
-  printState(ticketId: string): PrintState | null {
-    const state = this.prints.get(ticketId);
-    return state ? { ticketId: state.ticketId, number: state.number, state: state.state, condition: state.condition } : null;
+  /** The print states of a kiosk's tickets of the last minutes: a kiosk that reconnects learns what it missed. */
+  recentPrintStates(kioskId: string, withinMs = 5 * 60_000): PrintState[] {
+    const since = this.deps.clock() - withinMs;
+    return [...this.prints.values()]
+      .filter((p) => p.kioskId === kioskId && p.at >= since)
+      .map(({ ticketId, number, state, condition }) => ({ ticketId, number, state, condition }));
   }
 
   async keypadCommand(bridgeId: string, command: KeypadCommand & { commandId: string }): Promise<KeypadAnswer> {
-    const device = this.deps.config.devices.find((d) => d.id === command.deviceId);
+    const device = this.config.devices.find((d) => d.id === command.deviceId);
     if (!device || device.kind !== 'keypad' || device.bridge !== bridgeId) return { ok: false, code: 'UNKNOWN_DEVICE' };
     const binding = device.keypads.find((k) => k.keypadId === command.keypadId);
     if (!binding) return { ok: false, code: 'UNKNOWN_KEYPAD' };
@@ -149,7 +165,7 @@ export class DeviceService {
     const counter = this.deps.queue.counterView(binding.counterId);
     if (!counter) return { ok: false, code: 'UNKNOWN_COUNTER' };
     // The keypad acts as the officer working at its counter; with nobody there it does nothing.
-    const officer = counter.officer ? this.deps.config.officers.find((o) => o.id === counter.officer!.id) : undefined;
+    const officer = counter.officer ? this.config.officers.find((o) => o.id === counter.officer!.id) : undefined;
     if (!officer || officer.disabled) return { ok: false, code: 'COUNTER_NOT_OPEN' };
     const name = KEYPAD_MOVES[command.command];
     const base = { commandId: command.commandId, counterId: binding.counterId };
@@ -172,13 +188,13 @@ export class DeviceService {
     if (!ticket) return { ok: false, error: 'UNKNOWN_TICKET' };
     const kioskId = this.prints.get(ticket.ticketId)?.kioskId ?? null;
     const target = printerId ?? this.kioskPrinter(kioskId) ?? this.firstPrinter();
-    if (!target || !this.deps.config.devices.some((d) => d.id === target && d.kind === 'printer'))
+    if (!target || !this.config.devices.some((d) => d.id === target && d.kind === 'printer'))
       return { ok: false, error: 'UNKNOWN_DEVICE' };
     return { ok: true, data: await this.print(ticket, target, kioskId) };
   }
 
   async testPrint(deviceId: string): Promise<Result<PrintResult>> {
-    const device = this.deps.config.devices.find((d) => d.id === deviceId && d.kind === 'printer');
+    const device = this.config.devices.find((d) => d.id === deviceId && d.kind === 'printer');
     if (!device) return { ok: false, error: 'UNKNOWN_DEVICE' };
     const bridge = this.bridges.get(device.bridge);
     if (!bridge) return { ok: true, data: { ok: false, condition: 'disconnected', detail: 'BRIDGE_OFFLINE' } };
@@ -194,7 +210,7 @@ export class DeviceService {
   }
 
   private async print(ticket: TicketIssued, printerId: string, kioskId: string | null): Promise<PrintState> {
-    const device = this.deps.config.devices.find((d) => d.id === printerId);
+    const device = this.config.devices.find((d) => d.id === printerId);
     const bridge = device ? this.bridges.get(device.bridge) : undefined;
     this.setPrintState({ ticketId: ticket.ticketId, number: ticket.number, state: 'printing', condition: null }, kioskId);
     let result: PrintResult;
@@ -215,7 +231,8 @@ export class DeviceService {
   }
 
   private printout(ticket: TicketIssued): TicketPrintout {
-    const { config, publicUrl } = this.deps;
+    const config = this.config;
+    const publicUrl = this.deps.publicUrl();
     const service = config.services.find((s) => s.id === ticket.serviceId);
     return {
       centreName: config.centre.name.vi,
@@ -230,13 +247,13 @@ export class DeviceService {
   }
 
   private setPrintState(state: PrintState, kioskId: string | null): void {
-    this.prints.set(state.ticketId, { ...state, kioskId });
+    this.prints.set(state.ticketId, { ...state, kioskId, at: this.deps.clock() });
     if (this.prints.size > 50_000) this.prints.delete(this.prints.keys().next().value!);
     for (const l of this.listeners) l.printState?.(state, kioskId);
   }
 
   private showCall(counterId: string, number: string | null): void {
-    for (const device of this.deps.config.devices) {
+    for (const device of this.config.devices) {
       if (device.kind !== 'led' || !device.displays.some((d) => d.counterId === counterId)) continue;
       this.bridges.get(device.bridge)?.showOnLed(device.id, counterId, number);
     }
@@ -255,11 +272,11 @@ export class DeviceService {
 
   private kioskPrinter(kioskId: string | null): string | null {
     if (!kioskId) return null;
-    return this.deps.config.kiosks.find((k) => k.id === kioskId)?.printerId ?? null;
+    return this.config.kiosks.find((k) => k.id === kioskId)?.printerId ?? null;
   }
 
   private firstPrinter(): string | null {
-    return this.deps.config.devices.find((d) => d.kind === 'printer')?.id ?? null;
+    return this.config.devices.find((d) => d.kind === 'printer')?.id ?? null;
   }
 
   private changed(): void {

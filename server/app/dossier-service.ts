@@ -1,4 +1,4 @@
-import type { CentreConfig } from '../config/centre-config';
+import type { CentreConfig, ConfigSource } from '../config/centre-config';
 import {
   applyDossierChange,
   decideStatus,
@@ -46,25 +46,38 @@ export class DossierService {
   private seq = 0;
   private barrier: Promise<void> | null = null;
   private board: { at: number; value: DossierBoard } | null = null;
-  private readonly codePattern: RegExp;
-  private readonly calendar: WorkingCalendar;
-  private readonly local: LocalCalendar;
+  private derived: { from: CentreConfig; codePattern: RegExp; calendar: WorkingCalendar; local: LocalCalendar } | null = null;
   private compactedDay = '';
 
   constructor(
-    private readonly deps: { config: CentreConfig; store: DossierStore; clock: () => number; log: Logger },
-  ) {
-    const { dossiers, centre } = deps.config;
-    this.codePattern = new RegExp(dossiers.codePattern);
-    this.calendar = {
-      weekend: dossiers.calendar.weekend,
-      holidays: new Set(dossiers.calendar.holidays),
-      workdays: new Set(dossiers.calendar.workdays),
-    };
-    this.local = {
-      localDay: (ms) => localDayOf(ms, centre.timeZone),
-      localMidnight: (day) => localMidnightOf(day, centre.timeZone),
-    };
+    private readonly deps: { config: ConfigSource; store: DossierStore; clock: () => number; log: Logger },
+  ) {}
+
+  /** What the configuration gives the register, rebuilt when the configuration changes. */
+  private get rules() {
+    const config = this.deps.config.current;
+    if (this.derived?.from !== config) {
+      const { dossiers, centre } = config;
+      this.derived = {
+        from: config,
+        codePattern: new RegExp(dossiers.codePattern),
+        calendar: { weekend: dossiers.calendar.weekend, holidays: new Set(dossiers.calendar.holidays), workdays: new Set(dossiers.calendar.workdays) },
+        local: { localDay: (ms) => localDayOf(ms, centre.timeZone), localMidnight: (day) => localMidnightOf(day, centre.timeZone) },
+      };
+    }
+    return this.derived;
+  }
+
+  private get codePattern(): RegExp {
+    return this.rules.codePattern;
+  }
+
+  private get calendar(): WorkingCalendar {
+    return this.rules.calendar;
+  }
+
+  private get local(): LocalCalendar {
+    return this.rules.local;
   }
 
   /** Loads the snapshot and the journals, then compacts them into a fresh snapshot. */
@@ -198,7 +211,7 @@ export class DossierService {
   /** For the supervisor: unfinished dossiers past their deadline or within the configured working days of it. */
   deadlines(now: number): DeadlineRow[] {
     const rows: DeadlineRow[] = [];
-    const near = this.deps.config.dossiers.nearDeadlineWorkingDays;
+    const near = this.deps.config.current.dossiers.nearDeadlineWorkingDays;
     for (const d of this.register.values()) {
       if (d.finishedAt !== null) continue;
       const t = this.timelinessOf(d, now);

@@ -1,4 +1,4 @@
-import type { CentreConfig, OfficerConfig } from '../config/centre-config';
+import type { ConfigSource, OfficerConfig } from '../config/centre-config';
 import { verifyPassword } from '../config/passwords';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { SessionInfo } from '../protocol/views';
@@ -17,7 +17,7 @@ export class OfficerAuth {
   readonly tokens: SessionTokens;
 
   constructor(
-    private readonly config: CentreConfig,
+    private readonly configSource: ConfigSource,
     secret: Buffer,
     clock: () => number,
     sessionHours = 12,
@@ -30,7 +30,7 @@ export class OfficerAuth {
     const keys = [`user:${username.toLowerCase()}`, `address:${address}`];
     const wait = this.throttle.retryAfterSeconds(keys);
     if (wait > 0) return { ok: false, error: 'RATE_LIMITED', retryAfterSeconds: wait };
-    const officer = this.config.officers.find((o) => o.id === username.toLowerCase());
+    const officer = this.configSource.current.officers.find((o) => o.id === username.toLowerCase());
     const valid = await verifyPassword(password, officer?.passwordHash ?? DUMMY_HASH);
     if (!officer || !valid || officer.disabled) {
       this.throttle.failed(keys);
@@ -53,13 +53,13 @@ export class OfficerAuth {
   officerFor(token: unknown): AuthResult<OfficerConfig> {
     const check = this.tokens.check(token);
     if (!check.ok) return check;
-    const officer = this.config.officers.find((o) => o.id === check.officerId);
+    const officer = this.configSource.current.officers.find((o) => o.id === check.officerId);
     if (!officer || officer.disabled) return { ok: false, error: 'NOT_LOGGED_IN' };
     return { ok: true, data: officer };
   }
 
   allowedCounters(officer: OfficerConfig): string[] {
-    if (officer.role === 'supervisor' || !officer.counters) return this.config.counters.map((c) => c.id);
+    if (officer.role === 'supervisor' || !officer.counters) return this.configSource.current.counters.map((c) => c.id);
     return officer.counters;
   }
 

@@ -1,8 +1,8 @@
-import type { CentreConfig } from '../config/centre-config';
+import type { CentreConfig, ConfigSource } from '../config/centre-config';
 import * as moves from '../domain/queue-commands';
 import type { Decision } from '../domain/queue-commands';
 import { applyEvent } from '../domain/queue-evolve';
-import { createDayState, type DayState, type DomainContext } from '../domain/queue-state';
+import { createDayState, ensureConfigured, type DayState, type DomainContext } from '../domain/queue-state';
 import { estimateWaitMinutes } from '../domain/wait-estimate';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { CounterCommandName, ParsedCounterCommand } from '../protocol/commands';
@@ -35,7 +35,7 @@ export interface StartReport {
 }
 
 export interface QueueServiceDeps {
-  config: CentreConfig;
+  config: ConfigSource;
   store: QueueStore;
   clock: () => number;
   log: Logger;
@@ -57,10 +57,11 @@ export class QueueService {
   /** Set while the day rolls over or the state is rebuilt after a failed write. */
   private barrier: Promise<void> | null = null;
   private listeners = new Set<(change: ChangeNotice) => void>();
-  private readonly config: CentreConfig;
+  private get config(): CentreConfig {
+    return this.deps.config.current;
+  }
 
   constructor(private readonly deps: QueueServiceDeps) {
-    this.config = deps.config;
     this.state = createDayState(this.context().day, this.config);
   }
 
@@ -178,6 +179,34 @@ export class QueueService {
         return moves.closeCounter(state, ctx, base);
     }
     return { ok: false, error: 'INVALID_PAYLOAD' };
+  }
+
+  /**
+   * Why a new configuration cannot be applied to the running day, or null. A service with people
+   * waiting cannot go, an open counter cannot go, and a service that has given out numbers today
+   * keeps its numbering until tomorrow (a number must never come twice in a day).
+   */
+  configProblem(next: CentreConfig): string | null {
+    for (const [serviceId, queue] of this.state.waiting) {
+      if (queue.length > 0 && !next.services.some((s) => s.id === serviceId))
+        return `service "${serviceId}" has ${queue.length} people waiting: serve or transfer them first`;
+    }
+    for (const counter of this.state.counters.values()) {
+      if (counter.status !== 'closed' && !next.counters.some((c) => c.id === counter.id))
+        return `counter "${counter.id}" is open: close it first`;
+    }
+    for (const service of next.services) {
+      const before = this.config.services.find((s) => s.id === service.id);
+      if (before && (this.state.issued.get(service.id) ?? 0) > 0 && JSON.stringify(before.numbering) !== JSON.stringify(service.numbering))
+        return `service "${service.id}" has given out numbers today: change its numbering after closing time`;
+    }
+    return null;
+  }
+
+  /** The configuration changed: the day gets room for new services and counters, screens the new views. */
+  configChanged(): void {
+    ensureConfigured(this.state, this.config);
+    this.notify({ seq: ++this.seq, counters: 'all', calls: [], issued: null, served: [] });
   }
 
   /** Every ticket of the current day, for reports (read-only use). */

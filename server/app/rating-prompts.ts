@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ConfigSource } from '../config/centre-config';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { RatingPrompt } from '../protocol/views';
 import type { QueueService, Result } from './queue-service';
@@ -17,7 +18,7 @@ export class RatingPrompts {
 
   constructor(
     private readonly queue: QueueService,
-    private readonly config: { counters: { id: string; number: number }[] },
+    private readonly config: ConfigSource,
     private readonly clock: () => number,
   ) {
     queue.onChange((change) => change.served.forEach((s) => this.ask(s.ticketId, s.counterId)));
@@ -66,7 +67,7 @@ export class RatingPrompts {
     return {
       promptId,
       counterId: p.counterId,
-      counterNumber: this.config.counters.find((c) => c.id === p.counterId)?.number ?? 0,
+      counterNumber: this.config.current.counters.find((c) => c.id === p.counterId)?.number ?? 0,
       expiresAt: p.expiresAt,
     };
   }

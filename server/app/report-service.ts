@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { CentreConfig } from '../config/centre-config';
+import type { ConfigSource } from '../config/centre-config';
 import { queueReport, type QueueReport, type ReportFigures, type ReportGrouping, type ReportTicket } from '../domain/queue-report';
 import { addDays } from '../domain/working-calendar';
 import { translate, type Lang } from '../i18n';
@@ -26,7 +26,7 @@ export class ReportService {
   private readonly archives = new Map<string, ReportTicket[]>();
 
   constructor(
-    private readonly deps: { config: CentreConfig; queue: QueueService; store: QueueStore; clock: () => number },
+    private readonly deps: { config: ConfigSource; queue: QueueService; store: QueueStore; clock: () => number },
   ) {}
 
   async report(request: ReportRequest): Promise<LabelledReport> {
@@ -38,7 +38,7 @@ export class ReportService {
       if (day === today) tickets.push(...this.deps.queue.todayTickets().map(toReportTicket));
       else if (day < today) tickets.push(...(await this.archivedTickets(day)));
     }
-    const tz = this.deps.config.centre.timeZone;
+    const tz = this.deps.config.current.centre.timeZone;
     const report = queueReport(tickets, request.groupBy, (ms) => Math.floor(domainContext(ms, tz).minuteOfDay / 60));
     return { ...request, ...report, days, labels: this.labels(request.groupBy) };
   }
@@ -108,7 +108,7 @@ export class ReportService {
   }
 
   private labels(groupBy: ReportGrouping): Record<string, string> {
-    const { config } = this.deps;
+    const config = this.deps.config.current;
     if (groupBy === 'service') return Object.fromEntries(config.services.map((s) => [s.id, s.name.vi]));
     if (groupBy === 'counter') return Object.fromEntries(config.counters.map((c) => [c.id, `Quầy ${c.number}`]));
     return Object.fromEntries(config.officers.map((o) => [o.id, o.name]));

@@ -320,3 +320,13 @@ export function describeConfigIssues(error: z.ZodError): string[] {
     return `${path || '(root)'}: ${issue.message}`;
   });
 }
+
+/** Where services read the configuration: always the current one, changed live by the supervisor. */
+export interface ConfigSource {
+  readonly current: CentreConfig;
+}
+
+/** A fixed configuration (tests, tools). */
+export function fixedConfig(config: CentreConfig): ConfigSource {
+  return { current: config };
+}

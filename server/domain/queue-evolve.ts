@@ -1,5 +1,6 @@
 import type { QueueEvent } from './queue-events';
 import {
+  counterStateOf,
   RECENT_CALLS_KEPT,
   SERVICE_DURATIONS_KEPT,
   type CounterState,
@@ -17,8 +18,8 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
   switch (event.type) {
     case 'ticket-taken': {
       if (state.tickets.has(event.ticketId) || state.byNumber.has(event.number)) return 'ticket already exists';
-      const queue = state.waiting.get(event.serviceId);
-      if (!queue) return `unknown service ${event.serviceId}`;
+      // A service removed from the configuration later today still has its tickets replayed.
+      if (!state.waiting.has(event.serviceId)) state.waiting.set(event.serviceId, []);
       const ticket: Ticket = {
         id: event.ticketId,
         number: event.number,
@@ -48,9 +49,9 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
     }
     case 'ticket-called': {
       const ticket = state.tickets.get(event.ticketId);
-      const counter = state.counters.get(event.counterId);
       if (!ticket || ticket.status !== 'waiting') return 'ticket is not waiting';
-      if (!counter || counter.currentTicketId) return 'counter cannot call';
+      const counter = counterStateOf(state, event.counterId);
+      if (counter.currentTicketId) return 'counter cannot call';
       dequeue(state, ticket);
       ticket.status = 'called';
       ticket.counterId = counter.id;
@@ -123,7 +124,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
     case 'ticket-transferred': {
       const ticket = state.tickets.get(event.ticketId);
       if (!ticket || (ticket.status !== 'called' && ticket.status !== 'serving')) return 'ticket is not at a counter';
-      if (!state.waiting.has(event.toServiceId)) return `unknown service ${event.toServiceId}`;
+      if (!state.waiting.has(event.toServiceId)) state.waiting.set(event.toServiceId, []);
       const stats = officerStats(state, ticket.officerId);
       if (stats) stats.transferred += 1;
       releaseCounter(state, ticket, event.at);
@@ -150,8 +151,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       return null;
     }
     case 'counter-opened': {
-      const counter = state.counters.get(event.counterId);
-      if (!counter) return `unknown counter ${event.counterId}`;
+      const counter = counterStateOf(state, event.counterId);
       counter.status = 'open';
       counter.officerId = event.officerId;
       counter.pauseReason = null;
@@ -161,8 +161,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
     case 'counter-paused':
     case 'counter-resumed':
     case 'counter-closed': {
-      const counter = state.counters.get(event.counterId);
-      if (!counter) return `unknown counter ${event.counterId}`;
+      const counter = counterStateOf(state, event.counterId);
       if (counter.currentTicketId) return 'counter is serving';
       counter.changedAt = event.at;
       if (event.type === 'counter-paused') {

@@ -82,32 +82,48 @@ export const RECENT_CALLS_KEPT = 10;
 export const SERVICE_DURATIONS_KEPT = 10;
 
 export function createDayState(day: string, config: CentreConfig): DayState {
-  return {
+  const state: DayState = {
     day,
     tickets: new Map(),
     byNumber: new Map(),
-    waiting: new Map(config.services.map((s) => [s.id, []])),
-    issued: new Map(config.services.map((s) => [s.id, 0])),
-    counters: new Map(
-      config.counters.map((c) => [
-        c.id,
-        {
-          id: c.id,
-          status: 'closed',
-          officerId: null,
-          pauseReason: null,
-          currentTicketId: null,
-          sincePriority: Number.MAX_SAFE_INTEGER,
-          priorityRun: 0,
-          served: 0,
-          changedAt: null,
-        },
-      ]),
-    ),
+    waiting: new Map(),
+    issued: new Map(),
+    counters: new Map(),
     recentCalls: [],
     serviceDurations: new Map(),
     officerStats: new Map(),
   };
+  ensureConfigured(state, config);
+  return state;
+}
+
+/** Gives the day room for every configured service and counter (new ones appear live). */
+export function ensureConfigured(state: DayState, config: CentreConfig): void {
+  for (const s of config.services) {
+    if (!state.waiting.has(s.id)) state.waiting.set(s.id, []);
+    if (!state.issued.has(s.id)) state.issued.set(s.id, 0);
+  }
+  for (const c of config.counters) counterStateOf(state, c.id);
+}
+
+/** A counter's state, made on first use (also for a counter removed from the configuration today). */
+export function counterStateOf(state: DayState, counterId: string): CounterState {
+  let counter = state.counters.get(counterId);
+  if (!counter) {
+    counter = {
+      id: counterId,
+      status: 'closed',
+      officerId: null,
+      pauseReason: null,
+      currentTicketId: null,
+      sincePriority: Number.MAX_SAFE_INTEGER,
+      priorityRun: 0,
+      served: 0,
+      changedAt: null,
+    };
+    state.counters.set(counterId, counter);
+  }
+  return counter;
 }
 
 /** The local calendar facts a decision needs; computed from the clock outside the domain. */

@@ -202,5 +202,5 @@ const PUNCTUATION: ReadonlyArray<readonly [RegExp, string]> = [
 export function toSmsAscii(text: string): string {
   let s = stripDiacritics(text);
   for (const [pattern, ascii] of PUNCTUATION) s = s.replace(pattern, ascii);
-  return s.replace(/[^\x20-\x7e\n]/g, '?');
+  return s.replace(/[^\x20-\x7e\n]/gu, '?');
 }

@@ -84,6 +84,19 @@ export const reportRequestSchema = z
   })
   .refine((r) => r.from <= r.to, { message: '"from" must not be after "to"', path: ['to'] })
   .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 365 * 86_400_000, { message: 'at most a year', path: ['to'] });
+export const configReplaceSchema = z.strictObject({
+  ...envelope,
+  /** The version the supervisor edited: a change made meanwhile by someone else is not overwritten. */
+  baseVersion: z.number().int().positive(),
+  /** The whole configuration; validated by the hub (server/config/centre-config.ts). */
+  config: z.record(z.string(), z.unknown()),
+});
+export const setPasswordSchema = z.strictObject({
+  ...envelope,
+  officerId: entityId,
+  password: z.string().min(8).max(200),
+});
+export const auditListSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).default(100), lang });
 export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
 export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
 

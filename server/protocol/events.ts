@@ -1,5 +1,6 @@
 import type { DeviceCondition, PrintResult } from '../../hardware/device-contract';
 import type { LabelledReport } from './report-types';
+import type { AuditEntry } from './config-types';
 import type {
   BridgeTokenPayload,
   ReprintPayload,
@@ -62,6 +63,17 @@ export interface ClientToServerEvents extends CounterCommandEvents {
     payload: { from: string; to: string; groupBy?: 'service' | 'counter' | 'officer'; lang?: 'vi' | 'en' },
     ack: AckCallback<LabelledReport>,
   ) => void;
+  /** Supervisors: the configuration to edit (no password hashes), replaced whole, and its audit trail. */
+  'config:get': (payload: Record<string, never>, ack: AckCallback<{ version: number; config: unknown }>) => void;
+  'config:replace': (
+    payload: { commandId: string; baseVersion: number; config: Record<string, unknown>; lang?: 'vi' | 'en' },
+    ack: AckCallback<{ version: number }>,
+  ) => void;
+  'officer:set-password': (
+    payload: { commandId: string; officerId: string; password: string; lang?: 'vi' | 'en' },
+    ack: AckCallback<{ version: number }>,
+  ) => void;
+  'audit:list': (payload: { limit?: number; lang?: 'vi' | 'en' }, ack: AckCallback<AuditEntry[]>) => void;
   /** Officers and supervisors. */
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
   /** Supervisors. */

@@ -215,6 +215,13 @@ export interface Snapshot {
   counter: Versioned<CounterView> | null;
 }
 
-export type AckError = { ok: false; error: ErrorCode; message: string; retryAfterSeconds?: number };
+export type AckError = {
+  ok: false;
+  error: ErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+  /** For a refused configuration: every problem, naming the field. */
+  problems?: string[];
+};
 export type Ack<T> = { ok: true; data: T } | AckError;
 export type AckCallback<T> = (answer: Ack<T>) => void;

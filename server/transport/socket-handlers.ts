@@ -8,6 +8,7 @@ import type { QueueService } from '../app/queue-service';
 import type { DeviceService } from '../app/device-service';
 import type { DossierService } from '../app/dossier-service';
 import type { RatingPrompts } from '../app/rating-prompts';
+import type { ConfigService } from '../app/config-service';
 import type { ReportService } from '../app/report-service';
 import type { GuessThrottle } from '../app/guess-throttle';
 import type { TokenStore } from '../store/token-store';
@@ -15,7 +16,10 @@ import {
   COUNTER_COMMANDS,
   counterCommandSchemas,
   apiKeySchema,
+  auditListSchema,
   bridgeTokenSchema,
+  configReplaceSchema,
+  setPasswordSchema,
   dossierLookupSchema,
   ratingSubmitSchema,
   reportRequestSchema,
@@ -53,9 +57,37 @@ const helloSchema = z.object({
   kioskId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/).optional(),
 });
 
-export function errorAck(code: ErrorCode, lang: Lang, retryAfterSeconds?: number): AckError {
-  const message = translate(lang, `error.${code}`, retryAfterSeconds ? { seconds: retryAfterSeconds } : undefined);
-  return retryAfterSeconds ? { ok: false, error: code, message, retryAfterSeconds } : { ok: false, error: code, message };
+export function errorAck(code: ErrorCode, lang: Lang, retryAfterSeconds?: number, problems?: string[]): AckError {
+  const message = translate(lang, `error.${code}`, {
+    ...(retryAfterSeconds ? { seconds: retryAfterSeconds } : {}),
+    detail: problems?.join('; ') ?? '',
+  });
+  return {
+    ok: false,
+    error: code,
+    message,
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+    ...(problems ? { problems } : {}),
+  };
+}
+
+/**
+ * Answers of officers' and supervisors' commands that are not queue moves (reprint, tokens, keys,
+ * configuration), by officer and commandId: a retry after a lost answer gets the first answer
+ * instead of a second token or a second printout. In memory, bounded: the queue's own commands are
+ * the ones whose answers must outlive a restart, and they do (queue-service.ts).
+ */
+class AnswerCache {
+  private readonly answers = new Map<string, Promise<Ack<unknown>>>();
+
+  once<T>(key: string, run: () => Promise<Ack<T>>): Promise<Ack<T>> {
+    const known = this.answers.get(key);
+    if (known) return known as Promise<Ack<T>>;
+    const answer = run();
+    this.answers.set(key, answer);
+    if (this.answers.size > 5_000) this.answers.delete(this.answers.keys().next().value!);
+    return answer;
+  }
 }
 
 interface Deps {
@@ -73,6 +105,7 @@ interface Deps {
   lookupThrottle: GuessThrottle;
   ratings: RatingPrompts;
   reports: ReportService;
+  config: ConfigService;
   clock: () => number;
 }
 
@@ -84,6 +117,7 @@ interface Deps {
 export function attachSocketHandlers(io: HubServer, deps: Deps): void {
   const { service, devices, auth, log, versioned, staffView, publicView } = deps;
   const lookupThrottle = deps.lookupThrottle;
+  const answers = new AnswerCache();
 
   io.use((socket, next) => {
     const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
@@ -107,6 +141,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     if (socket.data.kioskId) {
       void socket.join(`kiosk:${socket.data.kioskId}`);
       socket.emit('kiosk:printer', { condition: devices.kioskPrinterCondition(socket.data.kioskId) });
+      for (const state of devices.recentPrintStates(socket.data.kioskId)) socket.emit('ticket:print-state', state);
     }
 
     const on = <T>(
@@ -229,9 +264,11 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
       const officer = supervisor(socket);
       if (!officer.ok) return errorAck(officer.error, lang);
-      const key = await deps.apiKeys.issue(parsed.data.integrationId, officer.data.id, deps.clock());
-      log.info('API key issued', { integration: parsed.data.integrationId, by: officer.data.id });
-      return { ok: true, data: { integrationId: parsed.data.integrationId, key } };
+      return answers.once(`${officer.data.id}:apikey:${parsed.data.commandId}`, async () => {
+        const key = await deps.apiKeys.issue(parsed.data.integrationId, officer.data.id, deps.clock());
+        log.info('API key issued', { integration: parsed.data.integrationId, by: officer.data.id });
+        return { ok: true, data: { integrationId: parsed.data.integrationId, key } };
+      });
     });
 
     on('apikey:revoke', async (payload, lang) => {
@@ -244,14 +281,54 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       return { ok: true, data: { integrationId: parsed.data.integrationId, revoked } };
     });
 
+    on('config:get', async (_payload, lang) => {
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      return { ok: true, data: deps.config.forEditing() };
+    });
+
+    on('config:replace', async (payload, lang) => {
+      const parsed = configReplaceSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      return answers.once(`${officer.data.id}:config:${parsed.data.commandId}`, async () => {
+        const result = await deps.config.replace(parsed.data.config, officer.data.id, parsed.data.baseVersion, (next) =>
+          service.configProblem(next),
+        );
+        return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang, undefined, result.problems);
+      });
+    });
+
+    on('officer:set-password', async (payload, lang) => {
+      const parsed = setPasswordSchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      return answers.once(`${officer.data.id}:password:${parsed.data.commandId}`, async () => {
+        const result = await deps.config.setPassword(parsed.data.officerId, parsed.data.password, officer.data.id);
+        return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang);
+      });
+    });
+
+    on('audit:list', async (payload, lang) => {
+      const parsed = auditListSchema.safeParse(payload ?? {});
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      return { ok: true, data: deps.config.audit(parsed.data.limit) };
+    });
+
     on('ticket:reprint', async (payload, lang) => {
       const parsed = reprintSchema.safeParse(payload);
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
       const officer = loggedIn(socket);
       if (!officer.ok) return errorAck(officer.error, lang);
-      const result = await devices.reprint(parsed.data.ticket, parsed.data.printerId);
-      log.info('reprint', { ticket: parsed.data.ticket, by: officer.data.id, ok: result.ok });
-      return result.ok ? result : errorAck(result.error, lang);
+      return answers.once(`${officer.data.id}:reprint:${parsed.data.commandId}`, async () => {
+        const result = await devices.reprint(parsed.data.ticket, parsed.data.printerId);
+        log.info('reprint', { ticket: parsed.data.ticket, by: officer.data.id, ok: result.ok });
+        return result.ok ? result : errorAck(result.error, lang);
+      });
     });
 
     on('device:test-print', async (payload, lang) => {
@@ -259,8 +336,10 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
       const officer = supervisor(socket);
       if (!officer.ok) return errorAck(officer.error, lang);
-      const result = await devices.testPrint(parsed.data.deviceId);
-      return result.ok ? result : errorAck(result.error, lang);
+      return answers.once(`${officer.data.id}:test-print:${parsed.data.commandId}`, async () => {
+        const result = await devices.testPrint(parsed.data.deviceId);
+        return result.ok ? result : errorAck(result.error, lang);
+      });
     });
 
     on('bridge:issue-token', async (payload, lang) => {
@@ -270,10 +349,12 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!officer.ok) return errorAck(officer.error, lang);
       const { bridgeId } = parsed.data;
       if (bridgeId === 'hub' || !devices.isKnownBridge(bridgeId)) return errorAck('UNKNOWN_BRIDGE', lang);
-      const token = await deps.bridgeTokens.issue(bridgeId, officer.data.id, deps.clock());
-      devices.disconnectBridge(bridgeId); // an old token stops working at once
-      log.info('bridge token issued', { bridge: bridgeId, by: officer.data.id });
-      return { ok: true, data: { bridgeId, token } };
+      return answers.once(`${officer.data.id}:bridge-token:${parsed.data.commandId}`, async () => {
+        const token = await deps.bridgeTokens.issue(bridgeId, officer.data.id, deps.clock());
+        devices.disconnectBridge(bridgeId); // an old token stops working at once
+        log.info('bridge token issued', { bridge: bridgeId, by: officer.data.id });
+        return { ok: true, data: { bridgeId, token } };
+      });
     });
 
     on('bridge:revoke-token', async (payload, lang) => {

@@ -17,7 +17,7 @@ import { ConfigService } from './app/config-service';
 import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
-import type { PublicView } from './protocol/views';
+import type { PublicView, StaffView } from './protocol/views';
 import { attachBridgeHandlers, type BridgeNamespace } from './transport/bridge-handlers';
 import { QueueService, type StartReport } from './app/queue-service';
 import type { Logger } from './logger';
@@ -136,7 +136,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       log,
       publicUrl: () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`,
     });
-    const staffView = () => ({ ...service.staffCounters(), devices: devices.deviceViews() });
+    const staffView = (): StaffView => {
+      const queue = service.staffCounters();
+      return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts] };
+    };
     attachSocketHandlers(io, {
       service,
       devices,

@@ -11,7 +11,7 @@ import type {
 import type { Logger } from '../logger';
 import type { CounterCommandName } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
-import type { DeviceView, PrintState, TicketIssued } from '../protocol/views';
+import type { DeviceView, PrintState, StaffAlert, TicketIssued } from '../protocol/views';
 import { formatTicketTime } from './local-time';
 import type { ChangeNotice, QueueService, Result } from './queue-service';
 
@@ -139,6 +139,18 @@ export class DeviceService {
         since: online ? (status?.since ?? null) : (this.bridgeLeftAt.get(device.bridge) ?? null),
       };
     });
+  }
+
+  /** Devices the supervisor should look at: printers low on paper, devices not working. */
+  alerts(): StaffAlert[] {
+    const alerts: StaffAlert[] = [];
+    for (const view of this.deviceViews()) {
+      if (view.condition === 'paper-near-end' || view.condition === 'paper-out')
+        alerts.push({ kind: 'printer-paper', deviceId: view.id, condition: view.condition });
+      else if (view.condition !== 'ok' && view.condition !== 'starting')
+        alerts.push({ kind: 'device-down', deviceId: view.id, condition: view.condition });
+    }
+    return alerts;
   }
 
   /** The condition of a kiosk's printer, or null when the kiosk has none. */

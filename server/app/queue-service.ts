@@ -261,7 +261,7 @@ export class QueueService {
 
   /** The counters part of the staff view (the device service adds the devices). */
   staffCounters(): Omit<StaffView, 'devices'> {
-    return staffCounters(this.state, this.config);
+    return staffCounters(this.state, this.config, this.deps.clock());
   }
 
   counterView(counterId: string): CounterView | null {

@@ -3,7 +3,7 @@ import { serviceAvailability } from '../domain/queue-commands';
 import { selectNextTicket } from '../domain/next-ticket';
 import type { DayState, DomainContext, Ticket } from '../domain/queue-state';
 import { estimateWaitMinutes } from '../domain/wait-estimate';
-import type { CounterTicket, CounterView, PublicView, StaffView } from '../protocol/views';
+import type { CounterTicket, CounterView, PublicView, StaffAlert, StaffView } from '../protocol/views';
 
 /** Projections of the day's state into what each kind of screen may see. */
 
@@ -51,19 +51,44 @@ export function publicView(state: DayState, config: CentreConfig, ctx: DomainCon
   };
 }
 
-export function staffCounters(state: DayState, config: CentreConfig): Omit<StaffView, 'devices'> {
-  return {
-    counters: config.counters.map((c) => {
-      const counter = state.counters.get(c.id);
-      return {
-        id: c.id,
-        number: c.number,
-        services: c.services,
-        status: counter?.status ?? 'closed',
-        officer: officerRef(config, counter?.officerId ?? null),
-      };
-    }),
-  };
+export function staffCounters(state: DayState, config: CentreConfig, now: number): Omit<StaffView, 'devices'> {
+  const alerts: StaffAlert[] = [];
+  const services = config.services.map((s) => {
+    const queue = state.waiting.get(s.id) ?? [];
+    let longestWaitSince: number | null = null;
+    for (const id of queue) {
+      const takenAt = state.tickets.get(id)?.takenAt;
+      if (takenAt !== undefined && (longestWaitSince === null || takenAt < longestWaitSince)) longestWaitSince = takenAt;
+    }
+    const minutes = longestWaitSince === null ? 0 : Math.floor((now - longestWaitSince) / 60_000);
+    if (minutes >= config.alerts.longWaitMinutes) alerts.push({ kind: 'long-wait', serviceId: s.id, minutes });
+    return { id: s.id, waiting: queue.length, longestWaitSince };
+  });
+  const waitingFor = (c: (typeof config.counters)[number]) => c.services.reduce((n, id) => n + (state.waiting.get(id)?.length ?? 0), 0);
+  const counters = config.counters.map((c) => {
+    const counter = state.counters.get(c.id);
+    const current = counter?.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
+    const since = counter?.changedAt ?? null;
+    if (counter?.status === 'open' && !current && since !== null) {
+      const minutes = Math.floor((now - since) / 60_000);
+      const waiting = waitingFor(c);
+      if (waiting > 0 && minutes >= config.alerts.idleCounterMinutes) alerts.push({ kind: 'idle-counter', counterId: c.id, minutes, waiting });
+    }
+    return {
+      id: c.id,
+      number: c.number,
+      services: c.services,
+      status: counter?.status ?? 'closed',
+      officer: officerRef(config, counter?.officerId ?? null),
+      pauseReason: counter?.pauseReason ?? null,
+      since,
+      current:
+        current && (current.status === 'called' || current.status === 'serving')
+          ? { number: current.number, serviceId: current.serviceId, status: current.status, since: current.servingAt ?? current.calledAt ?? since ?? now }
+          : null,
+    };
+  });
+  return { counters, services, alerts };
 }
 
 export function counterView(state: DayState, config: CentreConfig, counterId: string): CounterView | null {

@@ -172,6 +172,14 @@ export const displayConfig = z.object({
 });
 export type DisplayConfig = z.infer<typeof displayConfig>;
 
+/** When the supervisor's overview raises an alert. */
+export const alertConfig = z.object({
+  /** Someone has waited longer than this. */
+  longWaitMinutes: z.number().int().min(1).max(600).default(30),
+  /** An open counter has called nobody for this long while its services have people waiting. */
+  idleCounterMinutes: z.number().int().min(1).max(120).default(5),
+});
+
 export const centreConfig = z
   .object({
     centre: z.object({
@@ -200,6 +208,7 @@ export const centreConfig = z
       calendar: { weekend: [6, 7], holidays: [], workdays: [] },
       nearDeadlineWorkingDays: 1,
     }),
+    alerts: alertConfig.default({ longWaitMinutes: 30, idleCounterMinutes: 5 }),
     kiosks: z.array(kioskConfig).default([]),
     bridges: z.array(bridgeConfig).default([]),
     devices: z.array(deviceConfig).default([]),

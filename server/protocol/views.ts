@@ -157,9 +157,29 @@ export interface CounterView {
 }
 
 export interface StaffView {
-  counters: { id: string; number: number; services: string[]; status: CounterStatus; officer: { id: string; name: string } | null }[];
+  counters: {
+    id: string;
+    number: number;
+    services: string[];
+    status: CounterStatus;
+    officer: { id: string; name: string } | null;
+    pauseReason: string | null;
+    /** Since when the counter is in its status (opened, paused, idle since its last ticket). */
+    since: number | null;
+    current: { number: string; serviceId: string; status: 'called' | 'serving'; since: number } | null;
+  }[];
+  /** Waiting per service, and since when the longest waiter waits. */
+  services: { id: string; waiting: number; longestWaitSince: number | null }[];
   devices: DeviceView[];
+  alerts: StaffAlert[];
 }
+
+/** Something the supervisor should look at now. */
+export type StaffAlert =
+  | { kind: 'printer-paper'; deviceId: string; condition: 'paper-near-end' | 'paper-out' }
+  | { kind: 'device-down'; deviceId: string; condition: DeviceCondition }
+  | { kind: 'long-wait'; serviceId: string; minutes: number }
+  | { kind: 'idle-counter'; counterId: string; minutes: number; waiting: number };
 
 /** A configured device and its state, for the supervisor. */
 export interface DeviceView {

@@ -71,7 +71,13 @@ export function startPublisher(
     },
   });
   const stopDossiers = dossiers.onChange(schedule);
+  // Waits grow and counters sit idle without any change: the supervisor's overview is refreshed too.
+  const refresh = setInterval(() => {
+    if ((io.sockets.adapter.rooms.get('staff')?.size ?? 0) > 0) io.to('staff').emit('queue:staff', versioned(staffView()));
+  }, 30_000);
+  refresh.unref();
   return () => {
+    clearInterval(refresh);
     stopQueue();
     stopDevices();
     stopDossiers();

@@ -2,7 +2,7 @@ import type { CentreConfig, ConfigSource } from '../config/centre-config';
 import * as moves from '../domain/queue-commands';
 import type { Decision } from '../domain/queue-commands';
 import { applyEvent } from '../domain/queue-evolve';
-import { createDayState, ensureConfigured, type DayState, type DomainContext } from '../domain/queue-state';
+import { createDayState, ensureConfigured, type DayState, type DomainContext, type Ticket } from '../domain/queue-state';
 import { estimateWaitMinutes } from '../domain/wait-estimate';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { CounterCommandName, ParsedCounterCommand } from '../protocol/commands';
@@ -82,7 +82,41 @@ export class QueueService {
     const today = this.context().day;
     const archivedDays = await this.archiveLeftoverDays(today);
     const { replayed, report } = await this.load(today);
+    const previous = await this.deps.store.lastArchivedDayBefore(today);
+    const archive = previous ? await this.deps.store.readArchivedDay(previous) : null;
+    if (archive) await this.carryOver(archive.day, archive.tickets as Ticket[]);
     return { day: today, replayed, journal: report, archivedDays };
+  }
+
+  /** Closing time (supervisors): see domain closeDay. */
+  closeDay(mode: 'serve' | 'cancel' | 'carry-over', by: string, commandId: string): Promise<Result<null>> {
+    return this.run(`officer:${by}:${commandId}`, (state, ctx) => ({
+      decision: moves.closeDay(state, ctx, { mode, by }),
+      counterId: undefined,
+      answer: () => null,
+    }));
+  }
+
+  /**
+   * The first thing of a new working day: visitors carried over from the last working day (at most
+   * a week ago) get tickets before anyone else, in their old order, with their old number noted.
+   * Keyed by the old ticket, so a restart never issues them twice.
+   */
+  private async carryOver(fromDay: string, tickets: Ticket[]): Promise<void> {
+    if (Date.parse(this.state.day) - Date.parse(fromDay) > 7 * 86_400_000) return;
+    const carried = tickets.filter((t) => t.status === 'cancelled' && t.cancelReason === 'carry-over').sort((a, b) => a.queuedAt - b.queuedAt);
+    for (const old of carried) {
+      const result = await this.run(`carry:${fromDay}:${old.id}`, (state, ctx) => ({
+        decision: moves.takeTicket(state, this.config, ctx, {
+          serviceId: old.serviceId,
+          priorityGroup: old.priorityGroup,
+          source: 'carry-over',
+          carriedFrom: old.number,
+        }),
+        answer: () => null,
+      }));
+      if (!result.ok) this.deps.log.warn('a visitor could not be carried over', { from: fromDay, ticket: old.number, error: result.error });
+    }
   }
 
   /** Rolls the day over if local midnight has passed; the composition root calls this on a timer. */
@@ -458,6 +492,8 @@ export class QueueService {
     this.deps.log.info('a new service day started', { day, previous: finished.day });
     this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null, served: [] });
     await this.archive(finished, lastSeq);
+    // Outside the barrier: carrying over runs commands, which wait for it.
+    setImmediate(() => void this.carryOver(finished.day, [...finished.tickets.values()]));
   }
 
   private async archive(state: DayState, lastSeq: number): Promise<void> {

@@ -48,6 +48,13 @@ export function publicView(state: DayState, config: CentreConfig, ctx: DomainCon
     })),
     priorityGroups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, icon: g.icon ?? null })),
     display: { notice: config.display.notice ?? null, voice: config.display.voice },
+    closing: state.closed,
+    carriedOver: [...state.waiting.values()].flatMap((queue) =>
+      queue.flatMap((id) => {
+        const t = state.tickets.get(id);
+        return t?.carriedFrom ? [{ from: t.carriedFrom, to: t.number, serviceId: t.serviceId }] : [];
+      }),
+    ),
   };
 }
 

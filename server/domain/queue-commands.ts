@@ -17,8 +17,9 @@ const accept = (...events: QueueEvent[]): Decision => ({ ok: true, events });
 export interface TakeTicket {
   serviceId: string;
   priorityGroup: string | null;
-  source: 'kiosk' | 'api' | 'counter';
+  source: 'kiosk' | 'api' | 'counter' | 'carry-over';
   estimatedWaitMinutes?: number | null;
+  carriedFrom?: string | null;
 }
 
 export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainContext, cmd: TakeTicket): Decision {
@@ -26,7 +27,8 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
   if (!service) return fail('UNKNOWN_SERVICE');
   if (cmd.priorityGroup !== null && !config.priorityGroups.some((g) => g.id === cmd.priorityGroup))
     return fail('UNKNOWN_PRIORITY_GROUP');
-  const availability = serviceAvailability(state, service, ctx);
+  // A ticket carried over from yesterday is given whatever today's hours and limits say.
+  const availability = cmd.source === 'carry-over' ? 'open' : serviceAvailability(state, service, ctx);
   if (availability !== 'open') return fail(availability);
   const index = (state.issued.get(service.id) ?? 0) + 1;
   const number = ticketNumber(service.numbering, index);
@@ -40,8 +42,25 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
     priorityGroup: cmd.priorityGroup,
     source: cmd.source,
     estimatedWaitMinutes: cmd.estimatedWaitMinutes ?? null,
+    carriedFrom: cmd.carriedFrom ?? null,
     at: ctx.now,
   });
+}
+
+/**
+ * Closing time: no more tickets today. The visitors still waiting are served as usual ('serve'),
+ * sent home ('cancel': the display says so), or carried over to be served first on the next
+ * working day ('carry-over').
+ */
+export function closeDay(state: DayState, ctx: DomainContext, cmd: { mode: 'serve' | 'cancel' | 'carry-over'; by: string }): Decision {
+  if (state.closed) return fail('DAY_CLOSED');
+  const events: QueueEvent[] = [{ type: 'day-closed', mode: cmd.mode, by: cmd.by, at: ctx.now }];
+  if (cmd.mode !== 'serve') {
+    const reason = cmd.mode === 'cancel' ? 'closing' : 'carry-over';
+    for (const queue of state.waiting.values())
+      for (const ticketId of queue) events.push({ type: 'ticket-cancelled', ticketId, reason, at: ctx.now });
+  }
+  return accept(...events);
 }
 
 /** One answer per served ticket: its visitor's satisfaction. */
@@ -63,6 +82,7 @@ export function serviceAvailability(
   service: ServiceConfig,
   ctx: DomainContext,
 ): 'open' | 'SERVICE_CLOSED' | 'DAILY_LIMIT_REACHED' | 'NUMBERS_EXHAUSTED' {
+  if (state.closed) return 'SERVICE_CLOSED';
   if (service.hours && !isWithinHours(service, ctx)) return 'SERVICE_CLOSED';
   const issued = state.issued.get(service.id) ?? 0;
   if (service.dailyLimit !== undefined && issued >= service.dailyLimit) return 'DAILY_LIMIT_REACHED';

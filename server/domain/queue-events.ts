@@ -15,7 +15,9 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     index: z.number().int().positive(),
     number: z.string(),
     priorityGroup: z.string().nullable(),
-    source: z.enum(['kiosk', 'api', 'counter']),
+    source: z.enum(['kiosk', 'api', 'counter', 'carry-over']),
+    /** For a ticket carried over from the day before: the number it had then. */
+    carriedFrom: z.string().nullable().optional(),
     /** The estimate given to the visitor, so reports can say how far estimates were off. */
     estimatedWaitMinutes: z.number().nullable().optional(),
   }),
@@ -38,7 +40,14 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     toServiceId: z.string(),
     toCounterId: z.string().nullable(),
   }),
-  z.object({ type: z.literal('ticket-cancelled'), ...base }),
+  z.object({
+    type: z.literal('ticket-cancelled'),
+    ...base,
+    /** 'closing': the centre closed with the visitor still waiting; 'carry-over': served first next day. */
+    reason: z.enum(['closing', 'carry-over']).nullable().optional(),
+  }),
+  /** The supervisor closed the day: no more tickets; what happened to those waiting is in the mode. */
+  z.object({ type: z.literal('day-closed'), at: base.at, mode: z.enum(['serve', 'cancel', 'carry-over']), by: z.string() }),
   /** A visitor's satisfaction: 3 Rất hài lòng, 2 Hài lòng, 1 Không hài lòng (the official levels). */
   z.object({
     type: z.literal('ticket-rated'),

@@ -40,6 +40,8 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
         transfers: 0,
         estimatedWaitMinutes: event.estimatedWaitMinutes ?? null,
         rating: null,
+        carriedFrom: event.carriedFrom ?? null,
+        cancelReason: null,
       };
       state.tickets.set(ticket.id, ticket);
       state.byNumber.set(ticket.number, ticket.id);
@@ -141,7 +143,13 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       if (!ticket || ticket.status !== 'waiting') return 'ticket is not waiting';
       dequeue(state, ticket);
       ticket.status = 'cancelled';
+      ticket.cancelReason = event.reason ?? null;
       ticket.finishedAt = event.at;
+      return null;
+    }
+    case 'day-closed': {
+      if (state.closed) return 'the day is closed already';
+      state.closed = { mode: event.mode, at: event.at };
       return null;
     }
     case 'ticket-rated': {

@@ -14,7 +14,9 @@ export interface Ticket {
   serviceId: string;
   priorityGroup: string | null;
   status: TicketStatus;
-  source: 'kiosk' | 'api' | 'counter';
+  source: 'kiosk' | 'api' | 'counter' | 'carry-over';
+  carriedFrom: string | null;
+  cancelReason: 'closing' | 'carry-over' | null;
   takenAt: number;
   /** Order key in the waiting queue: the take time, or the time it was postponed. */
   queuedAt: number;
@@ -68,6 +70,8 @@ export interface DayState {
   serviceDurations: Map<string, number[]>;
   /** Today's figures per officer, kept as events apply (never recounted from all tickets). */
   officerStats: Map<string, OfficerDayStats>;
+  /** Set when the supervisor closed the day: no more tickets are taken. */
+  closed: { mode: 'serve' | 'cancel' | 'carry-over'; at: number } | null;
 }
 
 export interface OfficerDayStats {
@@ -92,6 +96,7 @@ export function createDayState(day: string, config: CentreConfig): DayState {
     recentCalls: [],
     serviceDurations: new Map(),
     officerStats: new Map(),
+    closed: null,
   };
   ensureConfigured(state, config);
   return state;

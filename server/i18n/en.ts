@@ -49,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   'error.INVALID_CONFIG': 'The configuration is not valid: {detail}',
   'error.UNSAFE_CONFIG_CHANGE': 'The change cannot be applied now: {detail}',
   'error.UNKNOWN_OFFICER': 'There is no such officer.',
+  'error.DAY_CLOSED': 'Today\'s work has ended.',
   'error.DOSSIER_NOT_FOUND': 'No dossier was found with this code and lookup key. Please check them on your receipt.',
   'error.NOT_LOGGED_IN': 'Please log in.',
   'error.SESSION_EXPIRED': 'Your session has expired. Please log in again.',

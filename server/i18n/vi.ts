@@ -50,6 +50,7 @@ export const vi = {
   'error.INVALID_CONFIG': 'Cấu hình chưa hợp lệ: {detail}',
   'error.UNSAFE_CONFIG_CHANGE': 'Chưa thể áp dụng thay đổi: {detail}',
   'error.UNKNOWN_OFFICER': 'Không có cán bộ này.',
+  'error.DAY_CLOSED': 'Ngày làm việc hôm nay đã kết thúc.',
   'error.DOSSIER_NOT_FOUND': 'Không tìm thấy hồ sơ với mã và mã tra cứu này. Vui lòng kiểm tra lại trên giấy hẹn.',
   'error.NOT_LOGGED_IN': 'Vui lòng đăng nhập.',
   'error.SESSION_EXPIRED': 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.',

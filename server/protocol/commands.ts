@@ -97,6 +97,7 @@ export const setPasswordSchema = z.strictObject({
   password: z.string().min(8).max(200),
 });
 export const auditListSchema = z.strictObject({ limit: z.number().int().min(1).max(1000).default(100), lang });
+export const closeDaySchema = z.strictObject({ ...envelope, mode: z.enum(['serve', 'cancel', 'carry-over']) });
 export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
 export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
 

@@ -74,6 +74,8 @@ export interface ClientToServerEvents extends CounterCommandEvents {
     ack: AckCallback<{ version: number }>,
   ) => void;
   'audit:list': (payload: { limit?: number; lang?: 'vi' | 'en' }, ack: AckCallback<AuditEntry[]>) => void;
+  /** Supervisors, at closing time: what happens to those still waiting. */
+  'day:close': (payload: { commandId: string; mode: 'serve' | 'cancel' | 'carry-over'; lang?: 'vi' | 'en' }, ack: AckCallback<null>) => void;
   /** Officers and supervisors. */
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
   /** Supervisors. */

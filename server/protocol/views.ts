@@ -44,6 +44,10 @@ export interface PublicView {
   /** Newest first. */
   recentCalls: PublicCall[];
   priorityGroups: { id: string; name: LocalizedText; icon: string | null }[];
+  /** Set once the supervisor closed the day: no more tickets; 'cancel' means those waiting were sent home. */
+  closing: { mode: 'serve' | 'cancel' | 'carry-over'; at: number } | null;
+  /** Visitors carried over from the last working day, still waiting: old number -> today's number. */
+  carriedOver: { from: string; to: string; serviceId: string }[];
   /** Null when the display shows neither the results board nor the counts. */
   dossiers: (DossierBoard & { layout: 'beside' | 'rotate'; rotateSeconds: number }) | null;
   display: {

@@ -49,6 +49,8 @@ export interface QueueStore {
   /** Days whose journal is still there, oldest first, except `today`. */
   unarchivedDays(today: string): Promise<string[]>;
   readDayJournal(day: string): Promise<{ records: JournalRecord[]; report: ReplayReport }>;
+  /** The newest archived day before `day`, or null. */
+  lastArchivedDayBefore(day: string): Promise<string | null>;
   /** A finished day's document, or null when there is none. */
   readArchivedDay(day: string): Promise<ArchivedDay | null>;
   /** Stores a finished day as a lowdb document, then removes its journal. */
@@ -98,6 +100,15 @@ export class FileQueueStore implements QueueStore {
     const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
     await opened.journal.close();
     return { records: opened.records, report: opened.report };
+  }
+
+  async lastArchivedDayBefore(day: string): Promise<string | null> {
+    await mkdir(this.daysDir, { recursive: true });
+    const days = (await readdir(this.daysDir))
+      .map((name) => /^(\d{4}-\d{2}-\d{2})\.json$/.exec(name)?.[1])
+      .filter((d): d is string => d !== undefined && d < day)
+      .sort();
+    return days.at(-1) ?? null;
   }
 
   async readArchivedDay(day: string): Promise<ArchivedDay | null> {

@@ -18,6 +18,7 @@ import {
   apiKeySchema,
   auditListSchema,
   bridgeTokenSchema,
+  closeDaySchema,
   configReplaceSchema,
   setPasswordSchema,
   dossierLookupSchema,
@@ -279,6 +280,16 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       const revoked = await deps.apiKeys.revoke(parsed.data.integrationId);
       log.info('API key revoked', { integration: parsed.data.integrationId, by: officer.data.id, revoked });
       return { ok: true, data: { integrationId: parsed.data.integrationId, revoked } };
+    });
+
+    on('day:close', async (payload, lang) => {
+      const parsed = closeDaySchema.safeParse(payload);
+      if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
+      const officer = supervisor(socket);
+      if (!officer.ok) return errorAck(officer.error, lang);
+      const result = await service.closeDay(parsed.data.mode, officer.data.id, parsed.data.commandId);
+      if (result.ok) log.info('day closed', { by: officer.data.id, mode: parsed.data.mode });
+      return result.ok ? result : errorAck(result.error, lang);
     });
 
     on('config:get', async (_payload, lang) => {

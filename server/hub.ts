@@ -14,6 +14,7 @@ import { TokenStore } from './store/token-store';
 import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
 import { ConfigService } from './app/config-service';
+import { ServiceTimeProfile } from './app/service-time-profile';
 import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
@@ -72,7 +73,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const bootId = randomUUID();
     const store = new FileQueueStore(options.dataDir);
     const config = await ConfigService.open({ dataDir: options.dataDir, initial: options.config, clock, log });
-    const service = new QueueService({ config, store, clock, log });
+    const learned = await ServiceTimeProfile.open(options.dataDir);
+    const service = new QueueService({ config, store, clock, log, learned });
     const startReport = await service.start();
     const auth = new OfficerAuth(config, loadOrCreateSecret(options.dataDir), clock);
     const bridgeTokens = await TokenStore.open(options.dataDir, 'bridge-tokens.json');

@@ -3,7 +3,7 @@ import * as moves from '../domain/queue-commands';
 import type { Decision } from '../domain/queue-commands';
 import { applyEvent } from '../domain/queue-evolve';
 import { createDayState, ensureConfigured, type DayState, type DomainContext, type Ticket } from '../domain/queue-state';
-import { estimateWaitMinutes } from '../domain/wait-estimate';
+import { estimateWaitMinutes, type LearnedServiceMinutes } from '../domain/wait-estimate';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { CounterCommandName, ParsedCounterCommand } from '../protocol/commands';
 import type { CounterView, PublicCall, PublicView, StaffView, TicketFollowView, TicketIssued } from '../protocol/views';
@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { JournalRecord, QueueStore } from '../store/queue-store';
 import type { ReplayReport } from '../store/journal';
 import { domainContext } from './local-time';
+import type { ServiceTimeProfile } from './service-time-profile';
 import { counterView, publicView, staffCounters } from './queue-views';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
@@ -39,6 +40,8 @@ export interface QueueServiceDeps {
   store: QueueStore;
   clock: () => number;
   log: Logger;
+  /** Service times learned from past days (none in tests that do not care). */
+  learned?: ServiceTimeProfile;
 }
 
 type TakeCommand = { commandId: string; serviceId: string; priorityGroup: string | null };
@@ -127,7 +130,7 @@ export class QueueService {
   takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api', kioskId: string | null = null): Promise<Result<TicketIssued>> {
     return this.run(`public:${cmd.commandId}`, (state, ctx) => {
       const peopleAhead = state.waiting.get(cmd.serviceId)?.length ?? 0;
-      const estimate = estimateWaitMinutes(state, this.config, cmd.serviceId, peopleAhead);
+      const estimate = estimateWaitMinutes(state, this.config, cmd.serviceId, peopleAhead, this.learnedNow(ctx));
       const decision = moves.takeTicket(state, this.config, ctx, {
         serviceId: cmd.serviceId,
         priorityGroup: cmd.priorityGroup,
@@ -262,7 +265,8 @@ export class QueueService {
       serviceId: ticket.serviceId,
       priorityGroup: ticket.priorityGroup,
       peopleAhead,
-      estimatedWaitMinutes: position >= 0 ? estimateWaitMinutes(this.state, this.config, ticket.serviceId, peopleAhead) : null,
+      estimatedWaitMinutes:
+        position >= 0 ? estimateWaitMinutes(this.state, this.config, ticket.serviceId, peopleAhead, this.learnedNow(this.context())) : null,
       takenAt: ticket.takenAt,
       day: this.state.day,
       status: ticket.status,
@@ -290,7 +294,8 @@ export class QueueService {
 
   /** The queue's part of the public view (the hub adds the dossier board). */
   publicView(): Omit<PublicView, 'dossiers'> {
-    return publicView(this.state, this.config, this.context());
+    const ctx = this.context();
+    return publicView(this.state, this.config, ctx, this.learnedNow(ctx));
   }
 
   /** The counters part of the staff view (the device service adds the devices). */
@@ -306,6 +311,12 @@ export class QueueService {
     const view = this.counterView(counterId);
     if (!view) throw new Error(`no view for counter ${counterId}`);
     return view;
+  }
+
+  /** What past days say of each service at this hour. */
+  private learnedNow(ctx: DomainContext): LearnedServiceMinutes {
+    const hour = Math.floor(ctx.minuteOfDay / 60);
+    return (serviceId) => this.deps.learned?.minutes(serviceId, hour) ?? null;
   }
 
   private context(): DomainContext {
@@ -504,6 +515,7 @@ export class QueueService {
         records: lastSeq,
         tickets: [...state.tickets.values()],
       });
+      await this.deps.learned?.learn(state.day, [...state.tickets.values()], this.config.centre.timeZone);
     } catch (error) {
       // The journal stays; the next start archives it.
       this.deps.log.error('could not archive a finished day', { day: state.day, error: String(error) });

@@ -2,14 +2,19 @@ import type { CentreConfig } from '../config/centre-config';
 import { serviceAvailability } from '../domain/queue-commands';
 import { selectNextTicket } from '../domain/next-ticket';
 import type { DayState, DomainContext, Ticket } from '../domain/queue-state';
-import { estimateWaitMinutes } from '../domain/wait-estimate';
+import { estimateWaitMinutes, type LearnedServiceMinutes } from '../domain/wait-estimate';
 import type { CounterTicket, CounterView, PublicView, StaffAlert, StaffView } from '../protocol/views';
 
 /** Projections of the day's state into what each kind of screen may see. */
 
 export const COUNTER_WAITING_SHOWN = 200;
 
-export function publicView(state: DayState, config: CentreConfig, ctx: DomainContext): Omit<PublicView, 'dossiers'> {
+export function publicView(
+  state: DayState,
+  config: CentreConfig,
+  ctx: DomainContext,
+  learned: LearnedServiceMinutes = () => null,
+): Omit<PublicView, 'dossiers'> {
   const counterNumber = new Map(config.counters.map((c) => [c.id, c.number]));
   return {
     day: state.day,
@@ -22,7 +27,7 @@ export function publicView(state: DayState, config: CentreConfig, ctx: DomainCon
         icon: service.icon ?? null,
         waiting,
         availability: serviceAvailability(state, service, ctx),
-        estimatedWaitMinutes: estimateWaitMinutes(state, config, service.id, waiting),
+        estimatedWaitMinutes: estimateWaitMinutes(state, config, service.id, waiting, learned),
       };
     }),
     counters: config.counters.map((c) => {

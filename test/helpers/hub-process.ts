@@ -26,7 +26,7 @@ export function spawnHub(dataDir: string, config: CentreConfigInput, env: Record
   });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 50_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /"msg":"hub started","port":(\d+)/.exec(out);

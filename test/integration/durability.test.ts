@@ -110,7 +110,7 @@ describe('durability', () => {
     expect(stored).not.toContain(after.number);
     expect(Number(after.number.slice(1))).toBe(stored.length + 1);
     counter.disconnect();
-  });
+  }, 120_000);
 
   it('keeps what is intact in a damaged journal, reports what it dropped, and never starts empty', async () => {
     const dataDir = tempDataDir();
@@ -151,7 +151,7 @@ describe('durability', () => {
     const config = testCentreInput();
     processes.push(await spawnHub(dataDir, config));
     await expect(spawnHub(dataDir, config)).rejects.toThrow(/data folder is in use by another hub/);
-  });
+  }, 120_000);
 
   it('starts a new day at local midnight: numbers start again, the old day is archived', async () => {
     const dataDir = tempDataDir();

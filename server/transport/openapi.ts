@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../protocol/error-codes';
+import { dossierInputSchema, statusChangeSchema } from '../domain/dossier-register';
 
 /** The OpenAPI 3 description of the REST API, served at /api/openapi.json. */
 
@@ -172,6 +173,77 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/dossiers': {
+      post: {
+        summary: 'Create or update a dossier by its code (the one-stop software); the same push twice is one change',
+        security: [{ apiKey: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(dossierInputSchema, { io: 'input' }) } } },
+        responses: {
+          '200': {
+            description: 'Stored (changed: false when nothing differed)',
+            content: { 'application/json': { schema: { type: 'object', properties: { code: { type: 'string' }, changed: { type: 'boolean' } } } } },
+          },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/api/dossiers/{code}/status': {
+      post: {
+        summary: 'Append a status change (national codes 1-10) to a dossier',
+        security: [{ apiKey: [] }],
+        parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(statusChangeSchema, { io: 'input' }) } } },
+        responses: { '200': { description: 'Stored' }, ...errors(400, 401, 404) },
+      },
+    },
+    '/api/dossiers/import': {
+      post: {
+        summary: 'Load many dossiers at once, all or nothing (up to 50,000)',
+        security: [{ apiKey: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['dossiers'], properties: { dossiers: { type: 'array', items: z.toJSONSchema(dossierInputSchema, { io: 'input' }) } } },
+            },
+          },
+        },
+        responses: {
+          '200': { description: 'Counts: received, created, updated, unchanged' },
+          '422': { description: 'Nothing imported; every rejected row with index, field and reason' },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/api/dossiers/lookup': {
+      get: {
+        summary: "A visitor's lookup by code and the key printed on the receipt (masked name only); wrong tries are slowed down",
+        parameters: [
+          { name: 'code', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'key', in: 'query', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'The dossier' }, ...errors(400, 404, 429) },
+      },
+    },
+    '/api/reports': {
+      get: {
+        summary: 'Queue figures per service, counter or officer over a period (supervisors, session token)',
+        security: [{ session: [] }],
+        parameters: [
+          { name: 'from', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+          { name: 'groupBy', in: 'query', schema: { type: 'string', enum: ['service', 'counter', 'officer'] } },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'xlsx'] } },
+        ],
+        responses: { '200': { description: 'The report' }, ...errors(400, 401, 403) },
+      },
+    },
   },
-  components: { schemas: { Error: errorBody, TicketIssued: ticketIssued, PublicState: publicView } },
+  components: {
+    schemas: { Error: errorBody, TicketIssued: ticketIssued, PublicState: publicView },
+    securitySchemes: {
+      apiKey: { type: 'http', scheme: 'bearer', description: 'An API key the supervisor issued for the integration' },
+      session: { type: 'http', scheme: 'bearer', description: "A supervisor's session token (session:login)" },
+    },
+  },
 } as const;

@@ -234,7 +234,7 @@ describe('REST API', () => {
     const response = await fetch(`${hub.hub.url}/api/openapi.json`);
     const doc = await response.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/queue', '/api/tickets']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/queue', '/api/tickets', '/api/dossiers', '/api/dossiers/import', '/api/dossiers/lookup', '/api/reports']));
     expect(doc.paths['/api/tickets'].post.requestBody.content['application/json'].schema.properties.serviceId).toBeDefined();
     for (const path of ['/api/health', '/', '/kiosk/']) {
       const page = await fetch(`${hub.hub.url}${path}`);

@@ -15,6 +15,7 @@ import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
 import { ConfigService } from './app/config-service';
 import { ServiceTimeProfile } from './app/service-time-profile';
+import { createNotificationService } from './notifications/notification-service';
 import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
@@ -82,6 +83,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const dossierStore = new DossierStore(options.dataDir);
     const dossiers = new DossierService({ config, store: dossierStore, clock, log });
     const dossierStart = await dossiers.start();
+    const notifications = createNotificationService({
+      config: config.current.notifications,
+      centre: { name: config.current.centre.name, timeZone: config.current.centre.timeZone },
+      dataDir: options.dataDir,
+      clock,
+      log,
+      dossiers,
+    });
+    await notifications.start();
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({ config, queue: service, store, clock });
@@ -215,6 +225,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           httpServer.closeAllConnections();
           await closed;
           await store.close();
+          await notifications.stop();
           await dossierStore.close();
           await config.close();
           releaseLock();

@@ -23,6 +23,8 @@ export interface DossierChangeNotice {
   before: Dossier | null;
   after: Dossier;
   at: number;
+  /** A bulk load: applicants are not messaged for it. */
+  quiet?: boolean;
 }
 
 export type DossierResult<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
@@ -176,7 +178,7 @@ export class DossierService {
     });
     if (rejected.length > 0) return { ok: false, error: 'INVALID_PAYLOAD', rejected };
     if (changes.length > 0) {
-      const result = await this.commit(changes);
+      const result = await this.commit(changes, true);
       if (!result.ok) return { ok: false, error: result.error, rejected: [] };
     }
     return { ok: true, data: { received: rows.length, created, updated, unchanged: rows.length - created - updated } };
@@ -261,7 +263,7 @@ export class DossierService {
     while (this.barrier) await this.barrier;
   }
 
-  private async commit(changes: DossierChange[]): Promise<DossierResult<null>> {
+  private async commit(changes: DossierChange[], quiet = false): Promise<DossierResult<null>> {
     const before = changes.map((c) => {
       const code = c.type === 'dossier-upserted' ? c.dossier.code : c.code;
       const existing = this.register.get(code);
@@ -283,7 +285,7 @@ export class DossierService {
       if (!after) return;
       for (const listener of this.listeners) {
         try {
-          listener({ before: before[i] ?? null, after, at: change.at });
+          listener({ before: before[i] ?? null, after, at: change.at, ...(quiet ? { quiet } : {}) });
         } catch (error) {
           this.deps.log.error('dossier listener failed', { error: String(error) });
         }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bridgeConfig, deviceConfig, kioskConfig } from './device-config';
+import { notificationConfig } from '../notifications/notification-config';
 
 /**
  * The centre's configuration: what the supervisor sets up. Validated at start; a bad file stops
@@ -209,6 +210,8 @@ export const centreConfig = z
       nearDeadlineWorkingDays: 1,
     }),
     alerts: alertConfig.default({ longWaitMinutes: 30, idleCounterMinutes: 5 }),
+    /** SMS and e-mail to applicants (off until a channel is configured): docs/notifications.md. */
+    notifications: notificationConfig,
     kiosks: z.array(kioskConfig).default([]),
     bridges: z.array(bridgeConfig).default([]),
     devices: z.array(deviceConfig).default([]),

@@ -2,7 +2,8 @@ import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { resolve } from 'node:path';
 
-// One Vite build, three pages. The hub serves dist/web/<app>/ at /<app>/.
+// One Vite build, four pages. The hub serves dist/web/<app>/ at /<app>/; the phone's "follow your
+// turn" page is display/follow.html, served at /display/follow.html?ticket=<ticketId>.
 export default defineConfig({
   root: resolve(import.meta.dirname),
   base: '/',
@@ -16,6 +17,8 @@ export default defineConfig({
         kiosk: resolve(import.meta.dirname, 'kiosk/index.html'),
         display: resolve(import.meta.dirname, 'display/index.html'),
         counter: resolve(import.meta.dirname, 'counter/index.html'),
+        follow: resolve(import.meta.dirname, 'display/follow.html'),
+        rate: resolve(import.meta.dirname, 'counter/rate/index.html'),
       },
     },
   },

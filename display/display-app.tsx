@@ -1,42 +1,97 @@
+import type { ReadonlySignal } from '@preact/signals';
 import { createContext } from 'preact';
-import { useContext } from 'preact/hooks';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import type { PublicCall, PublicCounter, PublicView } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
-import { Clock, Connecting, OfflineBadge } from '../server/ui/components';
+import { Connecting, OfflineBadge } from '../server/ui/components';
 import type { CallFeed } from './call-feed';
+import { CentreClock } from './centre-clock';
+import { NoticeTicker } from './notice-ticker';
+import type { Orientation } from './orientation';
+import type { VoiceAnnouncer } from './voice/announcer';
 
-export const CallFeedContext = createContext<CallFeed | null>(null);
+/** What the display's main.tsx starts once per page: the call feed, the voice, the layout. */
+export interface DisplayServices {
+  feed: CallFeed | null;
+  voice: VoiceAnnouncer | null;
+  orientation: ReadonlySignal<Orientation>;
+}
+
+export const DisplayContext = createContext<DisplayServices | null>(null);
 
 export const RECENT_CALLS_SHOWN = 8;
 
-/** The wall display (1920x1080 TV): the newest call very large, every counter, the last calls. */
+/**
+ * The wall display: the newest call very large, every counter, the last calls, who is waiting, and
+ * the centre's notice scrolling along the bottom. Landscape (1920x1080 TV) puts the newest call
+ * beside the counters; portrait (1080x1920) stacks them.
+ */
 export function DisplayApp() {
   const { publicView, local } = useAppState();
+  const services = useContext(DisplayContext);
+  const orientation = services?.orientation.value ?? 'landscape';
   const view = publicView.value?.view ?? null;
   return (
-    <div class="display">
+    <div class={`display display--${orientation}`} data-orientation={orientation}>
       <header class="display-header">
         <div class="display-header__names">
           {view?.centre.authority && <div class="display-header__authority">{local(view.centre.authority)}</div>}
           <div class="display-header__centre">{local(view?.centre.name)}</div>
         </div>
-        <Clock showDate />
+        <CentreClock timeZone={view?.centre.timeZone} />
       </header>
-      {view ? <Board view={view} /> : <Connecting />}
+      {view ? <Board view={view} orientation={orientation} /> : <Connecting />}
+      {view?.display.notice && <NoticeTicker notice={view.display.notice} />}
+      {view?.display.voice.enabled && <SoundHint />}
       <OfflineBadge />
     </div>
   );
 }
 
-function Board({ view }: { view: PublicView }) {
-  const feed = useContext(CallFeedContext);
+/** How long the sound may stay locked before the hint shows (it unlocks by itself on a kiosk TV). */
+const SOUND_HINT_DELAY_MS = 1_500;
+
+/** "Chạm để bật âm thanh": shown while the browser keeps the sound off until someone taps. */
+function SoundHint() {
+  const { t } = useAppState();
+  const voice = useContext(DisplayContext)?.voice ?? null;
+  const locked = voice !== null && voice.soundState.value !== 'running';
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    if (!locked) {
+      setLate(false);
+      return;
+    }
+    const timer = setTimeout(() => setLate(true), SOUND_HINT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [locked]);
+  if (!voice || !locked || !late) return null;
+  return (
+    <button type="button" class="sound-hint" data-testid="sound-hint" onClick={() => void voice.unlock()}>
+      <svg class="sound-hint__icon" viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+        <path
+          d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          stroke-linecap="round"
+        />
+      </svg>
+      {t('display.soundHint')}
+    </button>
+  );
+}
+
+function Board({ view, orientation }: { view: PublicView; orientation: Orientation }) {
+  const feed = useContext(DisplayContext)?.feed ?? null;
   const fresh = feed?.highlighted.value ?? null;
   // Only a `ticket:called` event highlights; a snapshot shows the newest call calmly.
   const shown = fresh?.call ?? view.recentCalls[0] ?? null;
   return (
     <main class="board">
       <CurrentCall call={shown} highlightKey={fresh?.key ?? null} />
-      <Counters counters={view.counters} fresh={fresh?.call ?? null} />
+      <Counters counters={view.counters} fresh={fresh?.call ?? null} orientation={orientation} />
       <RecentCalls calls={view.recentCalls.slice(0, RECENT_CALLS_SHOWN)} />
       <WaitingPerService view={view} />
     </main>
@@ -75,12 +130,15 @@ function CurrentCall({ call, highlightKey }: { call: PublicCall | null; highligh
   );
 }
 
-function Counters({ counters, fresh }: { counters: PublicCounter[]; fresh: PublicCall | null }) {
+function Counters(props: { counters: PublicCounter[]; fresh: PublicCall | null; orientation: Orientation }) {
+  const { counters, fresh } = props;
   const { t } = useAppState();
-  // Rows share the height; the type shrinks when a centre has many counters.
-  const rowFont = Math.min(8, 46 / (counters.length + 1));
+  // Rows share the height; the type shrinks when a centre has many counters. Portrait gives the
+  // counters about a third of the (taller) screen.
+  const rowFont =
+    props.orientation === 'portrait' ? Math.min(4.4, 24 / (counters.length + 1)) : Math.min(8, 46 / (counters.length + 1));
   return (
-    <section class="counters" style={{ '--row-font': `${rowFont}vh` }}>
+    <section class="counters" style={{ '--row-font': `${rowFont}vh`, '--rows': Math.max(1, counters.length) }}>
       <div class="counters__head">
         <span>{t('display.nowServing')}</span>
         <span>{t('display.counter')}</span>

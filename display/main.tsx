@@ -1,22 +1,30 @@
 import '../server/ui/base.css';
 import './display.css';
-import { effect } from '@preact/signals';
+import { computed, effect } from '@preact/signals';
 import { lockDownTouchScreen, mountApp } from '../server/ui/mount';
-import { startCallFeed, type CallFeed } from './call-feed';
-import { CallFeedContext, DisplayApp } from './display-app';
+import { startCallFeed } from './call-feed';
+import { DisplayApp, DisplayContext, type DisplayServices } from './display-app';
+import { watchOrientation } from './orientation';
+import { startVoiceAnnouncer } from './voice/announcer';
 
 lockDownTouchScreen();
-let feed: CallFeed | null = null;
+const services: DisplayServices = { feed: null, voice: null, orientation: watchOrientation() };
 mountApp(
   { app: 'display' },
   () => (
-    <CallFeedContext.Provider value={feed}>
+    <DisplayContext.Provider value={services}>
       <DisplayApp />
-    </CallFeedContext.Provider>
+    </DisplayContext.Provider>
   ),
   (state) => {
-    // Created before the first render; the voice player will subscribe to this same feed.
-    feed = startCallFeed(state.client);
+    // Created before the first render. Only live `ticket:called` events pass through the feed, so
+    // the voice never reads out a snapshot (a reconnect, a reload) as a new call.
+    const feed = startCallFeed(state.client);
+    services.feed = feed;
+    services.voice = startVoiceAnnouncer({
+      calls: feed,
+      settings: computed(() => state.publicView.value?.view.display.voice ?? null),
+    });
     effect(() => {
       document.title = state.t('display.pageTitle');
     });

@@ -1,0 +1,159 @@
+import { signal, type ReadonlySignal } from '@preact/signals';
+import type { ClientAck, HubClient } from '../../server/protocol/hub-client';
+import type { PublicCall, TicketFollowView } from '../../server/protocol/views';
+
+/**
+ * The visitor's phone following one ticket. The hub is asked `ticket:status` when the connection
+ * comes up and after every `queue:public` (the queue moved), at most once a second; a live
+ * `ticket:called` with the ticket's number raises the alert at once, before the answer comes.
+ */
+
+export type FollowState =
+  | { kind: 'no-ticket' }
+  | { kind: 'loading' }
+  | { kind: 'unknown' }
+  | { kind: 'ticket'; view: TicketFollowView };
+
+export interface CalledAlert {
+  number: string;
+  counterNumber: number;
+  /** New for every call and recall, so the screen can restart its animation. */
+  key: number;
+  /** Raised while the page was open (a call or a change seen live): worth a chime and a buzz. */
+  live: boolean;
+}
+
+export interface FollowController {
+  readonly state: ReadonlySignal<FollowState>;
+  readonly alert: ReadonlySignal<CalledAlert | null>;
+  dismissAlert(): void;
+  dispose(): void;
+}
+
+export const STATUS_MIN_INTERVAL_MS = 1_000;
+
+type TicketStatusRequest = (
+  name: 'ticket:status',
+  input: { ticketId: string },
+) => Promise<ClientAck<TicketFollowView>>;
+
+/**
+ * Asks the hub where a ticket stands. The shared hub client's `request` is typed for the state and
+ * session requests only, but sends any event name with the page's language; `ticket:status` is in
+ * the protocol's event map (server/protocol/events.ts), so only the name's type is widened here.
+ */
+export function askTicketStatus(client: HubClient, ticketId: string): Promise<ClientAck<TicketFollowView>> {
+  const request = client.request as unknown as TicketStatusRequest;
+  return request('ticket:status', { ticketId });
+}
+
+/** The ticket id in the page's address: `follow.html?ticket=<ticketId>`. */
+export function ticketIdFromUrl(search: string): string | null {
+  const id = new URLSearchParams(search).get('ticket')?.trim() ?? '';
+  return id.length > 0 && id.length <= 80 ? id : null;
+}
+
+export function startFollow(
+  client: HubClient,
+  ticketId: string | null,
+  options: { onLiveAlert?: (alert: CalledAlert) => void; minIntervalMs?: number } = {},
+): FollowController {
+  const state = signal<FollowState>(ticketId ? { kind: 'loading' } : { kind: 'no-ticket' });
+  const alert = signal<CalledAlert | null>(null);
+  const minInterval = options.minIntervalMs ?? STATUS_MIN_INTERVAL_MS;
+  let alertKey = 0;
+  /** An alert was raised since the ticket was last seen called (so a status answer does not repeat it). */
+  let alertedThisCall = false;
+  let inFlight = false;
+  let pending = false;
+  let lastAskedAt = Number.NEGATIVE_INFINITY;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+
+  const raise = (number: string, counterNumber: number, live: boolean) => {
+    const next: CalledAlert = { number, counterNumber, key: ++alertKey, live };
+    alertedThisCall = true;
+    alert.value = next;
+    if (live) options.onLiveAlert?.(next);
+  };
+
+  const apply = (answer: ClientAck<TicketFollowView>) => {
+    if (disposed) return;
+    if (!answer.ok) {
+      // The connection dropped or the hub was slow: keep what is shown, ask again next time.
+      if ('local' in answer) return;
+      state.value = { kind: 'unknown' };
+      alert.value = null;
+      return;
+    }
+    const previous = state.peek();
+    const view = answer.data;
+    state.value = { kind: 'ticket', view };
+    if (view.status === 'called' && view.counterNumber !== null) {
+      if (!alertedThisCall) {
+        // Seen waiting on this page and now called: the visitor should hear it.
+        const live = previous.kind === 'ticket' && previous.view.status === 'waiting';
+        raise(view.number, view.counterNumber, live);
+      }
+    } else {
+      alertedThisCall = false;
+      if (alert.peek()) alert.value = null;
+    }
+  };
+
+  const ask = () => {
+    if (!ticketId || disposed) return;
+    if (inFlight || timer) {
+      pending = true;
+      return;
+    }
+    const wait = lastAskedAt + minInterval - Date.now();
+    if (wait > 0) {
+      timer = setTimeout(() => {
+        timer = null;
+        ask();
+      }, wait);
+      return;
+    }
+    inFlight = true;
+    pending = false;
+    lastAskedAt = Date.now();
+    void askTicketStatus(client, ticketId)
+      .then(apply)
+      .finally(() => {
+        inFlight = false;
+        if (pending) {
+          pending = false;
+          ask();
+        }
+      });
+  };
+
+  const onCall = (call: PublicCall) => {
+    const current = state.peek();
+    if (current.kind !== 'ticket') return ask();
+    const { view } = current;
+    if (call.number === view.number && call.serviceId === view.serviceId) raise(call.number, call.counterNumber, true);
+    ask();
+  };
+
+  const stops = [
+    client.onStatus((status) => status === 'online' && ask()),
+    client.onView('public', () => ask()),
+    client.onCall(onCall),
+  ];
+  if (client.status === 'online') ask();
+
+  return {
+    state,
+    alert,
+    dismissAlert() {
+      alert.value = null;
+    },
+    dispose() {
+      disposed = true;
+      stops.forEach((stop) => stop());
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

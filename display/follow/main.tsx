@@ -1,0 +1,65 @@
+import '../../server/ui/base.css';
+import './follow.css';
+import { effect } from '@preact/signals';
+import { mountApp } from '../../server/ui/mount';
+import { UNLOCK_EVENTS } from '../voice/announcer';
+import { CHIME_CLIP_ID } from '../voice/clips';
+import { createWebAudioClipPlayer } from '../voice/web-audio-player';
+import { FollowApp, FollowContext, type FollowServices } from './follow-app';
+import { startFollow, ticketIdFromUrl } from './follow-state';
+
+/** Long, short, long: noticeable in a pocket. */
+const CALLED_VIBRATION = [500, 200, 500, 200, 900];
+
+// Phones keep sound off until the page is tapped: the player waits for the "turn on" button.
+const player = createWebAudioClipPlayer({ pauseAfterSeconds: 0, resumeWaitMs: 500 });
+
+function vibrate(pattern: number | number[]): void {
+  try {
+    // Not on iPhones, and ignored by Chrome until the page has been tapped once.
+    navigator.vibrate?.(pattern);
+  } catch {
+    // Vibration is a bonus: the alert on screen is what counts.
+  }
+}
+
+function chime(times: number): void {
+  if (player.soundState.peek() !== 'running') return;
+  const ids = Array.from({ length: times }, () => CHIME_CLIP_ID);
+  player.play(ids, new AbortController().signal).catch((error: unknown) => console.warn('chime failed', error));
+}
+
+let services: FollowServices | null = null;
+mountApp(
+  { app: 'display' },
+  () => (
+    <FollowContext.Provider value={services}>
+      <FollowApp />
+    </FollowContext.Provider>
+  ),
+  (state) => {
+    const follow = startFollow(state.client, ticketIdFromUrl(location.search), {
+      onLiveAlert() {
+        vibrate(CALLED_VIBRATION);
+        chime(2);
+      },
+    });
+    services = {
+      follow,
+      sound: {
+        state: player.soundState,
+        enable() {
+          // In the tap itself: this is what lets the phone play sound and vibrate later.
+          vibrate(60);
+          void player.unlock().then(() => chime(1));
+        },
+      },
+    };
+    void player.preload([CHIME_CLIP_ID]);
+    // Any tap counts as permission for sound (the language button, closing the alert, ...).
+    for (const type of UNLOCK_EVENTS) document.addEventListener(type, () => void player.unlock(), { capture: true });
+    effect(() => {
+      document.title = state.t('follow.pageTitle');
+    });
+  },
+);

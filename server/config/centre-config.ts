@@ -100,7 +100,7 @@ export const orderingConfig = z.object({
   priority: z.enum(['interleave', 'priority-first', 'fifo']).default('interleave'),
   interleave: z
     .object({ normal: z.number().int().min(1).max(20), priority: z.number().int().min(1).max(20) })
-    .default({ normal: 2, priority: 1 }),
+    .default(() => ({ normal: 2, priority: 1 })),
   /**
    * Across the services of a counter: 'oldest-first' takes the ticket that has queued longest;
    * 'counter-order' takes the first service in the counter's list that has anyone waiting.
@@ -124,13 +124,13 @@ export const dossierConfig = z.object({
   calendar: z
     .object({
       /** ISO weekdays not worked: 6 = Saturday, 7 = Sunday. */
-      weekend: z.array(z.number().int().min(1).max(7)).default([6, 7]),
+      weekend: z.array(z.number().int().min(1).max(7)).default(() => ([6, 7])),
       /** Holidays (Tết, national days, days off by decision). */
-      holidays: z.array(isoDate).default([]),
+      holidays: z.array(isoDate).default(() => ([])),
       /** Weekend days worked to make up for a holiday bridge. */
-      workdays: z.array(isoDate).default([]),
+      workdays: z.array(isoDate).default(() => ([])),
     })
-    .default({ weekend: [6, 7], holidays: [], workdays: [] }),
+    .default(() => ({ weekend: [6, 7], holidays: [], workdays: [] })),
   /** A dossier is "near its deadline" this many working days before it. */
   nearDeadlineWorkingDays: z.number().int().min(0).max(10).default(1),
 });
@@ -157,7 +157,7 @@ export const displayConfig = z.object({
       layout: z.enum(['beside', 'rotate']).default('rotate'),
       rotateSeconds: z.number().int().min(5).max(300).default(20),
     })
-    .default({ resultsBoard: true, counts: true, layout: 'rotate', rotateSeconds: 20 }),
+    .default(() => ({ resultsBoard: true, counts: true, layout: 'rotate', rotateSeconds: 20 } as const)),
   voice: z
     .object({
       /** Reading of numbers: north ("linh", "nghìn") or south ("lẻ", "ngàn"). */
@@ -169,7 +169,7 @@ export const displayConfig = z.object({
       template: z.enum(['kinh-moi', 'xin-moi']).default('kinh-moi'),
       enabled: z.boolean().default(true),
     })
-    .default({ dialect: 'north', style: 'number', repeat: 2, english: false, template: 'kinh-moi', enabled: true }),
+    .default(() => ({ dialect: 'north', style: 'number', repeat: 2, english: false, template: 'kinh-moi', enabled: true } as const)),
 });
 export type DisplayConfig = z.infer<typeof displayConfig>;
 
@@ -199,27 +199,27 @@ export const centreConfig = z
     services: z.array(serviceConfig).min(1),
     counters: z.array(counterConfig).min(1),
     officers: z.array(officerConfig).min(1),
-    priorityGroups: z.array(priorityGroupConfig).default([]),
-    display: displayConfig.default({
+    priorityGroups: z.array(priorityGroupConfig).default(() => ([])),
+    display: displayConfig.default(() => ({
       voice: { dialect: 'north', style: 'number', repeat: 2, english: false, template: 'kinh-moi', enabled: true },
       dossiers: { resultsBoard: true, counts: true, layout: 'rotate', rotateSeconds: 20 },
-    }),
-    dossiers: dossierConfig.default({
+    } as const)),
+    dossiers: dossierConfig.default(() => ({
       codePattern: '^\\d{3}\\.\\d{2}\\.\\d{2}\\.[A-Z]\\d{2}-\\d{6}-\\d{4}$',
       calendar: { weekend: [6, 7], holidays: [], workdays: [] },
       nearDeadlineWorkingDays: 1,
-    }),
-    alerts: alertConfig.default({ longWaitMinutes: 30, idleCounterMinutes: 5 }),
+    })),
+    alerts: alertConfig.default(() => ({ longWaitMinutes: 30, idleCounterMinutes: 5 })),
     /** SMS and e-mail to applicants (off until a channel is configured): docs/notifications.md. */
     notifications: notificationConfig,
-    kiosks: z.array(kioskConfig).default([]),
-    bridges: z.array(bridgeConfig).default([]),
-    devices: z.array(deviceConfig).default([]),
-    ordering: orderingConfig.default({
+    kiosks: z.array(kioskConfig).default(() => ([])),
+    bridges: z.array(bridgeConfig).default(() => ([])),
+    devices: z.array(deviceConfig).default(() => ([])),
+    ordering: orderingConfig.default(() => ({
       priority: 'interleave',
       interleave: { normal: 2, priority: 1 },
       acrossServices: 'oldest-first',
-    }),
+    } as const)),
   })
   .superRefine((config, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

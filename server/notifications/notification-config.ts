@@ -43,7 +43,7 @@ export const smsConfig = z.strictObject({
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// address'),
   method: z.enum(['POST', 'GET']).default('POST'),
   /** Sent as they are: the gateway's API key usually goes here. Never logged. */
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z.record(z.string(), z.string()).default(() => ({})),
   /**
    * The POST body with {phone} {text} {id}, each escaped for `contentType` (JSON string escapes for
    * JSON, URL encoding for a form, XML escapes for XML, as is otherwise).
@@ -78,7 +78,7 @@ export const notificationConfig = z
     /** SMS in plain ASCII: gateways charge double (or more) for Unicode messages. */
     smsWithoutDiacritics: z.boolean().default(true),
     /** Which events are notified. */
-    kinds: z.array(z.enum(NOTIFICATION_KINDS)).default([...NOTIFICATION_KINDS]),
+    kinds: z.array(z.enum(NOTIFICATION_KINDS)).default(() => ([...NOTIFICATION_KINDS])),
     retry: retryConfig.prefault({}),
     /**
      * Events older than this are not notified: a status change recorded longer ago, a dossier

@@ -178,7 +178,8 @@ export function createHttpApp(deps: Deps): express.Express {
     if (!/^[a-z0-9-]{1,60}\.wav$/.test(file)) return sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404);
     const dir = deps.clipDirs.find((d) => existsSync(join(d, file)));
     if (!dir) return sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404);
-    res.sendFile(join(dir, file), { maxAge: '1h' });
+    // Revalidated on every load (ETag): a new human recording reaches the displays at their next reload.
+    res.sendFile(join(dir, file), { maxAge: 0, headers: { 'Cache-Control': 'no-cache' } });
   });
 
   app.use('/api', (req, res) => sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404));

@@ -69,3 +69,16 @@ describe('passwords', () => {
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
   });
 });
+
+describe('defaults', () => {
+  it('are fresh objects for every configuration parsed (no shared mutable defaults)', () => {
+    const a = parseCentreConfig(testCentreInput());
+    const b = parseCentreConfig(testCentreInput());
+    a.display.voice.repeat = 5;
+    a.kiosks.push({ id: 'k9' });
+    a.dossiers.calendar.holidays.push('2026-12-31');
+    expect(b.display.voice.repeat).toBe(2);
+    expect(b.kiosks).toEqual([]);
+    expect(b.dossiers.calendar.holidays).toEqual([]);
+  });
+});

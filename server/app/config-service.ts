@@ -48,15 +48,17 @@ export class ConfigService implements ConfigSource {
   static async open(options: { dataDir: string; initial: CentreConfig; clock: () => number; log: Logger }): Promise<ConfigService> {
     const db = new Low<StoredConfig>(new DurableJsonFile(join(options.dataDir, 'centre-config.json')), { version: 1, config: options.initial });
     await db.read();
+    // A new data folder is seeded with the start-up file; an existing one keeps its own configuration.
+    const seeded = db.data.config === options.initial;
     const stored = centreConfig.safeParse(db.data.config);
     if (!stored.success) {
       throw new Error(`the configuration in the data folder is not valid:\n  ${describeConfigIssues(stored.error).join('\n  ')}`);
     }
     db.data = { version: db.data.version, config: stored.data };
-    if (JSON.stringify(stored.data) !== JSON.stringify(options.initial)) {
+    if (seeded) await db.write();
+    else if (JSON.stringify(stored.data) !== JSON.stringify(centreConfig.parse(options.initial))) {
       options.log.warn('the configuration in the data folder is used; the start-up file differs from it (import the file from the supervisor screen to use it)');
     }
-    await db.write();
     const { journal, records } = await Journal.open(join(options.dataDir, 'audit.jsonl'), auditSchema);
     return new ConfigService(db, journal as Journal<AuditEntry>, records as AuditEntry[], options);
   }

@@ -59,6 +59,8 @@ export class QueueService {
   private answers = new Map<string, () => Promise<Result<unknown>>>();
   /** Set while the day rolls over or the state is rebuilt after a failed write. */
   private barrier: Promise<void> | null = null;
+  /** The state could not be rebuilt from disk after a failed write: refuse everything until it can. */
+  private unsure = false;
   private listeners = new Set<(change: ChangeNotice) => void>();
   private get config(): CentreConfig {
     return this.deps.config.current;
@@ -330,6 +332,11 @@ export class QueueService {
         await this.barrier;
         continue;
       }
+      if (this.unsure) {
+        await this.rebuild();
+        if (this.unsure) return;
+        continue;
+      }
       const day = this.context().day;
       if (day === this.state.day) return;
       this.barrier = this.rollOver(day).finally(() => (this.barrier = null));
@@ -344,6 +351,7 @@ export class QueueService {
     ) => { decision: Decision; issued?: TicketIssued; kioskId?: string | null; counterId?: string; answer?: () => T },
   ): Promise<Result<T>> {
     await this.ready();
+    if (this.unsure) return { ok: false, error: 'STORAGE_FAILED' };
     const known = this.answers.get(key);
     if (known) return known() as Promise<Result<T>>;
 
@@ -488,8 +496,11 @@ export class QueueService {
     this.barrier = (async () => {
       try {
         await this.load(this.state.day);
+        this.unsure = false;
         this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null, served: [] });
       } catch (error) {
+        // What is in memory may hold refused changes: answer nothing from it until a rebuild works.
+        this.unsure = true;
         this.deps.log.error('could not rebuild the state from the journal', { error: String(error) });
       }
     })().finally(() => (this.barrier = null));

@@ -15,6 +15,8 @@ export class Journal<T> {
   private flushing: Promise<void> | null = null;
   private durableSize = 0;
   private closed = false;
+  /** A failed write could not be cut back: the file's end is unknown, so nothing more is appended. */
+  private broken = false;
 
   private constructor(readonly path: string) {}
 
@@ -58,23 +60,42 @@ export class Journal<T> {
       records.push(result.data);
     });
     report.records = records.length;
-    const clean = records.map((r) => JSON.stringify(r) + '\n').join('');
+    let size = Buffer.byteLength(text);
     if (report.dropped.length > 0) {
+      // Damage in the middle: keep the original beside it and write what is intact (this needs space).
+      const clean = records.map((r) => JSON.stringify(r) + '\n').join('');
       report.keptCopy = `${path}.damaged-${Date.now()}`;
       await rename(path, report.keptCopy);
-    }
-    if (report.dropped.length > 0 || report.tornTail || (text !== '' && text !== clean)) {
       const temp = `${path}.tmp`;
       await writeFile(temp, clean, { flush: true });
       await rename(temp, path);
+      size = Buffer.byteLength(clean);
+    } else if (!endsClean) {
+      // A line cut off by a crash (or a complete last line without its newline): cut the file back
+      // to the end of the last whole line, or finish that line. Cutting needs no free space, so a
+      // start or a rebuild on a full disk still works.
+      const lastNewline = text.lastIndexOf('\n');
+      size = report.tornTail ? Buffer.byteLength(text.slice(0, lastNewline + 1)) : size;
+      const handle = await open(path, 'r+');
+      try {
+        if (report.tornTail) await handle.truncate(size);
+        else {
+          await handle.write('\n', size);
+          size += 1;
+        }
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
     }
     journal.handle = await open(path, 'a');
-    journal.durableSize = Buffer.byteLength(clean);
+    journal.durableSize = size;
     return { journal, records, report };
   }
 
   append(record: T): Promise<void> {
     if (this.closed) return Promise.reject(new Error('journal is closed'));
+    if (this.broken) return Promise.reject(new Error('journal could not be repaired after a failed write; reopen it'));
     return new Promise((resolve, reject) => {
       this.pending.push({ line: JSON.stringify(record) + '\n', resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
@@ -97,14 +118,23 @@ export class Journal<T> {
         const data = Buffer.from(batch.map((p) => p.line).join(''));
         try {
           if (!this.handle) throw new Error('journal is not open');
-          await this.handle.write(data);
+          // A write may be short without an error (a nearly full disk): the rest goes in another
+          // write, and no progress at all is a failure. Only whole lines are ever acknowledged.
+          let offset = 0;
+          while (offset < data.length) {
+            const { bytesWritten } = await this.handle.write(data, offset, data.length - offset);
+            if (bytesWritten <= 0) throw Object.assign(new Error('ENOSPC: short write to the journal'), { code: 'ENOSPC' });
+            offset += bytesWritten;
+          }
           await this.handle.datasync();
           this.durableSize += data.length;
           batch.forEach((p) => p.resolve());
         } catch (error) {
           const rest = this.pending;
           this.pending = [];
-          await this.handle?.truncate(this.durableSize).catch(() => undefined);
+          await this.handle?.truncate(this.durableSize).catch(() => {
+            this.broken = true;
+          });
           const failure = error instanceof Error ? error : new Error(String(error));
           [...batch, ...rest].forEach((p) => p.reject(failure));
         }

@@ -18,6 +18,7 @@ export default defineConfig({
         display: resolve(import.meta.dirname, 'display/index.html'),
         counter: resolve(import.meta.dirname, 'counter/index.html'),
         follow: resolve(import.meta.dirname, 'display/follow.html'),
+        lookup: resolve(import.meta.dirname, 'display/lookup.html'),
         rate: resolve(import.meta.dirname, 'counter/rate/index.html'),
       },
     },

@@ -4,8 +4,9 @@ import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle, OfflineBadge } from '../server/ui/components';
 import { DevicesScreen } from './devices-screen';
 import { PadScreen } from './pad-screen';
-import { chooseCounter, chosenCounter, devicesOpen, isSupervisor, saveSession, session } from './session';
+import { chooseCounter, chosenCounter, devicesOpen, isSupervisor, saveSession, session, supervisorTab } from './session';
 import { ScreenAlerts, StaffTools } from './staff-tools';
+import { SupervisorScreen } from './supervisor-screen';
 
 /** A message to show on the login or picker screen after the hub sent us back there. */
 export const notice = signal<string | null>(null);
@@ -45,9 +46,21 @@ export function CounterApp() {
   const counterId = chosenCounter.value;
   // The device screen is for supervisors only (the hub refuses its commands to anyone else).
   const devices = devicesOpen.value && isSupervisor();
+  // So are the supervisor's screens (overview, reports, dossiers, keys, configuration, audit).
+  const supervising = supervisorTab.value !== null && isSupervisor();
   return (
     <div class="pad-app">
-      {!info ? <LoginScreen /> : devices ? <DevicesScreen /> : !counterId ? <PickerScreen /> : <PadScreen counterId={counterId} />}
+      {!info ? (
+        <LoginScreen />
+      ) : devices ? (
+        <DevicesScreen />
+      ) : supervising ? (
+        <SupervisorScreen />
+      ) : !counterId ? (
+        <PickerScreen />
+      ) : (
+        <PadScreen counterId={counterId} />
+      )}
       <OfflineBadge />
     </div>
   );

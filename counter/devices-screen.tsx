@@ -265,7 +265,7 @@ function sinceText(since: number, now: number, t: Translate): string {
     : t('devices.sinceDate', { time: formatTime(since), day: then.day, month: then.month });
 }
 
-function ConfirmDialog(props: {
+export function ConfirmDialog(props: {
   title: string;
   text: string;
   confirm: string;
@@ -339,7 +339,7 @@ function TokenDialog(props: { bridgeId: string; token: string; onClose: () => vo
  * Copies text. The clipboard API needs a secure context, and the hub is reached over plain HTTP on
  * the office network: there the old way (select a hidden text area, "copy") is what works.
  */
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     if (window.isSecureContext && navigator.clipboard) {
       await navigator.clipboard.writeText(text);

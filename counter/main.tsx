@@ -1,5 +1,7 @@
 import '../server/ui/base.css';
 import './counter.css';
+import './supervisor.css';
+import './rating.css';
 import { effect } from '@preact/signals';
 import { mountApp } from '../server/ui/mount';
 import { CounterApp, watchSession } from './counter-app';

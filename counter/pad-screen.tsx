@@ -3,11 +3,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../server/i18n';
 import type { CounterCommandName } from '../server/protocol/commands';
 import type { CommandInput } from '../server/protocol/hub-client';
-import type { CounterTicket, CounterView, PublicView } from '../server/protocol/views';
+import type { CounterTicket, CounterView, PublicView, RatingPrompt } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle } from '../server/ui/components';
 import { formatTime, minutesBetween } from '../server/ui/format';
 import { PauseDialog, PAUSE_REASONS, TICKET_NUMBER, TransferDialog } from './dialogs';
+import { RatingPanel } from './rating-panel';
 import { chooseCounter, session } from './session';
 import { ScreenAlerts, StaffTools } from './staff-tools';
 
@@ -57,6 +58,21 @@ export function PadScreen({ counterId }: { counterId: string }) {
   const message = useSignal<Message | null>(null);
   const dialog = useSignal<'transfer' | 'pause' | null>(null);
   const numberInput = useSignal('');
+  // The satisfaction question of this counter, for "the pad turned around" to the visitor.
+  const rating = useSignal<RatingPrompt | null>(null);
+  const turned = useSignal(false);
+  useEffect(() => {
+    rating.value = null;
+    const off = state.client.onRatingPrompt((event) => {
+      if (event.counterId === counterId) rating.value = event.prompt;
+    });
+    void state.client.watchRating(counterId);
+    return () => {
+      off();
+      void state.client.watchRating(null);
+    };
+  }, [counterId]);
+  const ratingOpen = !!rating.value && rating.value.expiresAt > state.now.value;
 
   const run = async <N extends CounterCommandName>(
     name: N,
@@ -227,6 +243,16 @@ export function PadScreen({ counterId }: { counterId: string }) {
               >
                 {t('counter.close')}
               </button>
+              <button
+                type="button"
+                class="pad-button pad-button--small pad-button--rate"
+                data-testid="invite-rating"
+                disabled={!ratingOpen}
+                title={ratingOpen ? undefined : t('rate.invite.none')}
+                onClick={() => (turned.value = true)}
+              >
+                {t('rate.invite')}
+              </button>
             </div>
           </div>
         </section>
@@ -243,6 +269,11 @@ export function PadScreen({ counterId }: { counterId: string }) {
             if (await run('counter:transfer', { toServiceId, toCounterId })) dialog.value = null;
           }}
         />
+      )}
+      {turned.value && (
+        <div class="rating-overlay" role="dialog" aria-modal="true" aria-label={t('rate.invite')} data-testid="rating-overlay">
+          <RatingPanel counterNumber={view.number} prompt={rating.value} onFinished={() => (turned.value = false)} onClose={() => (turned.value = false)} />
+        </div>
       )}
       {dialog.value === 'pause' && (
         <PauseDialog

@@ -13,6 +13,10 @@ export const chosenCounter = signal<string | null>(session.peek() ? read(COUNTER
 /** The supervisor's device screen is shown over the picker or the pad (which stay as they were). */
 export const devicesOpen = signal(false);
 
+/** The supervisor's screens (overview, reports, ...), shown over the picker or the pad; null: none. */
+export type SupervisorTab = 'overview' | 'reports' | 'deadlines' | 'apikeys' | 'config' | 'audit';
+export const supervisorTab = signal<SupervisorTab | null>(null);
+
 /** Supervisors see the devices; the hub checks it again on every device command. */
 export function isSupervisor(): boolean {
   return session.value?.officer.role === 'supervisor';
@@ -29,6 +33,7 @@ export function saveSession(info: SessionInfo | null): void {
   if (!info) {
     chooseCounter(null);
     devicesOpen.value = false;
+    supervisorTab.value = null;
   }
 }
 

@@ -3,7 +3,7 @@ import type { AppState } from '../server/ui/app-state';
 import { useAppState } from '../server/ui/app-state';
 import { logOut } from './counter-app';
 import { ReprintDialog } from './dialogs';
-import { devicesOpen, isSupervisor, session } from './session';
+import { devicesOpen, isSupervisor, session, supervisorTab } from './session';
 
 /**
  * Why the officer is still logged in after pressing "Log out" (a counter still held a ticket, ...),
@@ -65,7 +65,12 @@ export function StaffTools() {
       <button type="button" class="tool-button tool-button--ghost" onClick={() => (reprinting.value = true)}>
         {t('counter.reprint')}
       </button>
-      {isSupervisor() && !devicesOpen.value && (
+      {isSupervisor() && !devicesOpen.value && !supervisorTab.value && (
+        <button type="button" class="tool-button tool-button--ghost" data-testid="open-supervisor" onClick={() => (supervisorTab.value = 'overview')}>
+          {t('sup.open')}
+        </button>
+      )}
+      {isSupervisor() && !devicesOpen.value && !supervisorTab.value && (
         <button type="button" class="tool-button tool-button--ghost" data-testid="open-devices" onClick={() => (devicesOpen.value = true)}>
           {t('devices.open')}
         </button>
@@ -82,11 +87,11 @@ export function StaffTools() {
  * Strips under the top bar: why a logout did not happen, and, for supervisors, printers short of
  * paper (on every screen they use, so that nobody has to open the device list to find out).
  */
-export function ScreenAlerts() {
+export function ScreenAlerts({ paper = true }: { paper?: boolean } = {}) {
   const state = useAppState();
   const { t } = state;
   const problem = logoutProblem.value;
-  const printers = isSupervisor()
+  const printers = paper && isSupervisor()
     ? (state.staffView.value?.view.devices ?? []).filter(
         (d) => d.kind === 'printer' && (d.condition === 'paper-out' || d.condition === 'paper-near-end'),
       )

@@ -10,6 +10,7 @@ import type {
   PrintState,
   PublicCall,
   PublicView,
+  RatingPrompt,
   Snapshot,
   StaffView,
   Versioned,
@@ -48,11 +49,28 @@ export type CommandName =
   | 'ticket:reprint'
   | 'device:test-print'
   | 'bridge:issue-token'
-  | 'bridge:revoke-token';
+  | 'bridge:revoke-token'
+  | 'apikey:issue'
+  | 'apikey:revoke'
+  | 'config:replace'
+  | 'officer:set-password';
 export type CommandInput<N extends CommandName> = Omit<PayloadOf<N>, 'commandId' | 'lang'>;
 export type CommandResult<N extends CommandName> = AckDataOf<N>;
 /** Reads and sessions: no `commandId`. */
-export type RequestName = 'session:login' | 'session:logout' | 'state:request';
+export type RequestName =
+  | 'session:login'
+  | 'session:logout'
+  | 'state:request'
+  | 'report:get'
+  | 'dossier:deadlines'
+  | 'config:get'
+  | 'audit:list'
+  | 'rating:watch'
+  | 'rating:submit'
+  // kiosk and lookup: a visitor's dossier, by the code and key on the receipt
+  | 'dossier:lookup'
+  // the phone's "follow your turn" page: where one ticket stands
+  | 'ticket:status';
 export type RequestInput<N extends RequestName> = Omit<PayloadOf<N>, 'lang'>;
 
 export interface ViewsByKind {
@@ -96,6 +114,13 @@ export interface HubClient {
   onKioskPrinter(listener: (condition: DeviceCondition | null) => void): () => void;
   /** Whether a ticket this kiosk took came out of its printer (may come before the take's ack). */
   onPrintState(listener: (state: PrintState) => void): () => void;
+  /**
+   * Watches a counter's satisfaction question (a rating screen, or the pad turned around): the
+   * open question now, then every change; asked again after each reconnect. Null stops listening.
+   */
+  watchRating(counterId: string | null): Promise<ClientAck<RatingPrompt | null> | null>;
+  /** The question of the watched counter opened (a prompt) or closed (null). */
+  onRatingPrompt(listener: (event: { counterId: string; prompt: RatingPrompt | null }) => void): () => void;
   command<N extends CommandName>(
     name: N,
     input: CommandInput<N>,
@@ -174,6 +199,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
   let kioskPrinter: DeviceCondition | null | undefined = undefined;
   const kioskPrinterListeners = new Set<(condition: DeviceCondition | null) => void>();
   const printStateListeners = new Set<(state: PrintState) => void>();
+  let ratingCounterId: string | null = null;
+  const ratingListeners = new Set<(event: { counterId: string; prompt: RatingPrompt | null }) => void>();
   /** Emits waiting for an answer: settled with NO_ANSWER if the connection drops. */
   const inFlight = new Set<() => void>();
   /** Commands whose outcome is unknown, by what was pressed: a repeat reuses the id. */
@@ -285,6 +312,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     reconnectTimer = null;
     setStatus('online');
     void refresh();
+    if (ratingCounterId) void askRating(ratingCounterId);
   });
   socket.on('disconnect', (reason) => {
     setStatus('offline');
@@ -317,6 +345,21 @@ export function createHubClient(options: HubClientOptions): HubClient {
     printStateListeners.forEach((l) => safely(() => l(m)));
   });
 
+  socket.on('rating:prompt', (m) => {
+    if (!m || typeof m !== 'object' || typeof m.counterId !== 'string' || m.counterId !== ratingCounterId) return;
+    tellRating(m.counterId, m.prompt ?? null);
+  });
+
+  function tellRating(counterId: string, prompt: RatingPrompt | null): void {
+    ratingListeners.forEach((l) => safely(() => l({ counterId, prompt })));
+  }
+
+  async function askRating(wanted: string): Promise<ClientAck<RatingPrompt | null>> {
+    const answer = await request('rating:watch', { counterId: wanted });
+    if (answer.ok && ratingCounterId === wanted) tellRating(wanted, answer.data);
+    return answer;
+  }
+
   function scheduleReconnect(): void {
     if (reconnectTimer) return;
     reconnectTimer = setTimeout(() => {
@@ -348,6 +391,13 @@ export function createHubClient(options: HubClientOptions): HubClient {
     },
     onKioskPrinter: (l) => subscribe(kioskPrinterListeners, l),
     onPrintState: (l) => subscribe(printStateListeners, l),
+    onRatingPrompt: (l) => subscribe(ratingListeners, l),
+    async watchRating(id) {
+      if (id === ratingCounterId) return null;
+      ratingCounterId = id;
+      if (id === null) return null;
+      return askRating(id);
+    },
     command,
     request,
     async setCounter(id) {

@@ -30,9 +30,9 @@ describe('soak: many screens and a steady stream of tickets', () => {
         socket.on('queue:public', (m: Versioned<PublicView>) => latest.set(socket, m.seq));
         displays.push(socket);
       }
-      await Promise.all(displays.map((s) => (s.connected ? null : new Promise((r) => s.once('connect', r)))));
+      await Promise.all(displays.map((s) => (s.connected ? null : new Promise<void>((r) => s.once('connect', () => r())))));
       const kiosk = io(hub.url, { transports: ['websocket'], reconnection: false, auth: { app: 'kiosk' } });
-      await new Promise((r) => kiosk.once('connect', r));
+      await new Promise<void>((r) => kiosk.once('connect', () => r()));
 
       const samples: number[] = [];
       let taken = 0;

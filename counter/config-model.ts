@@ -1,0 +1,163 @@
+import { signal } from '@preact/signals';
+import type { CentreConfig, OfficerConfig } from '../server/config/centre-config';
+import type { HubClient } from '../server/protocol/hub-client';
+import type { AppState } from '../server/ui/app-state';
+
+/**
+ * The configuration as the supervisor edits it: what config:get gave (no password hashes), a
+ * draft changed field by field, and the raw JSON of devices, kiosks and bridges. Kept outside the
+ * screen so that looking at another tab does not lose unsaved changes.
+ */
+export type EditableOfficer = Omit<OfficerConfig, 'passwordHash'> & { password?: string };
+export type EditableConfig = Omit<CentreConfig, 'officers'> & { officers: EditableOfficer[] };
+
+export const JSON_PARTS = ['devices', 'kiosks', 'bridges'] as const;
+export type JsonPart = (typeof JSON_PARTS)[number];
+export type JsonTexts = Record<JsonPart, string>;
+
+export interface Loaded {
+  /** Whose edit this is: another supervisor logging in on this tab starts afresh. */
+  officerId: string;
+  version: number;
+  config: EditableConfig;
+  texts: JsonTexts;
+}
+
+/** The outcome of the last save or import, worded when shown so that it follows the language. */
+export type Outcome =
+  | { kind: 'saved'; version: number }
+  | { kind: 'refused'; code: 'INVALID_CONFIG' | 'UNSAFE_CONFIG_CHANGE' | 'LOCAL'; problems: string[]; sent: Record<string, unknown> | null }
+  | { kind: 'conflict' }
+  | { kind: 'error'; message: string };
+
+export const outcome = signal<Outcome | null>(null);
+
+export const loaded = signal<Loaded | null>(null);
+export const draft = signal<EditableConfig | null>(null);
+export const texts = signal<JsonTexts>({ devices: '[]', kiosks: '[]', bridges: '[]' });
+
+/** Changes the draft: a copy, changed, put back (the configuration is small). */
+export function edit(change: (config: EditableConfig) => void): void {
+  const current = draft.peek();
+  if (!current) return;
+  const next = structuredClone(current);
+  change(next);
+  draft.value = next;
+}
+
+export function textsOf(config: EditableConfig): JsonTexts {
+  return {
+    devices: JSON.stringify(config.devices ?? [], null, 2),
+    kiosks: JSON.stringify(config.kiosks ?? [], null, 2),
+    bridges: JSON.stringify(config.bridges ?? [], null, 2),
+  };
+}
+
+export function isDirty(): boolean {
+  const base = loaded.value;
+  const current = draft.value;
+  if (!base || !current) return false;
+  return JSON.stringify(current) !== JSON.stringify(base.config) || JSON_PARTS.some((p) => texts.value[p] !== base.texts[p]);
+}
+
+/** Asks the hub for its configuration and starts a fresh draft of it. */
+export async function loadConfig(client: HubClient, officerId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const answer = await client.request('config:get', {});
+  if (!answer.ok) return { ok: false, message: answer.message };
+  const config = answer.data.config as EditableConfig;
+  const fresh: Loaded = { officerId, version: answer.data.version, config, texts: textsOf(config) };
+  loaded.value = fresh;
+  draft.value = structuredClone(config);
+  texts.value = { ...fresh.texts };
+  return { ok: true };
+}
+
+export function discardChanges(): void {
+  const base = loaded.peek();
+  if (!base) return;
+  draft.value = structuredClone(base.config);
+  texts.value = { ...base.texts };
+}
+
+/** The set-password command changed only a hash: the draft is still good for the next version. */
+export function versionMovedTo(version: number): void {
+  outcome.value = null; // "saved as version N" would now be out of date
+  const base = loaded.peek();
+  if (base && version === base.version + 1) loaded.value = { ...base, version };
+}
+
+/**
+ * The configuration to send: the raw JSON parts parsed, empty optional fields left out, and new
+ * officers' passwords checked (the hub hashes them). Problems are worded for the supervisor.
+ */
+export function payloadOf(
+  config: EditableConfig,
+  raw: JsonTexts,
+  base: EditableConfig | null,
+  t: AppState['t'],
+): { ok: true; config: Record<string, unknown> } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  const out = structuredClone(config) as EditableConfig & Record<string, unknown>;
+  for (const part of JSON_PARTS) {
+    try {
+      const value: unknown = JSON.parse(raw[part].trim() || '[]');
+      if (!Array.isArray(value)) problems.push(t('sup.cfg.jsonNotList', { part: t(PART_LABELS[part]) }));
+      else out[part] = value as never;
+    } catch (error) {
+      problems.push(t('sup.cfg.jsonBad', { part: t(PART_LABELS[part]), error: (error as Error).message }));
+    }
+  }
+  for (const service of out.services) {
+    if (service.dailyLimit === undefined || service.dailyLimit === null || Number.isNaN(service.dailyLimit)) delete service.dailyLimit;
+    if (service.hours && service.hours.length === 0) delete service.hours;
+    if (!service.icon) delete service.icon;
+  }
+  for (const officer of out.officers) {
+    const known = base?.officers.some((o) => o.id === officer.id) ?? false;
+    const password = officer.password ?? '';
+    if (!password) delete officer.password;
+    if (!known && !password) problems.push(t('sup.cfg.needPassword', { name: officer.name || officer.id || '?' }));
+    else if (password && password.length < 8) problems.push(t('sup.cfg.shortPassword', { name: officer.name || officer.id || '?' }));
+  }
+  const notice = out.display.notice;
+  if (notice && !notice.vi.trim() && !notice.en.trim()) delete out.display.notice;
+  out.dossiers.calendar.holidays = [...new Set(out.dossiers.calendar.holidays)].sort();
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: out };
+}
+
+export const PART_LABELS = {
+  devices: 'sup.cfg.part.devices',
+  kiosks: 'sup.cfg.part.kiosks',
+  bridges: 'sup.cfg.part.bridges',
+} as const;
+
+/**
+ * A problem as the hub words it (`services[2].numbering.prefix: ...`), with the list item named
+ * as the supervisor knows it ("Lĩnh vực Hộ tịch") instead of its position.
+ */
+export function describeProblem(problem: string, config: Record<string, unknown> | null, t: AppState['t'], lang: 'vi' | 'en'): { where: string | null; text: string } {
+  const match = /^(services|counters|officers|priorityGroups|devices|kiosks|bridges)\[(\d+)\]\.?(.*)$/.exec(problem);
+  if (!match || !config) return { where: null, text: problem };
+  const [, list, index, rest] = match as unknown as [string, string, string, string];
+  const item = (config[list] as Record<string, unknown>[] | undefined)?.[Number(index)];
+  const name = item ? itemName(list, item, lang) : `#${Number(index) + 1}`;
+  const kind: Record<string, Parameters<AppState['t']>[0]> = {
+    services: 'sup.cfg.where.service',
+    counters: 'sup.cfg.where.counter',
+    officers: 'sup.cfg.where.officer',
+    priorityGroups: 'sup.cfg.where.group',
+    devices: 'sup.cfg.part.devices',
+    kiosks: 'sup.cfg.part.kiosks',
+    bridges: 'sup.cfg.part.bridges',
+  };
+  return { where: `${t(kind[list]!)} ${name}`, text: rest };
+}
+
+function itemName(list: string, item: Record<string, unknown>, lang: 'vi' | 'en'): string {
+  if (list === 'counters' && typeof item.number === 'number') return String(item.number);
+  const name = item.name;
+  if (name && typeof name === 'object' && typeof (name as Record<string, unknown>)[lang] === 'string' && (name as Record<string, string>)[lang])
+    return `«${(name as Record<string, string>)[lang]}»`;
+  if (typeof name === 'string' && name) return `«${name}»`;
+  return typeof item.id === 'string' && item.id ? `«${item.id}»` : '';
+}

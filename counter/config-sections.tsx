@@ -1,0 +1,762 @@
+import { useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
+import type { MessageKey } from '../server/i18n';
+import type { OpeningWindow, ServiceConfig } from '../server/config/centre-config';
+import { useAppState } from '../server/ui/app-state';
+import { Modal } from '../server/ui/components';
+import { formatDay, isIsoDay, isoWeekday } from './dates';
+import { edit, JSON_PARTS, PART_LABELS, texts, versionMovedTo, type EditableConfig, type EditableOfficer } from './config-model';
+
+export type Section = 'services' | 'counters' | 'officers' | 'priority' | 'holidays' | 'display' | 'devices';
+
+export const SECTIONS: readonly { section: Section; label: MessageKey }[] = [
+  { section: 'services', label: 'sup.cfg.sec.services' },
+  { section: 'counters', label: 'sup.cfg.sec.counters' },
+  { section: 'officers', label: 'sup.cfg.sec.officers' },
+  { section: 'priority', label: 'sup.cfg.sec.priority' },
+  { section: 'holidays', label: 'sup.cfg.sec.holidays' },
+  { section: 'display', label: 'sup.cfg.sec.display' },
+  { section: 'devices', label: 'sup.cfg.sec.devices' },
+];
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const DAY_SHORT: Record<number, MessageKey> = {
+  1: 'sup.cfg.day.1',
+  2: 'sup.cfg.day.2',
+  3: 'sup.cfg.day.3',
+  4: 'sup.cfg.day.4',
+  5: 'sup.cfg.day.5',
+  6: 'sup.cfg.day.6',
+  7: 'sup.cfg.day.7',
+};
+const WEEKDAY_LONG: Record<number, MessageKey> = {
+  1: 'date.weekday.1',
+  2: 'date.weekday.2',
+  3: 'date.weekday.3',
+  4: 'date.weekday.4',
+  5: 'date.weekday.5',
+  6: 'date.weekday.6',
+  7: 'date.weekday.7',
+};
+
+/** A whole number from a field, or undefined when it is empty (an optional setting left out). */
+function numberOf(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  const value = Number(trimmed.replace(',', '.'));
+  return Number.isFinite(value) ? value : undefined;
+}
+
+export function ConfigSections(props: { section: Section; config: EditableConfig; base: EditableConfig }) {
+  switch (props.section) {
+    case 'services':
+      return <ServicesSection config={props.config} base={props.base} />;
+    case 'counters':
+      return <CountersSection config={props.config} base={props.base} />;
+    case 'officers':
+      return <OfficersSection config={props.config} base={props.base} />;
+    case 'priority':
+      return <PrioritySection config={props.config} base={props.base} />;
+    case 'holidays':
+      return <HolidaysSection config={props.config} />;
+    case 'display':
+      return <DisplaySection config={props.config} />;
+    case 'devices':
+      return <DevicesSection />;
+  }
+}
+
+/* Small pieces. */
+
+function TextField(props: {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  disabled?: boolean;
+  maxLength?: number;
+  placeholder?: string;
+  wide?: boolean;
+  type?: 'text' | 'password';
+  testId?: string;
+}) {
+  return (
+    <label class={`cfg-field ${props.wide ? 'cfg-field--wide' : ''}`}>
+      <span class="cfg-field__label">{props.label}</span>
+      {props.type === 'password' ? (
+        <input
+          class="cfg-input"
+          type="password"
+          autocomplete="new-password"
+          value={props.value}
+          disabled={props.disabled}
+          maxLength={props.maxLength}
+          data-testid={props.testId}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      ) : (
+        <input
+          class="cfg-input"
+          type="text"
+          value={props.value}
+          disabled={props.disabled}
+          maxLength={props.maxLength}
+          placeholder={props.placeholder}
+          spellcheck={false}
+          data-testid={props.testId}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </label>
+  );
+}
+
+/** A number field; a half-typed value ("2.") is taken only when the field is left, so it is not cut short. */
+function NumberField(props: {
+  label: string;
+  value: number | undefined;
+  onChange: (value: number | undefined) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+  placeholder?: string;
+  hint?: string;
+}) {
+  return (
+    <label class="cfg-field cfg-field--number">
+      <span class="cfg-field__label">{props.label}</span>
+      <input
+        class="cfg-input"
+        type="number"
+        inputMode="decimal"
+        value={props.value === undefined || Number.isNaN(props.value) ? '' : String(props.value)}
+        min={props.min}
+        max={props.max}
+        step={props.step ?? 1}
+        placeholder={props.placeholder}
+        onInput={(e) => {
+          // A whole value as typed ("60") counts at once; "2." or an empty field wait for the change.
+          const text = e.currentTarget.value.trim();
+          if (text !== '' && String(Number(text)) === text) props.onChange(Number(text));
+        }}
+        onChange={(e) => props.onChange(numberOf(e.currentTarget.value))}
+      />
+      {props.hint && <span class="cfg-field__hint">{props.hint}</span>}
+    </label>
+  );
+}
+
+function Check(props: { label: string; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean }) {
+  return (
+    <label class={`cfg-check ${props.checked ? 'cfg-check--on' : ''}`}>
+      <input type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
+function Radio(props: { name: string; label: string; hint?: string; checked: boolean; onChange: () => void }) {
+  return (
+    <label class={`radio-card cfg-radio ${props.checked ? 'radio-card--on' : ''}`}>
+      <input type="radio" name={props.name} checked={props.checked} onChange={props.onChange} />
+      <span>
+        <span class="cfg-radio__label">{props.label}</span>
+        {props.hint && <span class="cfg-radio__hint">{props.hint}</span>}
+      </span>
+    </label>
+  );
+}
+
+function Card(props: { title: string; testId?: string; isNew?: boolean; onRemove?: (() => void) | null; removeLabel?: string; children: ComponentChildren }) {
+  const { t } = useAppState();
+  return (
+    <article class={`cfg-card ${props.isNew ? 'cfg-card--new' : ''}`} data-testid={props.testId}>
+      <header class="cfg-card__head">
+        <h3 class="cfg-card__title">{props.title}</h3>
+        {props.isNew && <span class="cfg-card__badge">{t('sup.cfg.new')}</span>}
+        {props.onRemove && (
+          <button type="button" class="pad-button pad-button--small pad-button--danger cfg-card__remove" onClick={props.onRemove}>
+            {props.removeLabel ?? t('sup.cfg.remove')}
+          </button>
+        )}
+      </header>
+      {props.children}
+    </article>
+  );
+}
+
+function SectionHead(props: { title: string; intro?: string; addLabel?: string; onAdd?: () => void }) {
+  return (
+    <div class="cfg-section-head">
+      <div>
+        <h2 class="sup-heading">{props.title}</h2>
+        {props.intro && <p class="sup-intro">{props.intro}</p>}
+      </div>
+      {props.onAdd && (
+        <button type="button" class="pad-button pad-button--small pad-button--primary" onClick={props.onAdd}>
+          {props.addLabel}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/* Services. */
+
+function ServicesSection({ config, base }: { config: EditableConfig; base: EditableConfig }) {
+  const { t } = useAppState();
+  const add = () =>
+    edit((c) => {
+      const used = new Set(c.services.flatMap((s) => (s.numbering.kind === 'prefix' ? [s.numbering.prefix] : [])));
+      const prefix = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').find((l) => !used.has(l)) ?? 'Z';
+      c.services.push({ id: '', name: { vi: '', en: '' }, numbering: { kind: 'prefix', prefix, digits: 3 }, defaultServiceMinutes: 10 });
+    });
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.services')} intro={t('sup.cfg.services.intro')} addLabel={t('sup.cfg.services.add')} onAdd={add} />
+      {config.services.map((service, i) => {
+        const isNew = !base.services.some((s) => s.id === service.id && service.id !== '');
+        return <ServiceCard key={i} service={service} index={i} isNew={isNew} />;
+      })}
+    </>
+  );
+}
+
+function ServiceCard({ service, index, isNew }: { service: ServiceConfig; index: number; isNew: boolean }) {
+  const { t, local } = useAppState();
+  const set = (change: (s: ServiceConfig) => void) => edit((c) => change(c.services[index]!));
+  const remove = () =>
+    edit((c) => {
+      const [gone] = c.services.splice(index, 1);
+      // A counter no longer serves a service that is gone.
+      if (gone) for (const counter of c.counters) counter.services = counter.services.filter((id) => id !== gone.id);
+    });
+  const n = service.numbering;
+  return (
+    <Card title={local(service.name) || service.id || t('sup.cfg.services.unnamed')} testId={`cfg-service-${service.id || `new-${index}`}`} isNew={isNew} onRemove={remove}>
+      <div class="cfg-grid">
+        <TextField label={t('sup.cfg.id')} value={service.id} disabled={!isNew} maxLength={40} placeholder="ho-tich" onInput={(v) => set((s) => (s.id = v.trim().toLowerCase()))} />
+        <TextField label={t('sup.cfg.nameVi')} value={service.name.vi} maxLength={120} onInput={(v) => set((s) => (s.name.vi = v))} />
+        <TextField label={t('sup.cfg.nameEn')} value={service.name.en} maxLength={120} onInput={(v) => set((s) => (s.name.en = v))} />
+      </div>
+      <div class="cfg-grid">
+        <label class="cfg-field">
+          <span class="cfg-field__label">{t('sup.cfg.numbering')}</span>
+          <select
+            class="cfg-input"
+            value={n.kind}
+            onChange={(e) =>
+              set((s) => {
+                s.numbering = e.currentTarget.value === 'range' ? { kind: 'range', from: 1001, to: 1999 } : { kind: 'prefix', prefix: 'A', digits: 3 };
+              })
+            }
+          >
+            <option value="prefix">{t('sup.cfg.numbering.prefix')}</option>
+            <option value="range">{t('sup.cfg.numbering.range')}</option>
+          </select>
+        </label>
+        {n.kind === 'prefix' ? (
+          <>
+            <TextField
+              label={t('sup.cfg.prefix')}
+              value={n.prefix}
+              maxLength={1}
+              onInput={(v) => set((s) => s.numbering.kind === 'prefix' && (s.numbering.prefix = v.toUpperCase()))}
+            />
+            <NumberField
+              label={t('sup.cfg.digits')}
+              value={n.digits}
+              min={1}
+              max={4}
+              onChange={(v) => set((s) => s.numbering.kind === 'prefix' && (s.numbering.digits = v ?? 3))}
+            />
+          </>
+        ) : (
+          <>
+            <NumberField label={t('sup.cfg.rangeFrom')} value={n.from} min={0} max={99999} onChange={(v) => set((s) => s.numbering.kind === 'range' && (s.numbering.from = v ?? 0))} />
+            <NumberField label={t('sup.cfg.rangeTo')} value={n.to} min={0} max={99999} onChange={(v) => set((s) => s.numbering.kind === 'range' && (s.numbering.to = v ?? 0))} />
+          </>
+        )}
+        <NumberField
+          label={t('sup.cfg.dailyLimit')}
+          value={service.dailyLimit}
+          min={1}
+          placeholder={t('sup.cfg.noLimit')}
+          onChange={(v) =>
+            set((s) => {
+              if (v === undefined) delete s.dailyLimit;
+              else s.dailyLimit = v;
+            })
+          }
+        />
+        <NumberField
+          label={t('sup.cfg.serviceMinutes')}
+          value={service.defaultServiceMinutes}
+          min={1}
+          max={240}
+          step={0.5}
+          onChange={(v) => set((s) => (s.defaultServiceMinutes = v ?? 10))}
+        />
+      </div>
+      <HoursEditor hours={service.hours} onChange={(hours) => set((s) => (hours ? (s.hours = hours) : delete s.hours))} />
+    </Card>
+  );
+}
+
+function HoursEditor(props: { hours: OpeningWindow[] | undefined; onChange: (hours: OpeningWindow[] | undefined) => void }) {
+  const { t } = useAppState();
+  const hours = props.hours ?? [];
+  const change = (i: number, patch: Partial<OpeningWindow>) => props.onChange(hours.map((w, j) => (j === i ? { ...w, ...patch } : w)));
+  return (
+    <fieldset class="cfg-hours">
+      <legend>{t('sup.cfg.hours')}</legend>
+      {hours.length === 0 && <p class="sup-muted cfg-hours__always">{t('sup.cfg.hours.always')}</p>}
+      {hours.map((w, i) => (
+        <div key={i} class="cfg-hours__row">
+          <div class="cfg-days" role="group" aria-label={t('sup.cfg.hours.days')}>
+            {WEEKDAYS.map((d) => (
+              <Check
+                key={d}
+                label={t(DAY_SHORT[d]!)}
+                checked={w.days.includes(d)}
+                onChange={(on) => change(i, { days: on ? [...w.days, d].sort() : w.days.filter((x) => x !== d) })}
+              />
+            ))}
+          </div>
+          <TextField label={t('sup.cfg.hours.from')} value={w.from} maxLength={5} placeholder="07:30" onInput={(v) => change(i, { from: v.trim() })} />
+          <TextField label={t('sup.cfg.hours.to')} value={w.to} maxLength={5} placeholder="11:30" onInput={(v) => change(i, { to: v.trim() })} />
+          <button
+            type="button"
+            class="pad-button pad-button--small pad-button--quiet"
+            onClick={() => {
+              const rest = hours.filter((_, j) => j !== i);
+              props.onChange(rest.length ? rest : undefined);
+            }}
+          >
+            {t('sup.cfg.remove')}
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        class="pad-button pad-button--small"
+        onClick={() => props.onChange([...hours, { days: [1, 2, 3, 4, 5], from: '07:30', to: '11:30' }])}
+      >
+        {t('sup.cfg.hours.add')}
+      </button>
+    </fieldset>
+  );
+}
+
+/* Counters. */
+
+function CountersSection({ config, base }: { config: EditableConfig; base: EditableConfig }) {
+  const { t, local } = useAppState();
+  const add = () =>
+    edit((c) => {
+      const number = Math.max(0, ...c.counters.map((x) => x.number)) + 1;
+      c.counters.push({ id: `quay-${number}`, number, services: [] });
+    });
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.counters')} intro={t('sup.cfg.counters.intro')} addLabel={t('sup.cfg.counters.add')} onAdd={add} />
+      {config.counters.map((counter, i) => {
+        const isNew = !base.counters.some((c) => c.id === counter.id);
+        const set = (change: (c: EditableConfig['counters'][number]) => void) => edit((c) => change(c.counters[i]!));
+        return (
+          <Card
+            key={i}
+            title={t('counter.counterN', { number: counter.number })}
+            testId={`cfg-counter-${counter.id}`}
+            isNew={isNew}
+            onRemove={() =>
+              edit((c) => {
+                const [gone] = c.counters.splice(i, 1);
+                if (gone) for (const officer of c.officers) if (officer.counters) officer.counters = officer.counters.filter((id) => id !== gone.id);
+              })
+            }
+          >
+            <div class="cfg-grid">
+              <TextField label={t('sup.cfg.id')} value={counter.id} disabled={!isNew} maxLength={40} onInput={(v) => set((c) => (c.id = v.trim().toLowerCase()))} />
+              <NumberField label={t('sup.cfg.counterNumber')} value={counter.number} min={1} max={999} onChange={(v) => set((c) => (c.number = v ?? 0))} />
+            </div>
+            <fieldset class="cfg-choices">
+              <legend>{t('sup.cfg.counterServices')}</legend>
+              {config.services.map((service) => (
+                <Check
+                  key={service.id}
+                  label={local(service.name) || service.id}
+                  checked={counter.services.includes(service.id)}
+                  onChange={(on) =>
+                    set((c) => {
+                      c.services = on ? [...c.services, service.id] : c.services.filter((id) => id !== service.id);
+                    })
+                  }
+                />
+              ))}
+            </fieldset>
+          </Card>
+        );
+      })}
+    </>
+  );
+}
+
+/* Officers. */
+
+function OfficersSection({ config, base }: { config: EditableConfig; base: EditableConfig }) {
+  const { t } = useAppState();
+  const resetting = useSignal<EditableOfficer | null>(null);
+  const done = useSignal<string | null>(null);
+  const add = () => edit((c) => c.officers.push({ id: '', name: '', role: 'officer', disabled: false, password: '' }));
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.officers')} intro={t('sup.cfg.officers.intro')} addLabel={t('sup.cfg.officers.add')} onAdd={add} />
+      {done.value && (
+        <p class="outcome outcome--ok" role="status" data-testid="password-outcome">
+          {done.value}
+        </p>
+      )}
+      {config.officers.map((officer, i) => {
+        const isNew = !base.officers.some((o) => o.id === officer.id && officer.id !== '');
+        const set = (change: (o: EditableOfficer) => void) => edit((c) => change(c.officers[i]!));
+        const anyCounter = officer.counters === undefined;
+        return (
+          <Card
+            key={i}
+            title={officer.name || officer.id || t('sup.cfg.officers.unnamed')}
+            testId={`cfg-officer-${officer.id || `new-${i}`}`}
+            isNew={isNew}
+            onRemove={isNew ? () => edit((c) => c.officers.splice(i, 1)) : null}
+          >
+            <div class="cfg-grid">
+              <TextField label={t('sup.cfg.username')} value={officer.id} disabled={!isNew} maxLength={40} onInput={(v) => set((o) => (o.id = v.trim().toLowerCase()))} />
+              <TextField label={t('sup.cfg.fullName')} value={officer.name} maxLength={80} onInput={(v) => set((o) => (o.name = v))} />
+              <label class="cfg-field">
+                <span class="cfg-field__label">{t('sup.cfg.role')}</span>
+                <select class="cfg-input" value={officer.role} onChange={(e) => set((o) => (o.role = e.currentTarget.value === 'supervisor' ? 'supervisor' : 'officer'))}>
+                  <option value="officer">{t('sup.cfg.role.officer')}</option>
+                  <option value="supervisor">{t('sup.cfg.role.supervisor')}</option>
+                </select>
+              </label>
+              {isNew ? (
+                <TextField
+                  label={t('sup.cfg.password')}
+                  type="password"
+                  value={officer.password ?? ''}
+                  maxLength={200}
+                  onInput={(v) => set((o) => (o.password = v))}
+                />
+              ) : (
+                <div class="cfg-field cfg-field--button">
+                  <span class="cfg-field__label">{t('sup.cfg.password')}</span>
+                  <button type="button" class="pad-button pad-button--small" onClick={() => (resetting.value = officer)}>
+                    {t('sup.cfg.resetPassword')}
+                  </button>
+                </div>
+              )}
+            </div>
+            <div class="cfg-row">
+              <Check label={t('sup.cfg.disabled')} checked={officer.disabled} onChange={(on) => set((o) => (o.disabled = on))} />
+            </div>
+            <fieldset class="cfg-choices">
+              <legend>{t('sup.cfg.allowedCounters')}</legend>
+              <Check
+                label={t('sup.cfg.anyCounter')}
+                checked={anyCounter}
+                onChange={(on) =>
+                  set((o) => {
+                    if (on) delete o.counters;
+                    else o.counters = [];
+                  })
+                }
+              />
+              {!anyCounter &&
+                config.counters.map((counter) => (
+                  <Check
+                    key={counter.id}
+                    label={t('counter.counterN', { number: counter.number })}
+                    checked={officer.counters?.includes(counter.id) ?? false}
+                    onChange={(on) =>
+                      set((o) => {
+                        const list = o.counters ?? [];
+                        o.counters = on ? [...list, counter.id] : list.filter((id) => id !== counter.id);
+                      })
+                    }
+                  />
+                ))}
+            </fieldset>
+          </Card>
+        );
+      })}
+      {resetting.value && (
+        <PasswordDialog
+          officer={resetting.value}
+          onClose={() => (resetting.value = null)}
+          onDone={(text) => {
+            resetting.value = null;
+            done.value = text;
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function PasswordDialog(props: { officer: EditableOfficer; onClose: () => void; onDone: (text: string) => void }) {
+  const state = useAppState();
+  const { t } = state;
+  const first = useSignal('');
+  const second = useSignal('');
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy.value) return;
+    if (first.value.length < 8) return void (error.value = t('sup.cfg.passwordShort'));
+    if (first.value !== second.value) return void (error.value = t('sup.cfg.passwordMismatch'));
+    busy.value = true;
+    const answer = await state.client.command('officer:set-password', { officerId: props.officer.id, password: first.value });
+    busy.value = false;
+    if (!answer.ok) return void (error.value = answer.message);
+    versionMovedTo(answer.data.version);
+    props.onDone(t('sup.cfg.passwordSet', { name: props.officer.name }));
+  };
+  return (
+    <Modal title={t('sup.cfg.resetTitle', { name: props.officer.name })} onClose={props.onClose}>
+      <form class="cfg-password" onSubmit={(e) => void submit(e)} autocomplete="off">
+        <label class="field">
+          <span class="field__label">{t('sup.cfg.newPassword')}</span>
+          <input class="field__input" type="password" autocomplete="new-password" value={first.value} onInput={(e) => (first.value = e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span class="field__label">{t('sup.cfg.repeatPassword')}</span>
+          <input class="field__input" type="password" autocomplete="new-password" value={second.value} onInput={(e) => (second.value = e.currentTarget.value)} />
+        </label>
+        <p class="sup-hint">{t('sup.cfg.passwordRule')}</p>
+        {error.value && (
+          <p class="form-error" role="alert">
+            {error.value}
+          </p>
+        )}
+        <div class="dialog-actions">
+          <button type="button" class="pad-button pad-button--quiet" onClick={props.onClose}>
+            {t('counter.cancel')}
+          </button>
+          <button type="submit" class="pad-button pad-button--primary" disabled={busy.value}>
+            {t('sup.cfg.setPassword')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/* Priority groups and the calling order. */
+
+function PrioritySection({ config, base }: { config: EditableConfig; base: EditableConfig }) {
+  const { t, local } = useAppState();
+  const o = config.ordering;
+  const setOrdering = (change: (x: EditableConfig['ordering']) => void) => edit((c) => change(c.ordering));
+  return (
+    <>
+      <SectionHead
+        title={t('sup.cfg.groups')}
+        intro={t('sup.cfg.groups.intro')}
+        addLabel={t('sup.cfg.groups.add')}
+        onAdd={() => edit((c) => c.priorityGroups.push({ id: '', name: { vi: '', en: '' } }))}
+      />
+      {config.priorityGroups.map((group, i) => {
+        const isNew = !base.priorityGroups.some((g) => g.id === group.id && group.id !== '');
+        const set = (change: (g: EditableConfig['priorityGroups'][number]) => void) => edit((c) => change(c.priorityGroups[i]!));
+        return (
+          <Card
+            key={i}
+            title={local(group.name) || group.id || t('sup.cfg.services.unnamed')}
+            testId={`cfg-group-${group.id || `new-${i}`}`}
+            isNew={isNew}
+            onRemove={() => edit((c) => c.priorityGroups.splice(i, 1))}
+          >
+            <div class="cfg-grid">
+              <TextField label={t('sup.cfg.id')} value={group.id} disabled={!isNew} maxLength={40} onInput={(v) => set((g) => (g.id = v.trim().toLowerCase()))} />
+              <TextField label={t('sup.cfg.nameVi')} value={group.name.vi} maxLength={120} onInput={(v) => set((g) => (g.name.vi = v))} />
+              <TextField label={t('sup.cfg.nameEn')} value={group.name.en} maxLength={120} onInput={(v) => set((g) => (g.name.en = v))} />
+            </div>
+          </Card>
+        );
+      })}
+
+      <div class="cfg-section-head cfg-section-head--spaced">
+        <h2 class="sup-heading">{t('sup.cfg.ordering')}</h2>
+      </div>
+      <article class="cfg-card">
+        <fieldset class="cfg-choices cfg-choices--stack">
+          <legend>{t('sup.cfg.ordering.priority')}</legend>
+          <Radio name="priority" label={t('sup.cfg.ordering.interleave')} hint={t('sup.cfg.ordering.interleaveHint')} checked={o.priority === 'interleave'} onChange={() => setOrdering((x) => (x.priority = 'interleave'))} />
+          {o.priority === 'interleave' && (
+            <div class="cfg-grid cfg-grid--indent">
+              <NumberField label={t('sup.cfg.ordering.normal')} value={o.interleave.normal} min={1} max={20} onChange={(v) => setOrdering((x) => (x.interleave.normal = v ?? 1))} />
+              <NumberField label={t('sup.cfg.ordering.priorityCount')} value={o.interleave.priority} min={1} max={20} onChange={(v) => setOrdering((x) => (x.interleave.priority = v ?? 1))} />
+            </div>
+          )}
+          <Radio name="priority" label={t('sup.cfg.ordering.priorityFirst')} hint={t('sup.cfg.ordering.priorityFirstHint')} checked={o.priority === 'priority-first'} onChange={() => setOrdering((x) => (x.priority = 'priority-first'))} />
+          <Radio name="priority" label={t('sup.cfg.ordering.fifo')} hint={t('sup.cfg.ordering.fifoHint')} checked={o.priority === 'fifo'} onChange={() => setOrdering((x) => (x.priority = 'fifo'))} />
+        </fieldset>
+        <fieldset class="cfg-choices cfg-choices--stack">
+          <legend>{t('sup.cfg.ordering.across')}</legend>
+          <Radio name="across" label={t('sup.cfg.ordering.oldest')} hint={t('sup.cfg.ordering.oldestHint')} checked={o.acrossServices === 'oldest-first'} onChange={() => setOrdering((x) => (x.acrossServices = 'oldest-first'))} />
+          <Radio name="across" label={t('sup.cfg.ordering.counterOrder')} hint={t('sup.cfg.ordering.counterOrderHint')} checked={o.acrossServices === 'counter-order'} onChange={() => setOrdering((x) => (x.acrossServices = 'counter-order'))} />
+        </fieldset>
+      </article>
+    </>
+  );
+}
+
+/* Holidays of the dossier calendar. */
+
+function HolidaysSection({ config }: { config: EditableConfig }) {
+  const { t } = useAppState();
+  const day = useSignal('');
+  const holidays = [...config.dossiers.calendar.holidays].sort();
+  const add = () => {
+    const value = day.value;
+    if (!isIsoDay(value)) return;
+    edit((c) => {
+      if (!c.dossiers.calendar.holidays.includes(value)) c.dossiers.calendar.holidays = [...c.dossiers.calendar.holidays, value].sort();
+    });
+    day.value = '';
+  };
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.holidays')} intro={t('sup.cfg.holidays.intro')} />
+      <article class="cfg-card">
+        <form
+          class="cfg-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            add();
+          }}
+        >
+          <label class="cfg-field">
+            <span class="cfg-field__label">{t('sup.cfg.holidays.day')}</span>
+            <input class="cfg-input" type="date" value={day.value} onInput={(e) => (day.value = e.currentTarget.value)} />
+          </label>
+          <button type="submit" class="pad-button pad-button--small pad-button--primary" disabled={!isIsoDay(day.value)}>
+            {t('sup.cfg.holidays.add')}
+          </button>
+        </form>
+        {holidays.length === 0 ? (
+          <p class="sup-muted">{t('sup.cfg.holidays.none')}</p>
+        ) : (
+          <ul class="cfg-holidays">
+            {holidays.map((h) => (
+              <li key={h} class="cfg-holidays__item">
+                <span>
+                  {t(WEEKDAY_LONG[isoWeekday(h)]!)}, {formatDay(h)}
+                </span>
+                <button
+                  type="button"
+                  class="pad-message__close"
+                  aria-label={t('sup.cfg.holidays.remove', { day: formatDay(h) })}
+                  onClick={() => edit((c) => (c.dossiers.calendar.holidays = c.dossiers.calendar.holidays.filter((x) => x !== h)))}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </article>
+    </>
+  );
+}
+
+/* The display's notice and the alert thresholds. */
+
+function DisplaySection({ config }: { config: EditableConfig }) {
+  const { t } = useAppState();
+  const notice = config.display.notice ?? { vi: '', en: '' };
+  const setNotice = (lang: 'vi' | 'en', value: string) =>
+    edit((c) => {
+      c.display.notice = { ...(c.display.notice ?? { vi: '', en: '' }), [lang]: value };
+    });
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.notice')} intro={t('sup.cfg.notice.intro')} />
+      <article class="cfg-card">
+        <label class="cfg-field cfg-field--wide">
+          <span class="cfg-field__label">{t('sup.cfg.notice.vi')}</span>
+          <textarea class="cfg-input cfg-textarea cfg-textarea--short" maxLength={120} value={notice.vi} onInput={(e) => setNotice('vi', e.currentTarget.value)} />
+        </label>
+        <label class="cfg-field cfg-field--wide">
+          <span class="cfg-field__label">{t('sup.cfg.notice.en')}</span>
+          <textarea class="cfg-input cfg-textarea cfg-textarea--short" maxLength={120} value={notice.en} onInput={(e) => setNotice('en', e.currentTarget.value)} />
+        </label>
+        <div class="cfg-row">
+          <span class="sup-hint">{t('sup.cfg.notice.hint')}</span>
+          <button type="button" class="pad-button pad-button--small pad-button--quiet" disabled={!config.display.notice} onClick={() => edit((c) => delete c.display.notice)}>
+            {t('sup.cfg.notice.clear')}
+          </button>
+        </div>
+      </article>
+      <div class="cfg-section-head cfg-section-head--spaced">
+        <div>
+          <h2 class="sup-heading">{t('sup.cfg.alerts')}</h2>
+          <p class="sup-intro">{t('sup.cfg.alerts.intro')}</p>
+        </div>
+      </div>
+      <article class="cfg-card">
+        <div class="cfg-grid">
+          <NumberField
+            label={t('sup.cfg.alerts.longWait')}
+            value={config.alerts.longWaitMinutes}
+            min={1}
+            max={600}
+            onChange={(v) => edit((c) => (c.alerts.longWaitMinutes = v ?? 30))}
+          />
+          <NumberField
+            label={t('sup.cfg.alerts.idle')}
+            value={config.alerts.idleCounterMinutes}
+            min={1}
+            max={120}
+            onChange={(v) => edit((c) => (c.alerts.idleCounterMinutes = v ?? 5))}
+          />
+        </div>
+      </article>
+    </>
+  );
+}
+
+/* Devices, kiosks and bridges as raw JSON (validated by the hub). */
+
+function DevicesSection() {
+  const { t } = useAppState();
+  const raw = texts.value;
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.devices')} intro={t('sup.cfg.devices.intro')} />
+      {JSON_PARTS.map((part) => {
+        let bad: string | null = null;
+        try {
+          if (!Array.isArray(JSON.parse(raw[part].trim() || '[]'))) bad = t('sup.cfg.jsonNotList', { part: t(PART_LABELS[part]) });
+        } catch (error) {
+          bad = t('sup.cfg.jsonBad', { part: t(PART_LABELS[part]), error: (error as Error).message });
+        }
+        return (
+          <article key={part} class="cfg-card">
+            <label class="cfg-field cfg-field--wide">
+              <span class="cfg-field__label">{t(PART_LABELS[part])}</span>
+              <textarea
+                class={`cfg-input cfg-textarea cfg-textarea--code ${bad ? 'cfg-input--bad' : ''}`}
+                spellcheck={false}
+                data-testid={`cfg-json-${part}`}
+                value={raw[part]}
+                onInput={(e) => (texts.value = { ...texts.value, [part]: e.currentTarget.value })}
+              />
+            </label>
+            {bad && <p class="form-error">{bad}</p>}
+          </article>
+        );
+      })}
+    </>
+  );
+}

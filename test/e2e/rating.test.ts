@@ -1,0 +1,258 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type RunningHub } from '../../server/hub';
+import { createLogger } from '../../server/logger';
+import type { RatingPrompt } from '../../server/protocol/views';
+import { expectOk, send } from '../helpers/hub-fixture';
+import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+
+/**
+ * The satisfaction question in Debian's Chromium against a real hub (run `vite build` first): a
+ * rating tablet paired with counter 1 asks when the officer presses Done, takes one answer (with a
+ * reason when not satisfied), thanks, and cannot be answered twice; the pad "turned around" asks the
+ * same on the officer's own screen; the supervisor's report counts both answers.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const WEB_ROOT = join(ROOT, 'dist', 'web');
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
+const CI = process.env.CI === 'true';
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
+const skip = !existsSync(CHROMIUM) && !CI;
+
+/** The hub's clock, moved ahead when the test needs a question to lapse without waiting 90 s. */
+const skew = { ms: 0 };
+
+describe.skipIf(skip)('rating the service at a counter', () => {
+  let browser: Browser;
+  let hub: RunningHub;
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
+    if (!existsSync(join(WEB_ROOT, 'counter', 'rate', 'index.html')))
+      throw new Error('The screens are not built: run "npx vite build" before the e2e tests');
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-rating-'));
+    hub = await startHub({
+      config: testCentre(),
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger('silent'),
+      webRoot: WEB_ROOT,
+      clock: () => Date.now() + skew.ms,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    sockets.forEach((s) => s.disconnect());
+    await hub?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function screen(path: string, width: number, height: number, touch = false) {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', hasTouch: touch });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    await page.goto(`${hub.url}${path}`);
+    return { page, errors };
+  }
+
+  async function logIn(page: Page, username: string, password: string): Promise<void> {
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill(password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await visible(page.getByText('Chọn quầy làm việc'));
+  }
+
+  const take = async (serviceId: string) => {
+    const response = await fetch(`${hub.url}/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceId }),
+    });
+    expect(response.status).toBe(201);
+  };
+
+  it('asks at the tablet after Done, once, anonymously; the pad turned around asks too; the report counts both', { timeout: 90_000 }, async () => {
+    await take('ho-tich');
+    await take('ho-tich');
+
+    // The tablet beside counter 1, portrait.
+    const tablet = await screen('/counter/rate/?counter=c1', 800, 1280, true);
+    const idle = tablet.page.getByTestId('rating-idle');
+    await visible(idle);
+    expect(await idle.innerText()).toContain('Quầy 1');
+    expect(await idle.innerText()).toContain('Cảm ơn quý khách');
+    await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-idle.png') });
+
+    // A watcher of our own, to try a second answer to the same question later.
+    const watcher = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
+    sockets.push(watcher);
+    const prompts: RatingPrompt[] = [];
+    watcher.on('rating:prompt', (m) => m.prompt && prompts.push(m.prompt));
+    await new Promise<void>((res) => watcher.once('connect', () => res()));
+    expectOk(await send(watcher as never, 'rating:watch', { counterId: 'c1' }));
+
+    // The officer at counter 1 serves A001 and presses Done.
+    const pad = await screen('/counter/', 1280, 800);
+    await logIn(pad.page, 'o1', OFFICER_PASSWORD);
+    await pad.page.getByRole('button', { name: /^Quầy 1\b/ }).click();
+    const invite = pad.page.getByTestId('invite-rating');
+    await visible(invite);
+    expect(await invite.isDisabled()).toBe(true);
+    await pad.page.getByRole('button', { name: /Gọi số tiếp/ }).click();
+    await textIs(pad.page.getByTestId('current-ticket-number'), 'A001');
+    await pad.page.getByRole('button', { name: /^Xong/ }).click();
+
+    // The tablet asks, without any ticket number.
+    await visible(tablet.page.getByText('Quý khách có hài lòng với việc phục vụ?'));
+    const asked = await tablet.page.locator('body').innerText();
+    expect(asked).not.toContain('A001');
+    expect(asked).toContain('Rất hài lòng');
+    expect(asked).toContain('Hài lòng');
+    expect(asked).toContain('Không hài lòng');
+    // The three answers are very large.
+    const box = await tablet.page.getByTestId('rate-1').boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(200);
+    expect(box?.width ?? 0).toBeGreaterThanOrEqual(600);
+    await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-question.png') });
+
+    // English, one tap away, and back.
+    await tablet.page.getByRole('button', { name: 'English' }).tap();
+    await visible(tablet.page.getByText('Are you satisfied with the service?'));
+    await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-question-en.png') });
+    await tablet.page.getByRole('button', { name: 'Tiếng Việt' }).tap();
+
+    // Not satisfied: why, then thanks.
+    await tablet.page.getByTestId('rate-1').tap();
+    await visible(tablet.page.getByText('Quý khách chưa hài lòng về điều gì?'));
+    await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-reason.png') });
+    await tablet.page.getByRole('button', { name: 'Chờ lâu' }).tap();
+    await visible(tablet.page.getByText('Cảm ơn quý khách!'));
+    await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-thanks.png') });
+
+    // A second answer is impossible: nothing to tap, the hub refuses it, and the pad has nothing to ask.
+    expect(await tablet.page.getByTestId('rate-3').count()).toBe(0);
+    expect(prompts).toHaveLength(1);
+    expect(await send(watcher as never, 'rating:submit', { promptId: prompts[0]!.promptId, level: 3 })).toMatchObject({
+      ok: false,
+      error: 'RATING_EXPIRED',
+    });
+    expect(await invite.isDisabled()).toBe(true);
+    await visible(idle, 15_000);
+
+    // The pad turned around: A002 done, the officer hands the pad to the visitor.
+    await pad.page.getByRole('button', { name: /Gọi số tiếp/ }).click();
+    await textIs(pad.page.getByTestId('current-ticket-number'), 'A002');
+    await pad.page.getByRole('button', { name: /^Xong/ }).click();
+    await until(async () => !(await invite.isDisabled()));
+    await pad.page.screenshot({ path: join(SHOTS, 'rating-pad-invite.png') });
+    await invite.click();
+    const overlay = pad.page.getByTestId('rating-overlay');
+    await visible(overlay.getByText('Quý khách có hài lòng với việc phục vụ?'));
+    expect(await overlay.innerText()).not.toContain('A002');
+    await pad.page.screenshot({ path: join(SHOTS, 'rating-pad-overlay.png') });
+    // The keyboard shortcuts of the pad are off while the visitor has it.
+    await pad.page.keyboard.press('n');
+    await overlay.getByTestId('rate-3').click();
+    await visible(overlay.getByText('Cảm ơn quý khách!'));
+    await pad.page.screenshot({ path: join(SHOTS, 'rating-pad-thanks.png') });
+    // The tablet, asked the same question meanwhile, is idle again once it is answered.
+    await visible(idle);
+    // After the thanks, the pad is the officer's again; nothing was called meanwhile.
+    await overlay.waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await pad.page.getByTestId('current-ticket').innerText()).toContain('Chưa gọi số nào');
+
+    // The supervisor's report counts both answers.
+    const supervisor = await screen('/counter/', 1280, 800);
+    await logIn(supervisor.page, 'sup', SUPERVISOR_PASSWORD);
+    await supervisor.page.getByTestId('open-supervisor').click();
+    await supervisor.page.getByTestId('sup-tab-reports').click();
+    const total = supervisor.page.getByTestId('report-row-total');
+    await visible(total);
+    expect((await total.getByTestId('rating-poor').innerText()).trim()).toBe('1');
+    expect((await total.getByTestId('rating-very-good').innerText()).trim()).toBe('1');
+    expect((await total.getByTestId('rating-good').innerText()).trim()).toBe('0');
+    await supervisor.page.screenshot({ path: join(SHOTS, 'rating-report.png') });
+
+    for (const s of [tablet, pad, supervisor]) expect(s.errors).toEqual([]);
+  });
+
+  it('a question nobody answers lapses by itself; a tablet without a counter says so', { timeout: 30_000 }, async () => {
+    await take('chung-thuc');
+    const tablet = await screen('/counter/rate/?counter=c2', 800, 1280, true);
+    const idle = tablet.page.getByTestId('rating-idle');
+    await visible(idle);
+    expect(await idle.innerText()).toContain('Quầy 2');
+
+    const officer = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
+    sockets.push(officer);
+    await new Promise<void>((res) => officer.once('connect', () => res()));
+    expectOk(await send(officer as never, 'session:login', { username: 'o2', password: OFFICER_PASSWORD }));
+    for (const name of ['counter:open', 'counter:call-next', 'counter:done'])
+      expectOk(await send(officer as never, name, { commandId: `lapse-${name.slice(8)}-${Date.now()}`, counterId: 'c2' }));
+    await visible(tablet.page.getByText('Quý khách có hài lòng với việc phục vụ?'));
+
+    // 91 seconds later by the hub's clock (the screen learns it from the next view): nobody answered.
+    skew.ms += 91_000;
+    await take('chung-thuc');
+    await visible(idle, 10_000);
+    expect(await tablet.page.getByTestId('rate-3').count()).toBe(0);
+
+    const unknown = await screen('/counter/rate/?counter=nope', 800, 1280, true);
+    await visible(unknown.page.getByTestId('rating-no-counter'));
+    expect(await unknown.page.getByTestId('rating-no-counter').innerText()).toContain('chưa được gắn với quầy nào');
+    await unknown.page.screenshot({ path: join(SHOTS, 'rating-tablet-no-counter.png') });
+    for (const s of [tablet, unknown]) expect(s.errors).toEqual([]);
+  });
+});
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function visible(locator: Locator, timeout = 10_000): Promise<void> {
+  await locator.waitFor({ state: 'visible', timeout });
+}
+
+async function textIs(locator: Locator, text: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = (await locator.innerText({ timeout }).catch(() => '')).trim();
+    if (seen === text) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(seen).toBe(text);
+}

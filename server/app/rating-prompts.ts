@@ -14,6 +14,8 @@ const PROMPT_SECONDS = 90;
  */
 export class RatingPrompts {
   private readonly open = new Map<string, { ticketId: string; counterId: string; expiresAt: number }>();
+  /** Prompts answered lately: a retry of the same answer (a lost ack) is answered ok, once. */
+  private readonly answered = new Set<string>();
   private readonly listeners = new Set<(event: { counterId: string; prompt: RatingPrompt | null }) => void>();
 
   constructor(
@@ -40,6 +42,7 @@ export class RatingPrompts {
   }
 
   async answer(promptId: string, level: 1 | 2 | 3, reason: string | null): Promise<Result<null>> {
+    if (this.answered.has(promptId)) return { ok: true, data: null };
     const prompt = this.open.get(promptId);
     if (!prompt || prompt.expiresAt <= this.clock()) {
       this.open.delete(promptId);
@@ -48,6 +51,8 @@ export class RatingPrompts {
     const result = await this.queue.rate(prompt.ticketId, level, reason);
     if (result.ok || result.error === 'ALREADY_RATED') {
       this.open.delete(promptId);
+      this.answered.add(promptId);
+      if (this.answered.size > 1_000) this.answered.delete(this.answered.values().next().value!);
       this.tell(prompt.counterId, null);
     }
     return result;

@@ -88,7 +88,7 @@ export class ReportService {
   }
 
   private cells(r: ReportFigures, report: LabelledReport, lang: Lang): (string | number | null)[] {
-    const label = r.key === 'total' ? translate(lang, 'report.total') : (report.labels[r.key] ?? r.key);
+    const label = r.key === 'total' ? translate(lang, 'report.total') : (this.labels(report.groupBy, lang)[r.key] ?? r.key);
     return [
       label,
       r.tickets,
@@ -107,10 +107,11 @@ export class ReportService {
     ];
   }
 
-  private labels(groupBy: ReportGrouping): Record<string, string> {
+  private labels(groupBy: ReportGrouping, lang: Lang = 'vi'): Record<string, string> {
     const config = this.deps.config.current;
-    if (groupBy === 'service') return Object.fromEntries(config.services.map((s) => [s.id, s.name.vi]));
-    if (groupBy === 'counter') return Object.fromEntries(config.counters.map((c) => [c.id, `Quầy ${c.number}`]));
+    if (groupBy === 'service') return Object.fromEntries(config.services.map((s) => [s.id, s.name[lang]]));
+    if (groupBy === 'counter')
+      return Object.fromEntries(config.counters.map((c) => [c.id, translate(lang, 'report.counterN', { number: c.number })]));
     return Object.fromEntries(config.officers.map((o) => [o.id, o.name]));
   }
 

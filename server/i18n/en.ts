@@ -300,6 +300,7 @@ export const en: Record<MessageKey, string> = {
   'report.good': 'Satisfied',
   'report.poor': 'Not satisfied',
   'report.total': 'Total',
+  'report.counterN': 'Counter {number}',
   // kiosk and lookup
   'kiosk.idle.touch': 'Touch to take a number',
   'kiosk.idle.more': 'Take a number or look up a dossier',

@@ -301,6 +301,7 @@ export const vi = {
   'report.good': 'Hài lòng',
   'report.poor': 'Không hài lòng',
   'report.total': 'Tổng cộng',
+  'report.counterN': 'Quầy {number}',
   // kiosk and lookup
   'kiosk.idle.touch': 'Chạm để lấy số',
   'kiosk.idle.more': 'Lấy số thứ tự hoặc tra cứu hồ sơ',

@@ -100,3 +100,14 @@ export function formatDate(ms: number, t: (key: MessageKey, params?: Record<stri
 export function minutesBetween(from: number, to: number): number {
   return Math.max(0, Math.floor((to - from) / 60_000));
 }
+
+/** "26/11/2026": a date as Vietnamese forms write it, in the centre's zone. */
+export function formatDay(ms: number): string {
+  const p = localParts(ms);
+  return `${p.day}/${p.month}/${p.year}`;
+}
+
+/** "08:15 26/11/2026" */
+export function formatDayTime(ms: number): string {
+  return `${formatTime(ms)} ${formatDay(ms)}`;
+}

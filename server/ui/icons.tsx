@@ -104,6 +104,50 @@ const SHAPES: Record<string, () => JSX.Element> = {
       <path d="M38 6v10h10M23 28h18M23 37h18M23 46h12" />
     </>
   ),
+  // kiosk and lookup
+  touch: () => (
+    <>
+      <path d="M24 42V22a5 5 0 0 1 10 0v14" />
+      <path d="M34 35v-2a5 5 0 0 1 10 0v4" />
+      <path d="M44 37a5 5 0 0 1 10 0v6c0 9-6 16-16 16h-4c-5 0-9-2-12-6l-8-11a5 5 0 0 1 8-6l6 6" />
+      <path d="M15 22a14 14 0 0 1 28 0" />
+    </>
+  ),
+  ticket: () => (
+    <>
+      <path d="M6 18h52v9a5 5 0 0 0 0 10v9H6v-9a5 5 0 0 0 0-10z" />
+      <path d="M22 18v4M22 29v6M22 42v4M30 28h18M30 37h12" />
+    </>
+  ),
+  search: () => (
+    <>
+      <path d="M36 56H12V6h22l10 10v7" />
+      <path d="M34 6v10h10M19 24h13M19 32h8" />
+      <circle cx="41" cy="39" r="10" />
+      <path d="M48.5 46.5l8 8" />
+    </>
+  ),
+  qr: () => (
+    <>
+      <rect x="8" y="8" width="18" height="18" rx="2" />
+      <rect x="38" y="8" width="18" height="18" rx="2" />
+      <rect x="8" y="38" width="18" height="18" rx="2" />
+      <path d="M15 15h4v4h-4zM45 15h4v4h-4zM15 45h4v4h-4zM38 38h6v6h-6zM50 38h6M38 50v6M50 50h6v6h-6zM44 44h6v6" />
+    </>
+  ),
+  clock: () => (
+    <>
+      <circle cx="32" cy="32" r="24" />
+      <path d="M32 18v14l10 7" />
+    </>
+  ),
+  unlinked: () => (
+    <>
+      <path d="M28 20l6-6a9 9 0 0 1 13 13l-6 6" />
+      <path d="M36 44l-6 6a9 9 0 0 1-13-13l6-6" />
+      <path d="M10 10l6 6M54 54l-6-6M24 6v6M6 24h6M40 58v-6M58 40h-6" />
+    </>
+  ),
 };
 
 export function Pictogram({ name, class: className }: { name: string | null | undefined; class?: string }) {

@@ -123,7 +123,7 @@ describe('reports', () => {
     const rows: unknown[][] = [];
     sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
     expect(rows[1]!.slice(0, 3)).toEqual(['Service', 'Tickets taken', 'Served']);
-    expect(rows.find((r) => r[0] === 'Hộ tịch')!.slice(1, 9)).toEqual([2, 1, 1, 0, 0, 15, 20, 8]);
+    expect(rows.find((r) => r[0] === 'Civil status')!.slice(1, 9)).toEqual([2, 1, 1, 0, 0, 15, 20, 8]);
     expect(rows.at(-1)!.slice(0, 3)).toEqual(['Total', 4, 3]);
     const hours = book.getWorksheet('By hour')!;
     expect(hours.getRow(10).values).toEqual([undefined, '08:00', 3]);

@@ -6,6 +6,8 @@ import { formatTime, minutesBetween } from '../server/ui/format';
 import { CONDITION_LABELS, conditionTone, KIND_LABELS } from './device-words';
 import { PAUSE_REASONS } from './dialogs';
 import { devicesOpen } from './session';
+import { useState } from 'preact/hooks';
+import { ConfirmDialog } from './devices-screen';
 
 type Translate = ReturnType<typeof useAppState>['t'];
 type StaffCounter = StaffView['counters'][number];
@@ -118,6 +120,8 @@ export function OverviewScreen() {
             </div>
             <DevicesInShort devices={staff.devices} />
           </section>
+
+          <CloseDayCard closed={publicView.closing} />
         </aside>
       </div>
     </div>
@@ -242,4 +246,61 @@ function sinceAndFor(since: number, now: number, t: Translate): string {
 function pauseReasonText(reason: string | null, t: Translate): string {
   const known = PAUSE_REASONS.find((r) => r.code === reason);
   return known ? t(known.label) : (reason ?? t('sup.ov.state.paused'));
+}
+
+type CloseMode = 'serve' | 'cancel' | 'carry-over';
+const CLOSE_MODES: { mode: CloseMode; label: MessageKey; explain: MessageKey }[] = [
+  { mode: 'serve', label: 'sup.close.serve', explain: 'sup.close.serveExplain' },
+  { mode: 'carry-over', label: 'sup.close.carry', explain: 'sup.close.carryExplain' },
+  { mode: 'cancel', label: 'sup.close.cancel', explain: 'sup.close.cancelExplain' },
+];
+
+/** Closing time: no more numbers; the supervisor decides what happens to those still waiting. */
+function CloseDayCard(props: { closed: PublicView['closing'] }) {
+  const state = useAppState();
+  const { t } = state;
+  const [asking, setAsking] = useState<CloseMode | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const choice = CLOSE_MODES.find((m) => m.mode === asking);
+  const close = async (mode: CloseMode) => {
+    setBusy(true);
+    const answer = await state.client.command('day:close', { mode });
+    setBusy(false);
+    setAsking(null);
+    setMessage(answer.ok ? null : answer.message);
+  };
+  return (
+    <section class="sup-card" data-testid="close-day">
+      <div class="sup-card__head">
+        <h2 class="sup-heading">{t('sup.close.title')}</h2>
+      </div>
+      {props.closed ? (
+        <p class="ov-counter__line" role="status">
+          {t('sup.close.done', { mode: t(CLOSE_MODES.find((m) => m.mode === props.closed!.mode)!.label) })}
+        </p>
+      ) : (
+        <>
+          <p class="ov-counter__line ov-counter__line--quiet">{t('sup.close.intro')}</p>
+          {CLOSE_MODES.map((m) => (
+            <button key={m.mode} type="button" class="pad-button pad-button--small" onClick={() => setAsking(m.mode)}>
+              {t(m.label)}
+            </button>
+          ))}
+        </>
+      )}
+      {message && <p role="alert">{message}</p>}
+      {choice && (
+        <ConfirmDialog
+          title={t('sup.close.confirmTitle')}
+          text={t(choice.explain)}
+          confirm={t(choice.label)}
+          danger={choice.mode === 'cancel'}
+          busy={busy}
+          onConfirm={() => void close(choice.mode)}
+          onCancel={() => setAsking(null)}
+        />
+      )}
+    </section>
+  );
 }

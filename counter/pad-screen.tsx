@@ -300,7 +300,17 @@ function PadHeader({ view }: { view: CounterView | null }) {
         </div>
         <div class="topbar__subtitle">{me?.name}</div>
       </div>
-      {view && <div class="topbar__served">{t('counter.servedToday', { count: view.servedToday })}</div>}
+      {view && (
+        <div class="topbar__served" title={t('counter.servedToday', { count: view.servedToday })}>
+          {view.officerToday
+            ? t('counter.officerToday', {
+                served: view.officerToday.served,
+                noShows: view.officerToday.noShows,
+                minutes: view.officerToday.averageServiceMinutes ?? '–',
+              })
+            : t('counter.servedToday', { count: view.servedToday })}
+        </div>
+      )}
       <div class="topbar__tools">
         <Clock />
         <LanguageToggle />

@@ -108,6 +108,13 @@ export class ConfigService implements ConfigSource {
     return this.commit(next, by, 'officer.password', [{ path: `officers[${officerId}].password`, before: null, after: '(changed)' }]);
   }
 
+  /** Records a supervisor's action that is not a configuration change (tokens, keys, closing the day). */
+  async recordAction(by: string, action: string, changes: ConfigChange[]): Promise<void> {
+    const entry: AuditEntry = { at: this.deps.clock(), by, action, changes };
+    await this.auditJournal.append(entry);
+    this.auditEntries.push(entry);
+  }
+
   private async commit(next: CentreConfig, by: string, action: string, extra: ConfigChange[] = []): Promise<ConfigResult> {
     const previous = this.current;
     const changes = [...diff(redact(previous), redact(next), ''), ...extra];

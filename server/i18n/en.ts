@@ -726,4 +726,16 @@ export const en: Record<MessageKey, string> = {
   'phoneLookup.time.days': '{n} days',
   'phoneLookup.time.hour': '1 hour',
   'phoneLookup.time.hours': '{n} hours',
+  // close the day and the officer's figures
+  'sup.close.title': 'End of the working day',
+  'sup.close.intro': 'Stop giving out numbers. Choose what happens to those still waiting:',
+  'sup.close.serve': 'Serve everyone still waiting',
+  'sup.close.carry': 'Carry them over to the next working day',
+  'sup.close.cancel': 'Cancel the waiting numbers',
+  'sup.close.serveExplain': 'No more numbers. The counters go on calling everyone still waiting.',
+  'sup.close.carryExplain': 'No more numbers. Those waiting get numbers first thing on the next working day; the display shows old and new numbers.',
+  'sup.close.cancelExplain': 'No more numbers. The waiting numbers are cancelled and the display asks visitors to come back on the next working day.',
+  'sup.close.confirmTitle': 'End the working day?',
+  'sup.close.done': 'The working day has ended: {mode}.',
+  'counter.officerToday': 'Today: served {served} · no-shows {noShows} · avg {minutes} min',
 };

@@ -727,6 +727,18 @@ export const vi = {
   'phoneLookup.time.days': '{n} ngày',
   'phoneLookup.time.hour': '1 giờ',
   'phoneLookup.time.hours': '{n} giờ',
+  // close the day and the officer's figures
+  'sup.close.title': 'Kết thúc ngày làm việc',
+  'sup.close.intro': 'Ngừng cấp số. Chọn cách xử lý những người còn đang chờ:',
+  'sup.close.serve': 'Phục vụ hết người đang chờ',
+  'sup.close.carry': 'Chuyển sang ngày làm việc tiếp theo',
+  'sup.close.cancel': 'Hủy các số đang chờ',
+  'sup.close.serveExplain': 'Không cấp thêm số. Các quầy tiếp tục gọi hết những người đang chờ.',
+  'sup.close.carryExplain': 'Không cấp thêm số. Người đang chờ sẽ được cấp số và phục vụ đầu tiên vào ngày làm việc tiếp theo; màn hình sẽ hiện số cũ và số mới.',
+  'sup.close.cancelExplain': 'Không cấp thêm số. Các số đang chờ bị hủy và màn hình báo công dân quay lại vào ngày làm việc tiếp theo.',
+  'sup.close.confirmTitle': 'Kết thúc ngày làm việc?',
+  'sup.close.done': 'Đã kết thúc ngày làm việc: {mode}.',
+  'counter.officerToday': 'Hôm nay: phục vụ {served} · vắng {noShows} · TB {minutes} phút',
 } as const;
 
 export type MessageKey = keyof typeof vi;

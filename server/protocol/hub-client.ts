@@ -53,7 +53,8 @@ export type CommandName =
   | 'apikey:issue'
   | 'apikey:revoke'
   | 'config:replace'
-  | 'officer:set-password';
+  | 'officer:set-password'
+  | 'day:close';
 export type CommandInput<N extends CommandName> = Omit<PayloadOf<N>, 'commandId' | 'lang'>;
 export type CommandResult<N extends CommandName> = AckDataOf<N>;
 /** Reads and sessions: no `commandId`. */

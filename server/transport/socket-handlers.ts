@@ -268,6 +268,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       return answers.once(`${officer.data.id}:apikey:${parsed.data.commandId}`, async () => {
         const key = await deps.apiKeys.issue(parsed.data.integrationId, officer.data.id, deps.clock());
         log.info('API key issued', { integration: parsed.data.integrationId, by: officer.data.id });
+        await deps.config.recordAction(officer.data.id, 'apikey.issued', [{ path: `apiKeys[${parsed.data.integrationId}]`, before: null, after: '(issued)' }]);
         return { ok: true, data: { integrationId: parsed.data.integrationId, key } };
       });
     });
@@ -279,6 +280,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       if (!officer.ok) return errorAck(officer.error, lang);
       const revoked = await deps.apiKeys.revoke(parsed.data.integrationId);
       log.info('API key revoked', { integration: parsed.data.integrationId, by: officer.data.id, revoked });
+      if (revoked) await deps.config.recordAction(officer.data.id, 'apikey.revoked', [{ path: `apiKeys[${parsed.data.integrationId}]`, before: '(issued)', after: null }]);
       return { ok: true, data: { integrationId: parsed.data.integrationId, revoked } };
     });
 
@@ -288,7 +290,10 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       const officer = supervisor(socket);
       if (!officer.ok) return errorAck(officer.error, lang);
       const result = await service.closeDay(parsed.data.mode, officer.data.id, parsed.data.commandId);
-      if (result.ok) log.info('day closed', { by: officer.data.id, mode: parsed.data.mode });
+      if (result.ok) {
+        log.info('day closed', { by: officer.data.id, mode: parsed.data.mode });
+        await deps.config.recordAction(officer.data.id, 'day.closed', [{ path: 'day', before: 'open', after: parsed.data.mode }]);
+      }
       return result.ok ? result : errorAck(result.error, lang);
     });
 
@@ -364,6 +369,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
         const token = await deps.bridgeTokens.issue(bridgeId, officer.data.id, deps.clock());
         devices.disconnectBridge(bridgeId); // an old token stops working at once
         log.info('bridge token issued', { bridge: bridgeId, by: officer.data.id });
+        await deps.config.recordAction(officer.data.id, 'bridge.token-issued', [{ path: `bridges[${bridgeId}].token`, before: null, after: '(issued)' }]);
         return { ok: true, data: { bridgeId, token } };
       });
     });
@@ -376,6 +382,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
       const revoked = await deps.bridgeTokens.revoke(parsed.data.bridgeId);
       devices.disconnectBridge(parsed.data.bridgeId);
       log.info('bridge token revoked', { bridge: parsed.data.bridgeId, by: officer.data.id, revoked });
+      if (revoked) await deps.config.recordAction(officer.data.id, 'bridge.token-revoked', [{ path: `bridges[${parsed.data.bridgeId}].token`, before: '(issued)', after: null }]);
       return { ok: true, data: { bridgeId: parsed.data.bridgeId, revoked } };
     });
 

@@ -450,6 +450,20 @@ describe.skipIf(skip)("the supervisor's screens", () => {
     await textIs(page.getByTestId('pad-counter'), 'Quầy 3');
     expect(supervisor.errors).toEqual([]);
   });
+
+  it('(h) closing time: the supervisor ends the day and carries those waiting over', { timeout: 30_000 }, async () => {
+    const page = supervisor.page;
+    await page.getByTestId('open-supervisor').click();
+    const card = page.getByTestId('close-day');
+    await visible(card);
+    await card.getByRole('button', { name: 'Chuyển sang ngày làm việc tiếp theo' }).click();
+    await visible(page.getByText('Kết thúc ngày làm việc?'));
+    await page.screenshot({ path: join(SHOTS, 'supervisor-close-day.png') });
+    await page.locator('.modal').getByRole('button', { name: 'Chuyển sang ngày làm việc tiếp theo' }).click();
+    await visible(card.getByText(/Đã kết thúc ngày làm việc: Chuyển sang ngày làm việc tiếp theo\./));
+    expect(hub.service.publicView().closing).toMatchObject({ mode: 'carry-over' });
+    expect(supervisor.errors).toEqual([]);
+  });
 });
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {

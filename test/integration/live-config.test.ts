@@ -133,5 +133,11 @@ describe('changing the configuration while the centre runs', () => {
     expect(audit[1]!.changes).toEqual([{ path: 'services[ho-tich].dailyLimit', before: 50, after: 80 }]);
     expect(audit[0]!.changes).toEqual([{ path: 'officers[o1].password', before: null, after: '(changed)' }]);
     expect(JSON.stringify(audit)).not.toMatch(/scrypt|new-password/);
+    // Keys and the end of the day are in the trail too; the key itself never is.
+    const { key } = expectOk(await send<{ key: string }>(supervisor, 'apikey:issue', { commandId: newCommandId(), integrationId: 'motcua' }));
+    expectOk(await send(supervisor, 'day:close', { commandId: newCommandId(), mode: 'serve' }));
+    const later = expectOk(await send<AuditEntry[]>(supervisor, 'audit:list', { limit: 2 }));
+    expect(later.map((e) => e.action)).toEqual(['day.closed', 'apikey.issued']);
+    expect(JSON.stringify(later)).not.toContain(key);
   });
 });

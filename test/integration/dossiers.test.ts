@@ -113,6 +113,25 @@ describe('the dossier API for the one-stop software', () => {
     expect(hub.hub.dossiers.size).toBe(2000);
   });
 
+  it('imports a year of dossiers (40,000) in one request, and keeps them across a restart', async () => {
+    const dataDir = tempDataDir();
+    const { hub, key } = await hubWithKey(dataDir);
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({
+      ...dossier(0),
+      code: `000.00.15.H29-${String(250101 + Math.floor(i / 1000)).padStart(6, '0')}-${String(i % 10_000).padStart(4, '0')}`,
+      lookupKey: `K${i}`.padEnd(6, 'X').slice(0, 12),
+    }));
+    const response = await api(hub, key).import(rows);
+    expect(await response.json()).toEqual({ received: 40_000, created: 40_000, updated: 0, unchanged: 0 });
+    expect(hub.hub.dossiers.size).toBe(40_000);
+    await hub.hub.stop();
+    hubs = [];
+    const again = await startTestHub({ dataDir, clock });
+    hubs.push(again);
+    expect(again.hub.dossiers.size).toBe(40_000);
+    expect(again.hub.dossiers.lookup(rows[39_999]!.code, rows[39_999]!.lookupKey)?.code).toBe(rows[39_999]!.code);
+  }, 120_000);
+
   it('keeps every acknowledged change across a restart', async () => {
     const dataDir = tempDataDir();
     const first = await hubWithKey(dataDir);

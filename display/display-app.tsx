@@ -1,13 +1,16 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { createContext } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicCall, PublicCounter, PublicView } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
 import { Connecting, OfflineBadge } from '../server/ui/components';
+import { useBoardPhase } from './board-rotation';
 import type { CallFeed } from './call-feed';
 import { CentreClock } from './centre-clock';
+import { CarriedOverBand, ClosingBanner } from './day-status';
 import { NoticeTicker } from './notice-ticker';
 import type { Orientation } from './orientation';
+import { hasBoardContent, ResultsBoard, type PageCursor } from './results-board';
 import type { VoiceAnnouncer } from './voice/announcer';
 
 /** What the display's main.tsx starts once per page: the call feed, the voice, the layout. */
@@ -24,7 +27,9 @@ export const RECENT_CALLS_SHOWN = 8;
 /**
  * The wall display: the newest call very large, every counter, the last calls, who is waiting, and
  * the centre's notice scrolling along the bottom. Landscape (1920x1080 TV) puts the newest call
- * beside the counters; portrait (1080x1920) stacks them.
+ * beside the counters; portrait (1080x1920) stacks them. Under the header: a banner once the day
+ * is closed, and the numbers carried over from the last working day. The results board of dossiers
+ * goes beside the queue, or takes turns with it (PublicView.dossiers.layout).
  */
 export function DisplayApp() {
   const { publicView, local } = useAppState();
@@ -40,6 +45,8 @@ export function DisplayApp() {
         </div>
         <CentreClock timeZone={view?.centre.timeZone} />
       </header>
+      {view?.closing && <ClosingBanner closing={view.closing} />}
+      {view && view.carriedOver.length > 0 && <CarriedOverBand carried={view.carriedOver} />}
       {view ? <Board view={view} orientation={orientation} /> : <Connecting />}
       {view?.display.notice && <NoticeTicker notice={view.display.notice} />}
       {view?.display.voice.enabled && <SoundHint />}
@@ -83,17 +90,31 @@ function SoundHint() {
   );
 }
 
+/**
+ * How the board is laid out: the queue alone ('plain'), the results board beside it ('beside'),
+ * or the results board in place of the queue's lower part for a turn ('results'). The newest call
+ * is in every one of them, at its full size.
+ */
+export type BoardLayout = 'plain' | 'beside' | 'results';
+
 function Board({ view, orientation }: { view: PublicView; orientation: Orientation }) {
   const feed = useContext(DisplayContext)?.feed ?? null;
   const fresh = feed?.highlighted.value ?? null;
   // Only a `ticket:called` event highlights; a snapshot shows the newest call calmly.
   const shown = fresh?.call ?? view.recentCalls[0] ?? null;
+  const dossiers = hasBoardContent(view.dossiers) ? view.dossiers : null;
+  const rotate = dossiers?.layout === 'rotate';
+  const phase = useBoardPhase(rotate, dossiers?.rotateSeconds ?? 20, fresh?.key ?? null);
+  const cursor = useRef<PageCursor>({ next: 0 }).current;
+  const layout: BoardLayout = !dossiers ? 'plain' : !rotate ? 'beside' : phase === 'board' ? 'results' : 'plain';
+  const queue = layout !== 'results';
   return (
-    <main class="board">
+    <main class={`board board--${layout}`} data-layout={layout}>
       <CurrentCall call={shown} highlightKey={fresh?.key ?? null} />
-      <Counters counters={view.counters} fresh={fresh?.call ?? null} orientation={orientation} />
-      <RecentCalls calls={view.recentCalls.slice(0, RECENT_CALLS_SHOWN)} />
-      <WaitingPerService view={view} />
+      {queue && <Counters counters={view.counters} fresh={fresh?.call ?? null} orientation={orientation} />}
+      {queue && <RecentCalls calls={view.recentCalls.slice(0, RECENT_CALLS_SHOWN)} />}
+      {queue && <WaitingPerService view={view} />}
+      {dossiers && layout !== 'plain' && <ResultsBoard board={dossiers} cursor={rotate ? cursor : undefined} />}
     </main>
   );
 }

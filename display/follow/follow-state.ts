@@ -32,19 +32,9 @@ export interface FollowController {
 
 export const STATUS_MIN_INTERVAL_MS = 1_000;
 
-type TicketStatusRequest = (
-  name: 'ticket:status',
-  input: { ticketId: string },
-) => Promise<ClientAck<TicketFollowView>>;
-
-/**
- * Asks the hub where a ticket stands. The shared hub client's `request` is typed for the state and
- * session requests only, but sends any event name with the page's language; `ticket:status` is in
- * the protocol's event map (server/protocol/events.ts), so only the name's type is widened here.
- */
+/** Asks the hub where a ticket stands (`ticket:status`, with the page's language). */
 export function askTicketStatus(client: HubClient, ticketId: string): Promise<ClientAck<TicketFollowView>> {
-  const request = client.request as unknown as TicketStatusRequest;
-  return request('ticket:status', { ticketId });
+  return client.request('ticket:status', { ticketId });
 }
 
 /** The ticket id in the page's address: `follow.html?ticket=<ticketId>`. */

@@ -123,7 +123,7 @@ export function createHttpApp(deps: Deps): express.Express {
     const wait = deps.lookupThrottle.retryAfterSeconds(throttleKey);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      return sendError(res, 'RATE_LIMITED', lang);
+      return sendError(res, 'RATE_LIMITED', lang, undefined, wait);
     }
     const view = deps.dossiers.lookup(code, key);
     if (!view) {
@@ -208,8 +208,9 @@ export function createHttpApp(deps: Deps): express.Express {
   return app;
 }
 
-function sendError(res: Response, code: ErrorCode, lang: Lang, status = HTTP_STATUS[code]): void {
-  res.status(status).json({ error: code, message: translate(lang, `error.${code}`) });
+function sendError(res: Response, code: ErrorCode, lang: Lang, status = HTTP_STATUS[code], retryAfterSeconds?: number): void {
+  const message = translate(lang, `error.${code}`, retryAfterSeconds ? { seconds: retryAfterSeconds } : undefined);
+  res.status(status).json(retryAfterSeconds ? { error: code, message, retryAfterSeconds } : { error: code, message });
 }
 
 /** A schema rejection: the code, and which field was wrong (never the value). */

@@ -164,7 +164,11 @@ describe('looking a dossier up', () => {
     await send(kiosk, 'dossier:lookup', { code: dossier(1).code, key: 'WRONG3' });
     const limited = await send(kiosk, 'dossier:lookup', { code: dossier(1).code, key: 'KEY1X' });
     expect(limited).toMatchObject({ ok: false, error: 'RATE_LIMITED' });
-    expect((await api(hub, null).lookup(dossier(1).code, 'KEY1X')).status).toBe(429);
+    const rest = await api(hub, null).lookup(dossier(1).code, 'KEY1X');
+    expect(rest.status).toBe(429);
+    const body = await rest.json();
+    expect(body.retryAfterSeconds).toBeGreaterThan(0);
+    expect(body.message).toMatch(new RegExp(`${body.retryAfterSeconds} giây`));
   });
 });
 

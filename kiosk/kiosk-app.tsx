@@ -1,21 +1,34 @@
 import { useSignal } from '@preact/signals';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { DeviceCondition } from '../hardware/device-contract';
 import type { Lang } from '../server/i18n';
-import type { PublicService, PublicView, TicketIssued } from '../server/protocol/views';
+import type { DossierLookupView, PublicService, PublicView, ServiceAvailability, TicketIssued } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle, OfflineBadge } from '../server/ui/components';
 import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
+import { listenForScans, parseScannedLookup } from '../server/ui/scan-input';
+import { idleMsFromUrl, useActivity } from './activity';
+import { IdleScreen } from './idle-screen';
+import { LookupResultScreen } from './lookup-result';
+import { LookupScreen, type LookupScan } from './lookup-screen';
 import { PriorityScreen } from './priority-screen';
 import { printerCondition, printerDown } from './printing';
 import { TicketScreen } from './ticket-screen';
 
+/** Why a service gives no number now: its hours, its daily limit, or this kiosk's lost connection. */
+export type Unavailable = Exclude<ServiceAvailability, 'open'> | 'offline';
+
 export type KioskScreen =
+  | { kind: 'idle' }
   | { kind: 'home' }
   | { kind: 'priority'; serviceId: string }
   | { kind: 'taking'; serviceId: string }
   | { kind: 'ticket'; ticket: TicketIssued; printerAtTake: DeviceCondition | null | undefined }
-  | { kind: 'error'; message: string; retry: { serviceId: string; priorityGroup: string | null } | null };
+  | { kind: 'error'; message: string; retry: { serviceId: string; priorityGroup: string | null } | null }
+  | { kind: 'unavailable'; serviceId: string | null; reason: Unavailable }
+  | { kind: 'lookup'; scan: LookupScan | null; id: number }
+  | { kind: 'lookup-result'; result: DossierLookupView };
 
 /** How long an unfinished choice or a result stays before the kiosk is ready for the next visitor. */
 export const PRIORITY_IDLE_MS = 30_000;
@@ -24,16 +37,45 @@ export const TICKET_SHOWN_MS = 20_000;
 export const UNPRINTED_TICKET_SHOWN_MS = 45_000;
 export const ERROR_SHOWN_MS = 20_000;
 
+/** Screens on which a receipt held to the scanner opens its dossier. */
+const SCAN_SCREENS: readonly KioskScreen['kind'][] = ['idle', 'home', 'lookup', 'lookup-result'];
+
 export function KioskApp() {
   const state = useAppState();
   const screen = useSignal<KioskScreen>({ kind: 'home' });
   const view = state.publicView.value?.view ?? null;
+  const idleMs = useMemo(() => idleMsFromUrl(), []);
+  const lookups = useRef(0);
 
   /** Back to the start, ready for the next visitor: in Vietnamese again. */
   const home = () => {
     screen.value = { kind: 'home' };
     state.lang.value = 'vi';
   };
+  /** Nobody has touched the start screen for a while: invite the next visitor. */
+  const idle = () => {
+    screen.value = { kind: 'idle' };
+    state.lang.value = 'vi';
+  };
+  /** A touch on the idle screen: the start screen, in the language chosen there. */
+  const wake = () => {
+    if (screen.peek().kind === 'idle') screen.value = { kind: 'home' };
+  };
+  const lookup = (scan: LookupScan | null) => {
+    lookups.current += 1;
+    screen.value = { kind: 'lookup', scan, id: lookups.current };
+  };
+
+  // A receipt held to the USB scanner (it types fast and ends with Enter) opens the lookup.
+  useEffect(
+    () =>
+      listenForScans((text) => {
+        if (!SCAN_SCREENS.includes(screen.peek().kind)) return;
+        const read = parseScannedLookup(text);
+        lookup(read ? { kind: 'read', ...read } : { kind: 'unreadable' });
+      }),
+    [],
+  );
 
   const take = async (serviceId: string, priorityGroup: string | null) => {
     // A double tap arrives before the screen has changed: one number per visitor.
@@ -53,14 +95,24 @@ export function KioskApp() {
   };
 
   const choose = (service: PublicService) => {
-    if (service.availability !== 'open' || screen.peek().kind !== 'home') return;
-    if ((view?.priorityGroups.length ?? 0) === 0) void take(service.id, null);
+    if (screen.peek().kind !== 'home') return;
+    // No dead buttons: a service that gives no number now says why.
+    if (state.offline.peek()) screen.value = { kind: 'unavailable', serviceId: service.id, reason: 'offline' };
+    else if (service.availability !== 'open') screen.value = { kind: 'unavailable', serviceId: service.id, reason: service.availability };
+    else if ((view?.priorityGroups.length ?? 0) === 0) void take(service.id, null);
     else screen.value = { kind: 'priority', serviceId: service.id };
   };
 
   const current = screen.value;
   let body;
   if (!view) body = <Connecting />;
+  else if (current.kind === 'idle')
+    return (
+      <div class="kiosk kiosk--idle">
+        <IdleScreen view={view} onStart={wake} idleMs={idleMs} />
+        <OfflineBadge />
+      </div>
+    );
   else if (current.kind === 'priority')
     body = (
       <PriorityScreen
@@ -92,10 +144,23 @@ export function KioskApp() {
         onBack={home}
       />
     );
-  else body = <Home view={view} onChoose={choose} />;
+  else if (current.kind === 'unavailable')
+    body = <UnavailableScreen view={view} serviceId={current.serviceId} reason={current.reason} onBack={home} />;
+  else if (current.kind === 'lookup')
+    body = (
+      <LookupScreen
+        key={current.id}
+        scan={current.scan}
+        onBack={home}
+        onFound={(result) => (screen.value = { kind: 'lookup-result', result })}
+      />
+    );
+  else if (current.kind === 'lookup-result')
+    body = <LookupResultScreen result={current.result} onAgain={() => lookup(null)} onDone={home} />;
+  else body = <Home view={view} onChoose={choose} onLookup={() => lookup(null)} onIdle={idle} idleMs={idleMs} />;
 
   return (
-    <div class="kiosk">
+    <div class={`kiosk kiosk--${current.kind}`}>
       <Header view={view} />
       <main class="kiosk__main">{body}</main>
       <OfflineBadge />
@@ -119,12 +184,36 @@ function Header({ view }: { view: PublicView | null }) {
   );
 }
 
-function Home({ view, onChoose }: { view: PublicView; onChoose: (s: PublicService) => void }) {
-  const { t } = useAppState();
+/** Why no number can be had at all now, if none of the services gives one (null: some do). */
+function noNumbersAtAll(view: PublicView): 'closed' | 'full' | null {
+  if (view.services.some((s) => s.availability === 'open')) return null;
+  return view.services.some((s) => s.availability === 'SERVICE_CLOSED') ? 'closed' : 'full';
+}
+
+/**
+ * The start screen: the two things a visitor comes to the kiosk for. Taking a number is choosing
+ * the field (the tiles); looking up a dossier is the wide button below them.
+ */
+function Home(props: { view: PublicView; onChoose: (s: PublicService) => void; onLookup: () => void; onIdle: () => void; idleMs: number }) {
+  const { t, offline } = useAppState();
+  const activity = useActivity();
+  useCountdown(props.idleMs, props.onIdle, activity);
+  const { view } = props;
+  const none = noNumbersAtAll(view);
+  const lost = offline.value;
   return (
     <section class="home">
       <h1 class="home__title">{t('kiosk.title')}</h1>
       <p class="home__subtitle">{t('kiosk.subtitle')}</p>
+      {/* Connection lost: the tiles say so and the bar at the bottom of the screen too (OfflineBadge). */}
+      {none && !lost && (
+        <div class="home-banner" role="status" data-testid="home-banner" data-kind={none}>
+          <span class="home-banner__icon">
+            <Pictogram name={none === 'closed' ? 'clock' : 'ticket'} />
+          </span>
+          <span>{t(none === 'closed' ? 'kiosk.banner.closed' : 'kiosk.banner.full')}</span>
+        </div>
+      )}
       {printerDown(printerCondition.value) && (
         <div class="printer-banner" role="status" data-testid="printer-banner">
           <span class="printer-banner__icon">
@@ -135,24 +224,40 @@ function Home({ view, onChoose }: { view: PublicView; onChoose: (s: PublicServic
       )}
       <div class="tiles" data-count={view.services.length}>
         {view.services.map((service) => (
-          <ServiceTile key={service.id} service={service} onChoose={onChoose} />
+          <ServiceTile key={service.id} service={service} offline={lost} onChoose={props.onChoose} />
         ))}
       </div>
+      <button type="button" class="lookup-choice" data-testid="start-lookup" onClick={props.onLookup}>
+        <span class="lookup-choice__icon">
+          <Pictogram name="search" />
+        </span>
+        <span class="lookup-choice__text">
+          <span class="lookup-choice__title">{t('kiosk.start.lookup')}</span>
+          <span class="lookup-choice__note">{t('kiosk.start.lookupNote')}</span>
+        </span>
+        <span class="lookup-choice__arrow" aria-hidden="true">
+          ›
+        </span>
+      </button>
     </section>
   );
 }
 
-function ServiceTile({ service, onChoose }: { service: PublicService; onChoose: (s: PublicService) => void }) {
+/** Field names longer than this ("Lao động - Thương binh và Xã hội") get a smaller type to fit their tile. */
+const LONG_NAME = 22;
+
+function ServiceTile({ service, offline, onChoose }: { service: PublicService; offline: boolean; onChoose: (s: PublicService) => void }) {
   const { t, lang } = useAppState();
   const other: Lang = lang.value === 'vi' ? 'en' : 'vi';
-  const open = service.availability === 'open';
-  const content = (
-    <>
+  const open = service.availability === 'open' && !offline;
+  return (
+    // A service that gives no number now is still a button: a tap says why, instead of doing nothing.
+    <button type="button" class={`tile ${open ? '' : 'tile--off'}`} data-availability={offline ? 'offline' : service.availability} onClick={() => onChoose(service)}>
       <span class="tile__icon">
         <Pictogram name={service.icon} />
       </span>
       <span class="tile__text">
-        <span class="tile__name">{service.name[lang.value]}</span>
+        <span class={`tile__name ${service.name[lang.value].length > LONG_NAME ? 'tile__name--long' : ''}`}>{service.name[lang.value]}</span>
         <span class="tile__alt" lang={other}>
           {service.name[other]}
         </span>
@@ -160,21 +265,10 @@ function ServiceTile({ service, onChoose }: { service: PublicService; onChoose: 
           <span class="tile__waiting">{t('kiosk.waiting', { count: service.waiting })}</span>
         ) : (
           <span class="tile__closed">
-            {t(service.availability === 'SERVICE_CLOSED' ? 'kiosk.closed' : 'kiosk.full')}
+            {offline ? t('kiosk.tile.offline') : t(service.availability === 'SERVICE_CLOSED' ? 'kiosk.closed' : 'kiosk.full')}
           </span>
         )}
       </span>
-    </>
-  );
-  if (!open)
-    return (
-      <div class="tile tile--off" aria-disabled="true">
-        {content}
-      </div>
-    );
-  return (
-    <button type="button" class="tile" onClick={() => onChoose(service)}>
-      {content}
     </button>
   );
 }
@@ -209,6 +303,30 @@ function ErrorScreen(props: { message: string; onRetry: (() => void) | null; onB
           {t('kiosk.back')}
         </button>
       </div>
+    </section>
+  );
+}
+
+/** A tap on a service that gives no number now: why, in plain words, and back to the start. */
+function UnavailableScreen(props: { view: PublicView; serviceId: string | null; reason: Unavailable; onBack: () => void }) {
+  const { t, local } = useAppState();
+  const secondsLeft = useCountdown(ERROR_SHOWN_MS, props.onBack);
+  const service = local(props.view.services.find((s) => s.id === props.serviceId)?.name);
+  const kind = props.reason === 'offline' ? 'offline' : props.reason === 'SERVICE_CLOSED' ? 'closed' : 'full';
+  const icon = kind === 'offline' ? 'unlinked' : kind === 'closed' ? 'clock' : 'ticket';
+  return (
+    <section class={`notice notice--${kind}`} role="alert" data-testid="unavailable" data-reason={kind}>
+      <div class="notice__icon">
+        <Pictogram name={icon} />
+      </div>
+      <h1 class="notice__title">{t(`kiosk.unavailable.${kind}.title`, { service })}</h1>
+      <p class="notice__message">{t(`kiosk.unavailable.${kind}.body`)}</p>
+      <div class="notice__actions">
+        <button type="button" class="big-button big-button--primary" onClick={props.onBack}>
+          {t('kiosk.back')}
+        </button>
+      </div>
+      <p class="notice__auto">{t('kiosk.autoReturn', { seconds: secondsLeft })}</p>
     </section>
   );
 }

@@ -51,7 +51,7 @@ export function TicketScreen(props: {
     <section class={`ticket ${failed ? 'ticket--unprinted' : ''}`} aria-live="polite">
       <div class="ticket__card">
         <div class="ticket__head">
-          <div class="ticket__label">{t(failed ? 'kiosk.print.failed.label' : 'kiosk.ticket.title')}</div>
+          <h1 class="ticket__label">{t(failed ? 'kiosk.print.failed.label' : 'kiosk.ticket.title')}</h1>
           <div class="ticket__number" data-testid="ticket-number" style={{ '--chars': Math.max(4, ticket.number.length) }}>
             {ticket.number}
           </div>

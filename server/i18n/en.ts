@@ -335,7 +335,6 @@ export const en: Record<MessageKey, string> = {
   'lookup.scan.unreadable': 'The code just scanned could not be read. Please scan it again or type it on the keyboard.',
   'lookup.scan.needKey': 'The dossier code was read. Please also type the lookup key printed on your receipt.',
   'lookup.result.title': 'Dossier details',
-  'lookup.result.procedure': 'Procedure',
   'lookup.result.field': 'Field',
   'lookup.result.applicant': 'Applicant',
   'lookup.result.received': 'Received on',

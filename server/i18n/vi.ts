@@ -336,7 +336,6 @@ export const vi = {
   'lookup.scan.unreadable': 'Chưa đọc được mã vừa quét. Xin quét lại, hoặc nhập mã bằng bàn phím.',
   'lookup.scan.needKey': 'Đã đọc mã hồ sơ. Xin nhập thêm mã tra cứu in trên giấy hẹn.',
   'lookup.result.title': 'Thông tin hồ sơ',
-  'lookup.result.procedure': 'Thủ tục',
   'lookup.result.field': 'Lĩnh vực',
   'lookup.result.applicant': 'Người nộp hồ sơ',
   'lookup.result.received': 'Ngày tiếp nhận',

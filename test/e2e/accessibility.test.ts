@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHub, type RunningHub } from '../../server/hub';
+import { createLogger } from '../../server/logger';
+import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import {
+  launchBrowser,
+  morningClock,
+  openScreen,
+  sampleDossiers,
+  seedDossiers,
+  SHOTS,
+  skipBrowserTests,
+  visible,
+  WEB_ROOT,
+  type Screen,
+} from './browser';
+
+/**
+ * axe-core on every screen a person uses, in Vietnamese: the kiosk (idle, start, priority question,
+ * ticket, lookup, dossier, a service without numbers), the counter pad (login, pad with a called
+ * ticket) and the wall display. No serious or critical violation may remain. The full findings of
+ * the last run are written to test-output/screenshots/axe-report.json.
+ */
+
+type Finding = { screen: string; id: string; impact: string; help: string; targets: string[] };
+const SEVERE = new Set(['serious', 'critical']);
+
+describe.skipIf(skipBrowserTests)('accessibility (axe-core) of the screens, in Vietnamese', () => {
+  let browser: Browser;
+  let hub: RunningHub;
+  let dataDir: string;
+  const screens: Screen[] = [];
+  const findings: Finding[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-axe-'));
+    const clock = morningClock();
+    hub = await startHub({ config: testCentre(), dataDir, port: 0, host: '127.0.0.1', log: createLogger('silent'), webRoot: WEB_ROOT, clock });
+    await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, sampleDossiers(clock()));
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const s of screens) await s.context.close();
+    await browser?.close();
+    await hub?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    writeFileSync(join(SHOTS, 'axe-report.json'), JSON.stringify(findings, null, 2));
+  });
+
+  async function open(path: string, width: number, height: number): Promise<Screen> {
+    const screen = await openScreen(browser, `${hub.url}${path}`, { width, height });
+    screens.push(screen);
+    return screen;
+  }
+
+  /** Runs axe on the page as it is now; returns the serious and critical violations, readable. */
+  async function audit(page: Page, name: string): Promise<string[]> {
+    // Let animations settle: axe reads colours as they are drawn.
+    await page.waitForTimeout(300);
+    const result = await new AxeBuilder({ page }).analyze();
+    const severe: string[] = [];
+    for (const v of result.violations) {
+      const targets = v.nodes.map((n) => n.target.join(' '));
+      findings.push({ screen: name, id: v.id, impact: v.impact ?? 'unknown', help: v.help, targets });
+      if (SEVERE.has(v.impact ?? '')) severe.push(`${name}: [${v.impact}] ${v.id}: ${v.help} @ ${targets.slice(0, 4).join(' | ')}`);
+    }
+    return severe;
+  }
+
+  it('the kiosk: idle, start, priority, ticket, a full service, lookup and dossier', { timeout: 90_000 }, async () => {
+    // Tư pháp gives two numbers a day: take them, so that its tile says it is full.
+    for (let i = 0; i < 2; i++)
+      await fetch(`${hub.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serviceId":"tu-phap"}' });
+    const { page, errors } = await open('/kiosk/?idle=4', 1080, 1920);
+    const severe: string[] = [];
+    await visible(page.getByText('Mời chọn lĩnh vực để lấy số thứ tự'));
+    await visible(page.getByTestId('idle'), 10_000);
+    severe.push(...(await audit(page, 'kiosk idle')));
+    await page.getByTestId('idle-touch').click();
+    await visible(page.getByText('Mời chọn lĩnh vực để lấy số thứ tự'));
+    severe.push(...(await audit(page, 'kiosk start')));
+
+    // The audit took a while without a touch: the kiosk may have gone idle again.
+    if (await page.getByTestId('idle-touch').isVisible()) await page.getByTestId('idle-touch').click();
+    await page.getByText('Hộ tịch', { exact: true }).click();
+    await visible(page.getByText('Bạn thuộc nhóm ưu tiên?'));
+    severe.push(...(await audit(page, 'kiosk priority')));
+    await page.getByRole('button', { name: 'Người cao tuổi' }).click();
+    await visible(page.getByTestId('ticket-number'));
+    severe.push(...(await audit(page, 'kiosk ticket')));
+    await page.getByRole('button', { name: 'Xong' }).click();
+
+    await visible(page.getByText('Mời chọn lĩnh vực để lấy số thứ tự'));
+    await page.locator('.tile', { hasText: 'Tư pháp' }).click();
+    await visible(page.getByTestId('unavailable'));
+    severe.push(...(await audit(page, 'kiosk full service')));
+    await page.getByRole('button', { name: 'Quay lại' }).click();
+
+    await visible(page.getByText('Mời chọn lĩnh vực để lấy số thứ tự'));
+    await page.getByRole('button', { name: /Tra cứu hồ sơ/ }).click();
+    await visible(page.getByTestId('lookup'));
+    await page.getByLabel('Mã hồ sơ').fill('000.00.15.H29-261120-0001');
+    await page.getByLabel('Mã tra cứu').fill('WRONG1');
+    await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+    await visible(page.getByTestId('lookup-problem'));
+    severe.push(...(await audit(page, 'kiosk lookup (not found)')));
+    await page.getByLabel('Mã tra cứu').fill('A7K9Q2');
+    await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+    await visible(page.getByTestId('dossier'));
+    severe.push(...(await audit(page, 'kiosk dossier')));
+    expect(severe).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('the counter pad: login, and the pad with a called ticket', { timeout: 60_000 }, async () => {
+    await fetch(`${hub.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serviceId":"chung-thuc"}' });
+    const { page, errors } = await open('/counter/', 1280, 800);
+    const severe: string[] = [];
+    await visible(page.getByLabel('Tên đăng nhập'));
+    severe.push(...(await audit(page, 'counter login')));
+    await page.getByLabel('Tên đăng nhập').fill('o2');
+    await page.getByLabel('Mật khẩu').fill(OFFICER_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await visible(page.getByText('Chọn quầy làm việc'));
+    await page.getByRole('button', { name: /^Quầy 2\b/ }).click();
+    await visible(page.getByRole('button', { name: /Gọi số tiếp/ }));
+    await page.getByRole('button', { name: /Gọi số tiếp/ }).click();
+    await visible(page.getByTestId('current-ticket-number'));
+    severe.push(...(await audit(page, 'counter pad')));
+    expect(severe).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('the wall display', { timeout: 60_000 }, async () => {
+    const { page, errors } = await open('/display/', 1920, 1080);
+    await visible(page.getByText('SỐ ĐANG PHỤC VỤ'));
+    const severe = await audit(page, 'display');
+    expect(severe).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});

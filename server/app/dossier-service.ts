@@ -186,7 +186,7 @@ export class DossierService {
 
   /** A visitor's lookup: the right code and key, or nothing (a wrong key reveals nothing). */
   lookup(code: string, key: string): DossierLookupView | null {
-    const dossier = this.register.get(code.trim());
+    const dossier = this.register.get(code.trim()) ?? this.register.get(code.trim().toUpperCase());
     if (!dossier || dossier.lookupKey !== key.trim().toUpperCase()) return null;
     return {
       code: dossier.code,

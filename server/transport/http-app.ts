@@ -119,7 +119,7 @@ export function createHttpApp(deps: Deps): express.Express {
     const code = typeof req.query.code === 'string' ? req.query.code : '';
     const key = typeof req.query.key === 'string' ? req.query.key : '';
     if (!code || !key || code.length > 60 || key.length > 20) return sendError(res, 'INVALID_PAYLOAD', lang);
-    const throttleKey = [`lookup:${req.socket.remoteAddress ?? ''}`];
+    const throttleKey = [`lookup:${req.socket.remoteAddress ?? ''}:${code.trim().toUpperCase()}`];
     const wait = deps.lookupThrottle.retryAfterSeconds(throttleKey);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));

@@ -233,7 +233,9 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     on('dossier:lookup', async (payload, lang) => {
       const parsed = dossierLookupSchema.safeParse(payload);
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
-      const key = [`lookup:${socket.data.address}`];
+      // Per address and dossier code: guessing one dossier's key is slowed down, while the next
+      // visitor at the same kiosk (another code) is not held up by the one before.
+      const key = [`lookup:${socket.data.address}:${parsed.data.code.trim().toUpperCase()}`];
       const wait = lookupThrottle.retryAfterSeconds(key);
       if (wait > 0) return errorAck('RATE_LIMITED', lang, wait);
       const view = deps.dossiers.lookup(parsed.data.code, parsed.data.key);

@@ -169,6 +169,9 @@ describe('looking a dossier up', () => {
     const body = await rest.json();
     expect(body.retryAfterSeconds).toBeGreaterThan(0);
     expect(body.message).toMatch(new RegExp(`${body.retryAfterSeconds} giây`));
+    // The next visitor at the same kiosk, with another dossier, is not held up.
+    await api(hub, key).push(dossier(2));
+    expectOk(await send<DossierLookupView>(kiosk, 'dossier:lookup', { code: dossier(2).code, key: 'KEY2X' }));
   });
 });
 

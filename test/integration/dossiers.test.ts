@@ -162,6 +162,7 @@ describe('looking a dossier up', () => {
     expect(wrong).toMatchObject({ ok: false, error: 'DOSSIER_NOT_FOUND' });
     await send(kiosk, 'dossier:lookup', { code: dossier(1).code, key: 'WRONG2' });
     await send(kiosk, 'dossier:lookup', { code: dossier(1).code, key: 'WRONG3' });
+    await send(kiosk, 'dossier:lookup', { code: dossier(1).code, key: 'WRONG4' });
     const limited = await send(kiosk, 'dossier:lookup', { code: dossier(1).code, key: 'KEY1X' });
     expect(limited).toMatchObject({ ok: false, error: 'RATE_LIMITED' });
     const rest = await api(hub, null).lookup(dossier(1).code, 'KEY1X');

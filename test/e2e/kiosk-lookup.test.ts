@@ -201,8 +201,11 @@ describe.skipIf(skipBrowserTests)('the kiosk: idle screen, start screen and doss
     expect(messages[0]).toContain('kiểm tra lại mã hồ sơ và mã tra cứu');
     await page.screenshot({ path: join(SHOTS, 'kiosk-lookup-not-found-landscape.png') });
 
-    // Too many tries: the hub slows this kiosk down, the screen counts down and the button waits.
+    // Too many tries for one dossier: the hub slows them down, the screen counts down and the button waits.
     await key.fill('WRONG4');
+    await submit.click();
+    await expect.poll(() => problem.getAttribute('data-kind'), { timeout: 10_000 }).toBe('not-found');
+    await key.fill('WRONG5');
     await submit.click();
     await expect.poll(() => problem.getAttribute('data-kind'), { timeout: 10_000 }).toBe('wait');
     expect(await problem.innerText()).toMatch(/Xin đợi [1-5] giây rồi thử lại/);

@@ -158,13 +158,11 @@ describe.skipIf(skip)('rating the service at a counter', () => {
     await visible(tablet.page.getByText('Cảm ơn quý khách!'));
     await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-thanks.png') });
 
-    // A second answer is impossible: nothing to tap, the hub refuses it, and the pad has nothing to ask.
+    // A second answer is impossible: nothing to tap, and the pad has nothing to ask. The same prompt
+    // sent again (a retry after a lost answer) is answered ok but counts once: see the report below.
     expect(await tablet.page.getByTestId('rate-3').count()).toBe(0);
     expect(prompts).toHaveLength(1);
-    expect(await send(watcher as never, 'rating:submit', { promptId: prompts[0]!.promptId, level: 3 })).toMatchObject({
-      ok: false,
-      error: 'RATING_EXPIRED',
-    });
+    expect(await send(watcher as never, 'rating:submit', { promptId: prompts[0]!.promptId, level: 3 })).toMatchObject({ ok: true });
     expect(await invite.isDisabled()).toBe(true);
     await visible(idle, 15_000);
 

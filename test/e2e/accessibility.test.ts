@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import { io } from 'socket.io-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type RunningHub } from '../../server/hub';
@@ -143,5 +144,25 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core) of the screens, in V
     const severe = await audit(page, 'display');
     expect(severe).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('the phone pages and the rating tablet', { timeout: 60_000 }, async () => {
+    const kiosk = io(hub.url, { transports: ['websocket'], reconnection: false, auth: { app: 'kiosk' } });
+    await new Promise<void>((r) => kiosk.once('connect', () => r()));
+    const ticket = await new Promise<{ ok: boolean; data: { ticketId: string } }>((r) =>
+      kiosk.emit('ticket:take', { commandId: `a11y-${Date.now()}`, serviceId: 'ho-tich' }, r),
+    );
+    kiosk.disconnect();
+    const severe: string[] = [];
+    const follow = await open(`/display/follow.html?ticket=${encodeURIComponent(ticket.data.ticketId)}`, 360, 640);
+    await follow.page.waitForSelector('text=/A\\d{3}/');
+    severe.push(...(await audit(follow.page, 'follow page')));
+    const lookup = await open('/display/lookup.html', 360, 640);
+    await lookup.page.waitForLoadState('networkidle');
+    severe.push(...(await audit(lookup.page, 'lookup page')));
+    const rating = await open('/counter/rate/?counter=c1', 800, 1280);
+    await rating.page.waitForLoadState('networkidle');
+    severe.push(...(await audit(rating.page, 'rating tablet')));
+    expect(severe).toEqual([]);
   });
 });

@@ -54,12 +54,11 @@ export function publicView(
     priorityGroups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, icon: g.icon ?? null })),
     display: { notice: config.display.notice ?? null, voice: config.display.voice },
     closing: state.closed,
-    carriedOver: [...state.waiting.values()].flatMap((queue) =>
-      queue.flatMap((id) => {
-        const t = state.tickets.get(id);
-        return t?.carriedFrom ? [{ from: t.carriedFrom, to: t.number, serviceId: t.serviceId }] : [];
-      }),
-    ),
+    carriedOver: [...state.carried]
+      .map((id) => state.tickets.get(id))
+      .filter((t) => t !== undefined && t.status === 'waiting' && t.carriedFrom !== null)
+      .sort((a, b) => a!.queuedAt - b!.queuedAt || a!.takenAt - b!.takenAt)
+      .map((t) => ({ from: t!.carriedFrom!, to: t!.number, serviceId: t!.serviceId })),
   };
 }
 
@@ -67,11 +66,9 @@ export function staffCounters(state: DayState, config: CentreConfig, now: number
   const alerts: StaffAlert[] = [];
   const services = config.services.map((s) => {
     const queue = state.waiting.get(s.id) ?? [];
-    let longestWaitSince: number | null = null;
-    for (const id of queue) {
-      const takenAt = state.tickets.get(id)?.takenAt;
-      if (takenAt !== undefined && (longestWaitSince === null || takenAt < longestWaitSince)) longestWaitSince = takenAt;
-    }
+    // The queue is in order: its head has been in line longest (a postponed visitor rejoins at the end).
+    const head = queue.length > 0 ? state.tickets.get(queue[0]!) : undefined;
+    const longestWaitSince = head ? head.queuedAt : null;
     const minutes = longestWaitSince === null ? 0 : Math.floor((now - longestWaitSince) / 60_000);
     if (minutes >= config.alerts.longWaitMinutes) alerts.push({ kind: 'long-wait', serviceId: s.id, minutes });
     return { id: s.id, waiting: queue.length, longestWaitSince };

@@ -45,6 +45,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       };
       state.tickets.set(ticket.id, ticket);
       state.byNumber.set(ticket.number, ticket.id);
+      if (ticket.carriedFrom) state.carried.add(ticket.id);
       state.issued.set(event.serviceId, Math.max(state.issued.get(event.serviceId) ?? 0, event.index));
       enqueue(state, ticket);
       return null;

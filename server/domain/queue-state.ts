@@ -72,6 +72,8 @@ export interface DayState {
   officerStats: Map<string, OfficerDayStats>;
   /** Set when the supervisor closed the day: no more tickets are taken. */
   closed: { mode: 'serve' | 'cancel' | 'carry-over'; at: number } | null;
+  /** Tickets carried over from the last working day (few), so views need not walk every ticket. */
+  carried: Set<string>;
 }
 
 export interface OfficerDayStats {
@@ -97,6 +99,7 @@ export function createDayState(day: string, config: CentreConfig): DayState {
     serviceDurations: new Map(),
     officerStats: new Map(),
     closed: null,
+    carried: new Set(),
   };
   ensureConfigured(state, config);
   return state;

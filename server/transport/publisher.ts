@@ -32,7 +32,8 @@ export function startPublisher(
   const flush = () => {
     scheduled = false;
     io.to('public').emit('queue:public', versioned(publicView()));
-    io.to('staff').emit('queue:staff', versioned(staffView()));
+    // The staff view costs a walk of the queues: only built when someone on staff is connected.
+    if ((io.sockets.adapter.rooms.get('staff')?.size ?? 0) > 0) io.to('staff').emit('queue:staff', versioned(staffView()));
     const rooms = io.sockets.adapter.rooms;
     const ids = allCounters
       ? [...rooms.keys()].filter((r) => r.startsWith('counter:')).map((r) => r.slice('counter:'.length))

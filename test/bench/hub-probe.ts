@@ -10,7 +10,7 @@
  * - fdatasync and write calls on file handles (count and duration), by wrapping FileHandle's
  *   prototype: how the journal's group commit actually batches;
  * - Socket.IO broadcasts (BroadcastOperator.prototype.emit wrapped): how long writing one event to
- *   a room takes;
+ *   a room takes; and when websocket frames arrive (ws WebSocket.prototype.emit('message'));
  * - memory (process.memoryUsage).
  */
 import { open } from 'node:fs/promises';
@@ -96,6 +96,21 @@ let emitTrace: { event: string; startUs: number; endUs: number }[] = [];
   };
 }
 
+// Frames the hub receives (ws 'message' events of engine.io's sockets): when a command arrived.
+let receiveTrace: number[] = [];
+{
+  const { default: WebSocket } = await import('ws');
+  const proto = WebSocket.prototype as unknown as { emit: (...args: unknown[]) => boolean };
+  const emit = proto.emit;
+  proto.emit = function (this: unknown, ...args: unknown[]) {
+    if (args[0] === 'message') {
+      if (receiveTrace.length >= 10_000) receiveTrace.shift();
+      receiveTrace.push(monoUs());
+    }
+    return emit.apply(this, args);
+  };
+}
+
 let markElu: EventLoopUtilization = performance.eventLoopUtilization();
 let markCpu = process.cpuUsage();
 let markAt = performance.now();
@@ -155,6 +170,11 @@ if (process.send) {
     emitTrace: () => {
       const out = emitTrace;
       emitTrace = [];
+      return out;
+    },
+    receiveTrace: () => {
+      const out = receiveTrace;
+      receiveTrace = [];
       return out;
     },
   });

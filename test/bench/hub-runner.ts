@@ -43,6 +43,7 @@ export interface HubProbe {
   mem(): Promise<NodeJS.MemoryUsage>;
   fsTrace(): Promise<{ op: 'write' | 'datasync'; startUs: number; endUs: number }[]>;
   emitTrace(): Promise<{ event: string; startUs: number; endUs: number }[]>;
+  receiveTrace(): Promise<number[]>;
 }
 
 /**
@@ -97,6 +98,7 @@ export async function startBenchHub(options: {
     mem: () => child.call('mem'),
     fsTrace: () => child.call('fsTrace'),
     emitTrace: () => child.call('emitTrace'),
+    receiveTrace: () => child.call('receiveTrace'),
   };
   return {
     child,

@@ -221,6 +221,8 @@ interface RoundResult {
   ack: number | null;
   /** Hub rounds: send -> the hub starts the journal write (inbound, decide, apply). */
   inbound?: number;
+  /** Hub rounds: send -> the hub's ws socket emits the command's frame (the wire and the wake-up). */
+  wire?: number;
   /** Hub rounds: the journal write + fdatasync. */
   disk?: number;
   /** Hub rounds: fdatasync done -> the last display has the call. */
@@ -269,6 +271,8 @@ async function fanoutRound(kind: Kind, workers: Worker[], counter: Socket, calle
     const t0Us = Number(t0Mono / 1000n);
     const write = trace.find((e) => e.op === 'write' && e.startUs >= t0Us);
     const sync = trace.find((e) => e.op === 'datasync' && write && e.startUs >= write.endUs);
+    const received = (await hub.probe.receiveTrace()).find((us) => us >= t0Us);
+    if (received !== undefined) result.wire = (received - t0Us) / 1000;
     if (write && sync) {
       result.inbound = (write.startUs - t0Us) / 1000;
       result.disk = (sync.endUs - write.startUs) / 1000;
@@ -283,6 +287,7 @@ async function fanoutRound(kind: Kind, workers: Worker[], counter: Socket, calle
   } else {
     await hub.probe.fsTrace();
     await hub.probe.emitTrace();
+    await hub.probe.receiveTrace();
   }
   return result;
 }
@@ -369,6 +374,7 @@ async function fanoutPhase() {
       ws_fsync_view_spread_in_worker_p50_ms: round(percentile(pick('ws_fsync_view', 'spread'), 50)),
       ipc_hop_p50_ms: round(percentile([...pick('hub', 'hop'), ...pick('ws', 'hop')], 50), 3),
       hub_inbound_p50_ms: round(percentile(pick('hub', 'inbound'), 50)),
+      hub_wire_p50_ms: round(percentile(pick('hub', 'wire'), 50), 3),
       hub_disk_p50_ms: round(percentile(pick('hub', 'disk'), 50)),
       hub_outbound_p50_ms: round(percentile(pick('hub', 'outbound'), 50)),
       hub_fsync_to_emit_p50_ms: round(percentile(pick('hub', 'toEmit'), 50), 3),
@@ -383,7 +389,7 @@ async function fanoutPhase() {
         ` | ws+fsync p50 ${ms(row.ws_fsync_p50_ms)} | ws+fsync+view p50 ${ms(row.ws_fsync_view_p50_ms)} | ratio ${row.hub_over_ws_p50} | ack p50 ${ms(row.hub_ack_p50_ms)} | mono hub/ws p50 ${ms(row.hub_mono_p50_ms)}/${ms(row.ws_mono_p50_ms)}`,
     );
     log(
-      `       hub p50 split: to journal write ${ms(row.hub_inbound_p50_ms)} + write/fdatasync ${ms(row.hub_disk_p50_ms)} + to last display ${ms(row.hub_outbound_p50_ms)} ms` +
+      `       hub p50 split: to journal write ${ms(row.hub_inbound_p50_ms)} (frame in the hub after ${ms(row.hub_wire_p50_ms)}) + write/fdatasync ${ms(row.hub_disk_p50_ms)} + to last display ${ms(row.hub_outbound_p50_ms)} ms` +
         ` (of which the hub's emit to all sockets ${ms(row.hub_emit_called_p50_ms)} ms); in-worker spread hub/ws/ws+view ${ms(row.hub_spread_in_worker_p50_ms)}/${ms(row.ws_spread_in_worker_p50_ms)}/${ms(row.ws_fsync_view_spread_in_worker_p50_ms)} ms;` +
         ` hub CPU ${row.hub_cpu_ms_per_call} ms per call`,
     );

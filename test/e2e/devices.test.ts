@@ -8,6 +8,7 @@ import { startHub, type RunningHub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
 import { ScriptedDeviceHost } from '../helpers/fake-device-host';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
 
 /**
  * The screens' part of the devices, in Debian's Chromium against a real hub whose own devices run
@@ -17,20 +18,7 @@ import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/te
  * Run `vite build` first. Assertions are on what a person sees.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB_ROOT = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const CI = process.env.CI === 'true';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
 const skip = !existsSync(CHROMIUM) && !CI;

@@ -12,6 +12,7 @@ import { startHub, type RunningHub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/protocol/events';
 import type { PublicCall, TicketIssued } from '../../server/protocol/views';
+import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
 
 /**
  * The wall display's voice, observed from outside the app in Debian's Chromium: an init script
@@ -19,21 +20,7 @@ import type { PublicCall, TicketIssued } from '../../server/protocol/views';
  * AudioBufferSourceNode.start (clip, scheduled time, duration). The app has no test hooks.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB_ROOT = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const CI = process.env.CI === 'true';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
 const NOTICE = {
   vi: 'Trung tâm làm việc từ 7 giờ 30 đến 17 giờ, từ thứ Hai đến thứ Sáu. Vui lòng giữ trật tự và chờ gọi số.',
   en: 'Open 7:30 to 17:00, Monday to Friday. Please wait quietly for your number to be called.',

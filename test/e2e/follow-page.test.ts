@@ -9,27 +9,14 @@ import { DEMO_CONFIG_PATH, loadCentreConfig } from '../../server/config/load-con
 import { startHub, type RunningHub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/protocol/events';
+import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
 
 /**
  * "Follow your turn" on a visitor's phone (360x640) in Debian's Chromium: a ticket taken at the
  * kiosk, its page opened as from the ticket's QR code, and the call arriving while it is open.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB_ROOT = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const CI = process.env.CI === 'true';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 // On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
 const skip = !existsSync(CHROMIUM) && !CI;

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONFIG_PATH, loadCentreConfig } from '../../server/config/load-config';
 import { startHub, type RunningHub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
+import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
 
 /**
  * The whole queue loop in Debian's Chromium against a real hub serving the built screens
@@ -13,20 +14,7 @@ import { createLogger } from '../../server/logger';
  * counter pad, and the wall display shows it. Assertions are on what a person sees.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB_ROOT = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const CI = process.env.CI === 'true';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
 const skip = !existsSync(CHROMIUM) && !CI;

@@ -9,6 +9,7 @@ import { createLogger } from '../../server/logger';
 import type { RatingPrompt } from '../../server/protocol/views';
 import { expectOk, send } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
 
 /**
  * The satisfaction question in Debian's Chromium against a real hub (run `vite build` first): a
@@ -17,20 +18,7 @@ import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/te
  * same on the officer's own screen; the supervisor's report counts both answers.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB_ROOT = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const CI = process.env.CI === 'true';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
 const skip = !existsSync(CHROMIUM) && !CI;

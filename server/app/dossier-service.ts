@@ -11,7 +11,7 @@ import {
   type DossierInput,
   type StatusChangeInput,
 } from '../domain/dossier-register';
-import { timeliness, type LocalCalendar } from '../domain/dossier-deadline';
+import { timeliness, timelinessKind, type LocalCalendar } from '../domain/dossier-deadline';
 import type { WorkingCalendar } from '../domain/working-calendar';
 import type { Logger } from '../logger';
 import type { ErrorCode } from '../protocol/error-codes';
@@ -206,7 +206,7 @@ export class DossierService {
   /** Unfinished dossiers past their due moment. */
   overdue(now: number): Dossier[] {
     const out: Dossier[] = [];
-    for (const d of this.register.values()) if (this.timelinessOf(d, now).kind === 'late' && d.finishedAt === null) out.push(d);
+    for (const d of this.register.values()) if (d.finishedAt === null && timelinessKind(d, now, this.local.localDay) === 'late') out.push(d);
     return out;
   }
 
@@ -232,12 +232,13 @@ export class DossierService {
     const counts = { early: 0, onTime: 0, late: 0, overdue: 0, month };
     for (const d of this.register.values()) {
       if (d.status === 9) ready.push(d);
-      const t = this.timelinessOf(d, now);
-      if (d.finishedAt !== null && this.local.localDay(d.finishedAt).startsWith(month)) {
-        if (t.kind === 'early') counts.early += 1;
-        else if (t.kind === 'on-time') counts.onTime += 1;
-        else if (t.kind === 'late') counts.late += 1;
-      } else if (d.finishedAt === null && t.kind === 'late') counts.overdue += 1;
+      if (d.finishedAt !== null) {
+        if (!this.local.localDay(d.finishedAt).startsWith(month)) continue;
+        const kind = timelinessKind(d, now, this.local.localDay);
+        if (kind === 'early') counts.early += 1;
+        else if (kind === 'on-time') counts.onTime += 1;
+        else if (kind === 'late') counts.late += 1;
+      } else if (timelinessKind(d, now, this.local.localDay) === 'late') counts.overdue += 1;
     }
     ready.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
     const value: DossierBoard = {

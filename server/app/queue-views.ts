@@ -73,14 +73,14 @@ export function staffCounters(state: DayState, config: CentreConfig, now: number
     if (minutes >= config.alerts.longWaitMinutes) alerts.push({ kind: 'long-wait', serviceId: s.id, minutes });
     return { id: s.id, waiting: queue.length, longestWaitSince };
   });
-  const waitingFor = (c: (typeof config.counters)[number]) => c.services.reduce((n, id) => n + (state.waiting.get(id)?.length ?? 0), 0);
+  const waitingAt = (c: (typeof config.counters)[number]) => c.services.reduce((n, id) => n + (state.waiting.get(id)?.length ?? 0), 0);
   const counters = config.counters.map((c) => {
     const counter = state.counters.get(c.id);
     const current = counter?.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
     const since = counter?.changedAt ?? null;
     if (counter?.status === 'open' && !current && since !== null) {
       const minutes = Math.floor((now - since) / 60_000);
-      const waiting = waitingFor(c);
+      const waiting = waitingAt(c);
       if (waiting > 0 && minutes >= config.alerts.idleCounterMinutes) alerts.push({ kind: 'idle-counter', counterId: c.id, minutes, waiting });
     }
     return {
@@ -104,14 +104,7 @@ export function counterView(state: DayState, config: CentreConfig, counterId: st
   const counterConfig = config.counters.find((c) => c.id === counterId);
   const counter = state.counters.get(counterId);
   if (!counterConfig || !counter) return null;
-  const waiting: Ticket[] = [];
-  for (const serviceId of counterConfig.services) {
-    for (const id of state.waiting.get(serviceId) ?? []) {
-      const ticket = state.tickets.get(id);
-      if (ticket && (ticket.targetCounterId === null || ticket.targetCounterId === counterId)) waiting.push(ticket);
-    }
-  }
-  waiting.sort((a, b) => a.queuedAt - b.queuedAt || a.takenAt - b.takenAt);
+  const { shown, total } = waitingFor(state, counterConfig.services, counterId, COUNTER_WAITING_SHOWN);
   const current = counter.currentTicketId ? state.tickets.get(counter.currentTicketId) : undefined;
   return {
     counterId,
@@ -121,12 +114,52 @@ export function counterView(state: DayState, config: CentreConfig, counterId: st
     officer: officerRef(config, counter.officerId),
     pauseReason: counter.pauseReason,
     current: current ? counterTicket(current) : null,
-    waiting: waiting.slice(0, COUNTER_WAITING_SHOWN).map(counterTicket),
-    waitingTotal: waiting.length,
+    waiting: shown.map(counterTicket),
+    waitingTotal: total,
     nextTicketId: selectNextTicket(state, config, counterConfig, counter)?.id ?? null,
     servedToday: counter.served,
     officerToday: officerToday(state, counter.officerId),
   };
+}
+
+/**
+ * The first `limit` tickets a counter may call, in queue order, and how many it may call in all. The
+ * services' queues are each sorted: they are merged from their heads, and the merge stops at `limit`,
+ * so a long day costs no more than a short one. Only tickets sent to another counter (few) are
+ * looked at one by one for the total.
+ */
+function waitingFor(state: DayState, services: readonly string[], counterId: string, limit: number): { shown: Ticket[]; total: number } {
+  const queues = services.map((id) => state.waiting.get(id) ?? []);
+  let total = queues.reduce((n, q) => n + q.length, 0);
+  for (const id of state.targetedWaiting) {
+    const t = state.tickets.get(id);
+    if (t && t.targetCounterId !== counterId && services.includes(t.serviceId)) total -= 1;
+  }
+  const next = queues.map(() => 0);
+  const shown: Ticket[] = [];
+  while (shown.length < limit) {
+    let best = -1;
+    let bestTicket: Ticket | undefined;
+    for (let q = 0; q < queues.length; q++) {
+      const queue = queues[q]!;
+      // Skip, at each head, what this counter may not call.
+      let ticket: Ticket | undefined;
+      while (next[q]! < queue.length) {
+        ticket = state.tickets.get(queue[next[q]!]!);
+        if (ticket && (ticket.targetCounterId === null || ticket.targetCounterId === counterId)) break;
+        ticket = undefined;
+        next[q]! += 1;
+      }
+      if (ticket && (!bestTicket || ticket.queuedAt < bestTicket.queuedAt || (ticket.queuedAt === bestTicket.queuedAt && ticket.takenAt < bestTicket.takenAt))) {
+        best = q;
+        bestTicket = ticket;
+      }
+    }
+    if (!bestTicket) break;
+    shown.push(bestTicket);
+    next[best]! += 1;
+  }
+  return { shown, total };
 }
 
 function officerToday(state: DayState, officerId: string | null): CounterView['officerToday'] {

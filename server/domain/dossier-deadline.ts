@@ -38,3 +38,17 @@ export function timeliness(dossier: Dossier, now: number, calendar: WorkingCalen
   }
   return { kind: 'late', finished: false, workingDaysLate: Math.max(1, workingDaysBetween(dueDay, local.localDay(now), calendar)) };
 }
+
+/**
+ * Only the kind of `timeliness` (no working-day arithmetic), for counting many dossiers at once: the
+ * results board and the late check look at every dossier of a year.
+ */
+export function timelinessKind(dossier: Dossier, now: number, localDay: (ms: number) => string): Timeliness['kind'] {
+  if (CLOSED_STATUSES.includes(dossier.status)) return 'closed';
+  if (dossier.finishedAt !== null) {
+    const dueDay = localDay(dossier.dueAt);
+    const finishedDay = localDay(dossier.finishedAt);
+    return finishedDay < dueDay ? 'early' : finishedDay === dueDay ? 'on-time' : 'late';
+  }
+  return now <= dossier.dueAt ? 'in-time' : 'late';
+}

@@ -16,8 +16,8 @@ export function selectNextTicket(
   counterConfig: CounterConfig,
   counter: CounterState,
 ): Ticket | null {
-  const normal = oldestEligible(state, config, counterConfig, (t) => t.priorityGroup === null);
-  const priority = oldestEligible(state, config, counterConfig, (t) => t.priorityGroup !== null);
+  const normal = oldestEligible(state, config, counterConfig, false);
+  const priority = oldestEligible(state, config, counterConfig, true);
   if (!normal || !priority) return normal ?? priority;
 
   const policy = config.ordering;
@@ -35,18 +35,16 @@ export function selectNextTicket(
   }
 }
 
-function oldestEligible(
-  state: DayState,
-  config: CentreConfig,
-  counterConfig: CounterConfig,
-  accept: (ticket: Ticket) => boolean,
-): Ticket | null {
+function oldestEligible(state: DayState, config: CentreConfig, counterConfig: CounterConfig, priority: boolean): Ticket | null {
   let best: Ticket | null = null;
   for (const serviceId of counterConfig.services) {
     const queue = state.waiting.get(serviceId) ?? [];
+    // The counts say whether this kind waits at all: no walk through a queue that has none of it.
+    const priorityCount = state.priorityWaiting.get(serviceId) ?? 0;
+    if (priority ? priorityCount === 0 : priorityCount >= queue.length) continue;
     for (const id of queue) {
       const ticket = state.tickets.get(id);
-      if (!ticket || !accept(ticket)) continue;
+      if (!ticket || (ticket.priorityGroup !== null) !== priority) continue;
       if (ticket.targetCounterId !== null && ticket.targetCounterId !== counterConfig.id) continue;
       if (!best) best = ticket;
       else best = earlier(best, ticket, config, counterConfig);

@@ -225,19 +225,34 @@ function pushCall(state: DayState, ticket: Ticket, counterId: string, at: number
 function enqueue(state: DayState, ticket: Ticket): void {
   const queue = state.waiting.get(ticket.serviceId);
   if (!queue) return;
+  queue.splice(queuePosition(state, queue, ticket), 0, ticket.id);
+  if (ticket.priorityGroup !== null) state.priorityWaiting.set(ticket.serviceId, (state.priorityWaiting.get(ticket.serviceId) ?? 0) + 1);
+  if (ticket.targetCounterId !== null) state.targetedWaiting.add(ticket.id);
+}
+
+function dequeue(state: DayState, ticket: Ticket): void {
+  const queue = state.waiting.get(ticket.serviceId);
+  if (!queue) return;
+  // The ticket's order key has not changed while it waited: search from where it would be inserted.
+  let index = queuePosition(state, queue, ticket, true);
+  while (index < queue.length && queue[index] !== ticket.id) index += 1;
+  if (index >= queue.length) index = queue.indexOf(ticket.id);
+  if (index < 0) return;
+  queue.splice(index, 1);
+  if (ticket.priorityGroup !== null) state.priorityWaiting.set(ticket.serviceId, Math.max(0, (state.priorityWaiting.get(ticket.serviceId) ?? 0) - 1));
+  state.targetedWaiting.delete(ticket.id);
+}
+
+/** The first index whose ticket comes after `ticket` (or, with `before`, not before it). */
+function queuePosition(state: DayState, queue: string[], ticket: Ticket, before = false): number {
   let lo = 0;
   let hi = queue.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const other = state.tickets.get(queue[mid]!)!;
-    if (other.queuedAt < ticket.queuedAt || (other.queuedAt === ticket.queuedAt && other.takenAt <= ticket.takenAt)) lo = mid + 1;
+    const precedes = other.queuedAt < ticket.queuedAt || (other.queuedAt === ticket.queuedAt && (before ? other.takenAt < ticket.takenAt : other.takenAt <= ticket.takenAt));
+    if (precedes) lo = mid + 1;
     else hi = mid;
   }
-  queue.splice(lo, 0, ticket.id);
-}
-
-function dequeue(state: DayState, ticket: Ticket): void {
-  const queue = state.waiting.get(ticket.serviceId);
-  const index = queue ? queue.indexOf(ticket.id) : -1;
-  if (queue && index >= 0) queue.splice(index, 1);
+  return lo;
 }

@@ -74,6 +74,13 @@ export interface DayState {
   closed: { mode: 'serve' | 'cancel' | 'carry-over'; at: number } | null;
   /** Tickets carried over from the last working day (few), so views need not walk every ticket. */
   carried: Set<string>;
+  /**
+   * Waiting tickets of a priority group, per service, and waiting tickets sent to one counter (few):
+   * kept as tickets join and leave the queues, so choosing and showing the next ticket does not walk
+   * every waiting ticket.
+   */
+  priorityWaiting: Map<string, number>;
+  targetedWaiting: Set<string>;
 }
 
 export interface OfficerDayStats {
@@ -100,6 +107,8 @@ export function createDayState(day: string, config: CentreConfig): DayState {
     officerStats: new Map(),
     closed: null,
     carried: new Set(),
+    priorityWaiting: new Map(),
+    targetedWaiting: new Set(),
   };
   ensureConfigured(state, config);
   return state;

@@ -217,7 +217,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
     on('rating:watch', async (payload, lang) => {
       const parsed = ratingWatchSchema.safeParse(payload);
       if (!parsed.success) return errorAck('INVALID_PAYLOAD', lang);
-      if (!service.counterView(parsed.data.counterId)) return errorAck('UNKNOWN_COUNTER', lang);
+      if (!deps.config.current.counters.some((c) => c.id === parsed.data.counterId)) return errorAck('UNKNOWN_COUNTER', lang);
       for (const room of socket.rooms) if (room.startsWith('rate:')) void socket.leave(room);
       void socket.join(`rate:${parsed.data.counterId}`);
       return { ok: true, data: deps.ratings.current(parsed.data.counterId) };
@@ -417,7 +417,7 @@ export function attachSocketHandlers(io: HubServer, deps: Deps): void {
   function officerAt(socket: HubSocket, counterId: string): { ok: true; data: OfficerConfig } | { ok: false; error: ErrorCode } {
     const officer = loggedIn(socket);
     if (!officer.ok) return officer;
-    if (!service.counterView(counterId)) return { ok: false, error: 'UNKNOWN_COUNTER' };
+    if (!deps.config.current.counters.some((c) => c.id === counterId)) return { ok: false, error: 'UNKNOWN_COUNTER' };
     if (!auth.mayWorkAt(officer.data, counterId)) return { ok: false, error: 'FORBIDDEN' };
     return officer;
   }

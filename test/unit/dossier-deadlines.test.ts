@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { localDayOf, localMidnightOf } from '../../server/app/local-time';
-import { timeliness } from '../../server/domain/dossier-deadline';
+import { timeliness, timelinessKind } from '../../server/domain/dossier-deadline';
 import { applyDossierChange, decideStatus, decideUpsert, maskName, type Dossier, type DossierInput } from '../../server/domain/dossier-register';
 import { addWorkingDays, isWorkingDay, workingDaysBetween, workingMsBetween, type WorkingCalendar } from '../../server/domain/working-calendar';
 
@@ -79,6 +80,23 @@ describe('early, on time, late', () => {
     expect(timeliness(dossier({ status: 9, finishedAt: vn('2026-02-23T10:00:00') }), vn('2026-03-01T00:00:00'), calendar, local).kind).toBe('early');
     expect(timeliness(dossier({ status: 9, finishedAt: vn('2026-02-24T16:00:00') }), vn('2026-03-01T00:00:00'), calendar, local).kind).toBe('on-time');
     expect(timeliness(dossier({ status: 10, finishedAt: vn('2026-02-26T08:00:00') }), vn('2026-03-01T00:00:00'), calendar, local)).toEqual({ kind: 'late', finished: true, workingDaysLate: 2 });
+  });
+
+  it('the kind alone, as the results board counts a year of dossiers, is always the full answer\'s kind', () => {
+    const instant = fc.integer({ min: vn('2026-01-01T00:00:00'), max: vn('2026-12-31T23:59:59') });
+    fc.assert(
+      fc.property(
+        instant,
+        instant,
+        fc.option(instant, { nil: null }),
+        fc.constantFrom(...([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const)),
+        (now, dueAt, finishedAt, status) => {
+          const d = dossier({ dueAt, finishedAt, status });
+          expect(timelinessKind(d, now, local.localDay)).toBe(timeliness(d, now, calendar, local).kind);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('no deadline for dossiers not accepted, withdrawn or stopped', () => {

@@ -19,6 +19,12 @@ export function createVersioner(bootId: string, service: QueueService, clock: ()
  * second instead of one per stored batch: the views were half of the hub's time in the take benchmark.
  */
 export const VIEW_WINDOW_MS = 50;
+/**
+ * After a call, the views wait this long: the call reaches every display first, and a display (often
+ * a weak TV box) starts the announcement before it decodes and draws the 1.4 kB view. The display
+ * shows the call from the call event itself, so the view coming 25 ms later changes nothing it shows.
+ */
+export const VIEW_AFTER_CALL_MS = 25;
 
 export function startPublisher(
   io: HubServer,
@@ -31,14 +37,18 @@ export function startPublisher(
   versioned: Versioner,
 ): () => void {
   let scheduled = false;
+  let due = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let immediate: ReturnType<typeof setImmediate> | null = null;
   let lastFlush = -Infinity;
+  let pendingSince = 0;
   let counters = new Set<string>();
   let allCounters = false;
 
   const flush = () => {
     scheduled = false;
     timer = null;
+    immediate = null;
     lastFlush = performance.now();
     io.to('public').emit('queue:public', versioned(publicView()));
     // The staff view costs a walk of the queues: only built when someone on staff is connected.
@@ -56,18 +66,25 @@ export function startPublisher(
     allCounters = false;
   };
 
-  const schedule = () => {
-    if (scheduled) return;
+  const schedule = (after = 0) => {
+    const now = performance.now();
+    const at = Math.max(lastFlush + VIEW_WINDOW_MS, now + after);
+    // A view already waiting is put off for a call, but never past its first change + 75 ms.
+    if (scheduled && (at <= due || at > pendingSince + VIEW_WINDOW_MS + VIEW_AFTER_CALL_MS)) return;
+    if (!scheduled) pendingSince = now;
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = immediate = null;
     scheduled = true;
-    const wait = lastFlush + VIEW_WINDOW_MS - performance.now();
-    if (wait <= 0) setImmediate(flush);
-    else timer = setTimeout(flush, wait);
+    due = at;
+    if (at <= now) immediate = setImmediate(flush);
+    else timer = setTimeout(flush, at - now);
   };
   const stopQueue = service.onChange((change: ChangeNotice) => {
     for (const call of change.calls) io.to('public').emit('ticket:called', { bootId, seq: change.seq, call });
     if (change.counters === 'all') allCounters = true;
     else change.counters.forEach((id) => counters.add(id));
-    schedule();
+    schedule(change.calls.length > 0 ? VIEW_AFTER_CALL_MS : 0);
   });
   const stopDevices = devices.on({
     printState(state, kioskId) {
@@ -81,7 +98,7 @@ export function startPublisher(
       }
     },
   });
-  const stopDossiers = dossiers.onChange(schedule);
+  const stopDossiers = dossiers.onChange(() => schedule());
   // Waits grow and counters sit idle without any change: the supervisor's overview is refreshed too.
   const refresh = setInterval(() => {
     if ((io.sockets.adapter.rooms.get('staff')?.size ?? 0) > 0) io.to('staff').emit('queue:staff', versioned(staffView()));
@@ -90,6 +107,7 @@ export function startPublisher(
   return () => {
     clearInterval(refresh);
     if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
     stopQueue();
     stopDevices();
     stopDossiers();

@@ -9,7 +9,7 @@ import type { CentreConfig } from './config/centre-config';
 import { OfficerAuth } from './app/officer-auth';
 import { DeviceService } from './app/device-service';
 import type { DeviceConfig, HubLink } from '../hardware/device-contract';
-import { connectBridge, type DeviceHost } from '../hardware/bridge-client';
+import type { DeviceHost } from '../hardware/bridge-client';
 import { TokenStore } from './store/token-store';
 import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
@@ -23,6 +23,7 @@ import type { PublicView, StaffView } from './protocol/views';
 import { attachBridgeHandlers, type BridgeNamespace } from './transport/bridge-handlers';
 import { QueueService, type StartReport } from './app/queue-service';
 import type { Logger } from './logger';
+import { PROJECT_ROOT } from './project-root';
 import { acquireDataLock } from './store/data-lock';
 import { loadOrCreateSecret } from './store/hub-secret';
 import { FileQueueStore } from './store/queue-store';
@@ -57,9 +58,9 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
+export const DEFAULT_WEB_ROOT = join(PROJECT_ROOT, 'dist', 'web');
 /** Placeholder voice clips made with espeak-ng (display/voice/generate-clips.ts). */
-export const BUNDLED_CLIPS = join(import.meta.dirname, '..', 'display', 'audio', 'clips');
+export const BUNDLED_CLIPS = join(PROJECT_ROOT, 'display', 'audio', 'clips');
 
 /**
  * The composition root: the one place where the real adapters (files, clock, network) are wired to
@@ -180,8 +181,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const localDevices = options.config.devices.filter((d) => d.bridge === 'hub');
     const createHost = options.createDeviceHost ?? (await defaultDeviceHostFactory(localDevices.length > 0));
+    // The bridge client (and socket.io-client, 0.1 s to load) only when this machine has devices.
     const localBridge = localDevices.length > 0 && createHost
-      ? connectBridge({
+      ? (await import('../hardware/bridge-client')).connectBridge({
           hubUrl: `http://127.0.0.1:${port}`,
           token: internalToken,
           createHost,
@@ -202,6 +204,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       archivedDays: startReport.archivedDays,
       dossiers: dossierStart.dossiers,
     });
+    // Journal records found at start are folded into the register now, behind the register's
+    // barrier, not before "started" (a year of dossiers is half a second to rewrite).
+    dossiers.compactIfNewDay().catch((error: unknown) => log.error('dossier compaction failed', { error: String(error) }));
 
     let stopping: Promise<void> | null = null;
     return {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../project-root';
 import { centreConfig, describeConfigIssues, type CentreConfig } from './centre-config';
 
-export const DEMO_CONFIG_PATH = join(import.meta.dirname, 'demo-centre.json');
+export const DEMO_CONFIG_PATH = join(PROJECT_ROOT, 'server', 'config', 'demo-centre.json');
 
 export class ConfigError extends Error {
   constructor(

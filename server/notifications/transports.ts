@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailConfig, SmsConfig } from './notification-config';
 
 /**
@@ -70,25 +70,32 @@ export function messageIdHeader(id: string, from: string): string {
   return `<${id}@${senderDomain(from)}>`;
 }
 
-/** Sends e-mail through the configured SMTP server (nodemailer; one connection per message). */
+/**
+ * Sends e-mail through the configured SMTP server (nodemailer; one connection per message).
+ * nodemailer is loaded at the first message, not at the hub's start: most centres send none.
+ */
 export function createSmtpTransport(config: EmailConfig): EmailTransport {
   const { host, port, secure, user, password } = config.smtp;
-  const transporter = createTransport({
-    host,
-    port,
-    secure,
-    ...(user !== undefined && password !== undefined ? { auth: { user, pass: password } } : {}),
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-    // Never let the library write message contents or addresses anywhere.
-    logger: false,
-    debug: false,
-  });
+  let transporter: Promise<Transporter> | null = null;
+  const open = async (): Promise<Transporter> => {
+    const { createTransport } = (await import('nodemailer')).default;
+    return createTransport({
+      host,
+      port,
+      secure,
+      ...(user !== undefined && password !== undefined ? { auth: { user, pass: password } } : {}),
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+      // Never let the library write message contents or addresses anywhere.
+      logger: false,
+      debug: false,
+    });
+  };
   return {
     async send(message) {
       try {
-        await transporter.sendMail({
+        await (await (transporter ??= open())).sendMail({
           from: config.from,
           to: message.to,
           subject: message.subject,
@@ -100,8 +107,8 @@ export function createSmtpTransport(config: EmailConfig): EmailTransport {
         throw new DeliveryError(`smtp: ${describeFailure(error)}`);
       }
     },
-    close() {
-      transporter.close();
+    async close() {
+      await transporter?.then((t) => t.close()).catch(() => undefined);
     },
   };
 }

@@ -15,11 +15,15 @@ import { reportRequestSchema } from '../protocol/commands';
 import type { PublicView } from '../protocol/views';
 import { translate, type Lang } from '../i18n';
 import type { Logger } from '../logger';
+import { PROJECT_ROOT } from '../project-root';
 import { commandIdSchema } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import { HTTP_STATUS } from './http-status';
 import { openApiDocument, restTakeBody } from './openapi';
 import type { Versioner } from './publisher';
+
+/** Named from the project's folder: the same file whether the hub runs from server/ or dist/server/. */
+const LANDING_PAGE = join(PROJECT_ROOT, 'server', 'transport', 'landing.html');
 
 interface Deps {
   service: QueueService;
@@ -194,7 +198,7 @@ export function createHttpApp(deps: Deps): express.Express {
       });
   }
   app.get('/', (_req, res) => {
-    res.sendFile(join(import.meta.dirname, 'landing.html'));
+    res.sendFile(LANDING_PAGE);
   });
 
   // Last: bad JSON and anything unexpected become typed errors, never a stack trace.

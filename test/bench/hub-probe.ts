@@ -1,7 +1,9 @@
 /**
- * Bench-only preload for the hub process (node --import tsx --import test/bench/hub-probe.ts
- * server/main.ts). It adds nothing to the hub's code: it watches from the outside and answers the
- * benchmark driver over the IPC channel.
+ * Bench-only preload for the hub process: compiled to dist/bench/hub-probe.js for the compiled hub
+ * (node --import dist/bench/hub-probe.js dist/server/main.js), or through tsx for the sources
+ * (node --import tsx --import test/bench/hub-probe.ts server/main.ts); see hub-runner.ts. It adds
+ * nothing to the hub's code: it watches from the outside and answers the benchmark driver over the
+ * IPC channel.
  *
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution), event-loop utilisation
  *   and CPU time (process.cpuUsage) between a `mark` and a `measure`;

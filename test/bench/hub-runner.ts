@@ -1,12 +1,63 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import type { CentreConfigInput } from '../../server/config/centre-config';
+import { ensureHubBuilt, HUB_MAIN } from '../../server/tools/build-hub';
 import { forkChild, type Child } from './ipc';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const PROBE = pathToFileURL(join(import.meta.dirname, 'hub-probe.ts')).href;
+
+/**
+ * How the benchmark runs the hub. `bundle` (the default) as `npm start` does: the compiled hub
+ * (`node --enable-source-maps dist/server/main.js`), built first if missing or older than its
+ * sources. `tsx`: the sources through tsx (`npm run start:tsx`; the tests start the hub this way).
+ */
+export type HubRuntime = 'bundle' | 'tsx';
+
+export interface PreparedHub {
+  runtime: HubRuntime;
+  script: string;
+  execArgv: string[];
+  /** The bundle was (re)built for this run. */
+  built: boolean;
+}
+
+let prepared: Promise<PreparedHub> | null = null;
+let preparedFor: HubRuntime | null = null;
+
+/**
+ * Builds what the runtime needs, once per benchmark run (the working tree may change while it
+ * runs: every hub of a run is the same build). For the bundle the probe is compiled too, into
+ * dist/bench/ (inside the project, so its `import('socket.io')` finds the hub's own copy): loading
+ * it through tsx would put tsx's loader hooks back in front of every module the hub loads.
+ */
+export function prepareHub(runtime: HubRuntime): Promise<PreparedHub> {
+  if (prepared && preparedFor === runtime) return prepared;
+  preparedFor = runtime;
+  prepared = (async (): Promise<PreparedHub> => {
+    if (runtime === 'tsx') {
+      const probe = pathToFileURL(join(import.meta.dirname, 'hub-probe.ts')).href;
+      return { runtime, script: join(ROOT, 'server', 'main.ts'), execArgv: ['--import', 'tsx', '--import', probe], built: false };
+    }
+    const built = await ensureHubBuilt();
+    const probeOut = join(ROOT, 'dist', 'bench', 'hub-probe.js');
+    mkdirSync(join(ROOT, 'dist', 'bench'), { recursive: true });
+    await build({
+      entryPoints: [join(import.meta.dirname, 'hub-probe.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: probeOut,
+      logLevel: 'warning',
+    });
+    return { runtime, script: HUB_MAIN, execArgv: ['--enable-source-maps', '--import', pathToFileURL(probeOut).href], built };
+  })();
+  return prepared;
+}
 
 export interface BenchHub {
   child: Child;
@@ -47,16 +98,21 @@ export interface HubProbe {
 }
 
 /**
- * Starts the real hub (server/main.ts) as its own process on 127.0.0.1, port 0, with the bench
- * probe preloaded and an IPC channel to it. Resolves when the hub has logged "hub started".
+ * Starts the real hub as its own process on 127.0.0.1, port 0, as `npm start` runs it (or from
+ * the sources through tsx: `runtime`), with the bench probe preloaded and an IPC channel to it.
+ * Resolves when the hub has logged "hub started".
  */
 export async function startBenchHub(options: {
   dataDir: string;
   config: CentreConfigInput;
+  /** Default: the compiled bundle, as `npm start`. */
+  runtime?: HubRuntime;
   /** Folder for a V8 CPU profile of the hub (node --cpu-prof), written when it stops. */
   cpuProfDir?: string | null;
   timeoutMs?: number;
 }): Promise<BenchHub> {
+  // Before the clock starts: building is not part of starting.
+  const hubRun = await prepareHub(options.runtime ?? 'bundle');
   const configFile = join(options.dataDir, '..', `${options.dataDir.split('/').pop()}-centre.json`);
   writeFileSync(configFile, JSON.stringify(options.config));
   const prof = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
@@ -64,8 +120,8 @@ export async function startBenchHub(options: {
   const ready = new Promise<number>((resolve) => (resolveReady = resolve));
   let seen = '';
   const t0 = performance.now();
-  const child = forkChild(join(ROOT, 'server', 'main.ts'), {
-    execArgv: ['--import', 'tsx', '--import', PROBE, ...prof],
+  const child = forkChild(hubRun.script, {
+    execArgv: [...hubRun.execArgv, ...prof],
     cwd: ROOT,
     env: {
       ...process.env,

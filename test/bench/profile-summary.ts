@@ -8,6 +8,10 @@
  * the benchmark prints them with --hub-prof (the probe's mark and measure).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The project's folder, with a trailing slash: file names are printed relative to it. */
+const ROOT = join(import.meta.dirname, '..', '..') + '/';
 
 interface Node {
   id: number;
@@ -57,8 +61,7 @@ const where = (n: Node) => {
   const url = n.callFrame.url.replace(/^file:\/\//, '');
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1]!;
-  const i = url.indexOf('/work/main/');
-  return i >= 0 ? url.slice(i + 11) : url || '(native)';
+  return url.startsWith(ROOT) ? url.slice(ROOT.length) : url || '(native)';
 };
 const name = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${where(n)}:${n.callFrame.lineNumber + 1}`;
 
@@ -75,7 +78,8 @@ for (const [id, ms] of self) {
     const key = name(c);
     if (seen.has(key)) continue;
     seen.add(key);
-    if (where(c).startsWith('server/') || where(c).startsWith('socket.io') || where(c).startsWith('engine.io') || where(c) === 'zod' || where(c) === 'ws')
+    // The hub's own code: its sources (tsx) or the compiled bundle (dist/server/, as npm start runs it).
+    if (where(c).startsWith('server/') || where(c).startsWith('dist/server/') || where(c).startsWith('socket.io') || where(c).startsWith('engine.io') || where(c) === 'zod' || where(c) === 'ws')
       inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles]
- *                [--hub-prof <dir>] [--keep]`
+ *                [--hub bundle|tsx] [--hub-prof <dir>] [--keep]`
  *
- * A program, not a test. It starts the real hub (server/main.ts) as its own process on 127.0.0.1
- * with a bench-only preload (hub-probe.ts), drives it with Socket.IO clients in this process and in
+ * A program, not a test. It starts the real hub as its own process on 127.0.0.1, as `npm start`
+ * does (the compiled dist/server/main.js, built first if missing or stale; `--hub tsx`: the sources
+ * through tsx), with a bench-only preload (hub-probe.ts), drives it with Socket.IO clients in this process and in
  * worker processes, prints a table and writes the figures as JSON. See docs/performance.md for the
  * method of every figure. Loopback only; every load is bounded in count and time.
  */
@@ -17,7 +18,7 @@ import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { bundleSizes, type BundleSize } from './bundles';
 import { benchCentre, COUNTER, OFFICER, SERVICE, todayInCentre, writeDayJournal, writeYear } from './fixtures';
-import { ROOT, startBenchHub, type BenchHub, type ProbeMeasure } from './hub-runner';
+import { prepareHub, ROOT, startBenchHub, type BenchHub, type HubRuntime, type ProbeMeasure } from './hub-runner';
 import { Inbox } from './inbox';
 import { forkChild, type Child } from './ipc';
 import { median, percentile, round, sleep } from './stats';
@@ -30,10 +31,11 @@ interface Options {
   only: Set<string> | null;
   hubProf: string | null;
   keep: boolean;
+  hub: HubRuntime;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { quick: false, out: 'bench-results.json', only: null, hubProf: null, keep: false };
+  const options: Options = { quick: false, out: 'bench-results.json', only: null, hubProf: null, keep: false, hub: 'bundle' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -47,8 +49,13 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--only') options.only = new Set(value().split(','));
     else if (a === '--hub-prof') options.hubProf = resolve(value());
     else if (a === '--keep') options.keep = true;
+    else if (a === '--hub') {
+      const v = value();
+      if (v !== 'bundle' && v !== 'tsx') throw new Error('--hub is bundle or tsx');
+      options.hub = v;
+    }
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- [--quick] [--out file.json] [--only fanout,take,history,startup,bundles] [--hub-prof dir] [--keep]');
+      console.log('npm run bench -- [--quick] [--out file.json] [--only fanout,take,history,startup,bundles] [--hub bundle|tsx] [--hub-prof dir] [--keep]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -97,7 +104,7 @@ const idleOf = new WeakMap<BenchHub, Idle>();
 async function hubFor(name: string, prepare?: (dataDir: string) => void): Promise<{ hub: BenchHub; dataDir: string }> {
   const dataDir = freshDataDir(name);
   prepare?.(dataDir);
-  const hub = await startBenchHub({ dataDir, config: benchCentre(), cpuProfDir: options.hubProf });
+  const hub = await startBenchHub({ dataDir, config: benchCentre(), runtime: options.hub, cpuProfDir: options.hubProf });
   cleanups.push(() => hub.stop());
   // The idle baseline, subtracted from CPU per operation and printed beside the loop delay.
   await sleep(300);
@@ -624,7 +631,7 @@ async function historyPhase() {
 // ---------------------------------------------------------------- startup with a year
 
 async function startupPhase() {
-  log('\n== startup with a year of history');
+  log(`\n== startup with a year of history (hub: ${options.hub === 'bundle' ? 'node dist/server/main.js, as npm start' : 'node --import tsx server/main.ts'})`);
   const yearDir = freshDataDir('year');
   const t0 = performance.now();
   const sizes = writeYear(yearDir, PLAN.year);
@@ -635,7 +642,7 @@ async function startupPhase() {
   );
   const runs: { kind: string; spawnToReady: number; inProcess: number | null; probeLoaded: number; firstSnapshot: number; snapshotBlockMax: number }[] = [];
   const one = async (kind: 'empty' | 'year', dataDir: string) => {
-    const hub = await startBenchHub({ dataDir, config: benchCentre(), cpuProfDir: options.hubProf });
+    const hub = await startBenchHub({ dataDir, config: benchCentre(), runtime: options.hub, cpuProfDir: options.hubProf });
     const s = await hub.probe.startup();
     await hub.probe.mark();
     const c0 = performance.now();
@@ -740,10 +747,13 @@ async function main() {
       loadavg_at_start: loadavg().map((v) => round(v, 2)),
       data_dir_fs: fileSystemOf(DATA_ROOT),
       server_sha256_16: serverHash(),
+      hub_runtime: options.hub,
       plan: PLAN,
     },
   };
-  log(`Lượt benchmark (${Q ? 'quick' : 'full'}), data in ${DATA_ROOT} (${(results.meta as { data_dir_fs: string }).data_dir_fs}), load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+  const hubRun = await prepareHub(options.hub);
+  if (hubRun.built) log(`built the hub: ${hubRun.script}`);
+  log(`Lượt benchmark (${Q ? 'quick' : 'full'}, hub: ${options.hub}), data in ${DATA_ROOT} (${(results.meta as { data_dir_fs: string }).data_dir_fs}), load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
   if (wants('bundles')) results.bundles_gzip_kb = bundlesPhase().gzip_kb;
   if (wants('fanout')) Object.assign(results, await fanoutPhase());
   if (wants('take')) results.take = await takePhase();

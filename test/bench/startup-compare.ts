@@ -1,43 +1,36 @@
 /**
  * Where the hub's start time goes (a diagnostic beside `npm run bench`, not part of it):
- *   node --import tsx test/bench/startup-compare.ts [--runs 3]
+ *   node --import tsx test/bench/startup-compare.ts [--runs 3] [--variants tsx,bundle,bundle-no-maps]
  *
- * 1. The same server/main.ts started two ways, alternately, with an empty data folder and with a
- *    year of history: through tsx (as `npm start` does today) and as an esbuild bundle run by plain
- *    node (packages external, code splitting so lazy imports stay lazy). The bundle is written to a
- *    temporary folder, never into the repository.
+ * 1. The same server/main.ts started in several ways, alternately, with an empty data folder and
+ *    with a year of history: `bundle` is the compiled hub as `npm start` runs it
+ *    (`node --enable-source-maps dist/server/main.js`, built first if missing or stale: see
+ *    server/tools/build-hub.ts); `bundle-no-maps` the same without source maps; `tsx` the sources
+ *    through tsx (`npm run start:tsx`, and how the tests start it).
  * 2. The parts of a year start that do not depend on how the code is loaded, timed with the hub's
- *    own adapter: reading the dossier register, and rewriting it (what DossierService.start does at
- *    every start via DossierStore.compact).
+ *    own adapter: reading the dossier register, and rewriting it (what DossierService.start did at
+ *    every start until it learnt to skip it, and what the compaction after a start with journal
+ *    records still does, once the hub has started).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
 import { DurableJsonFile } from '../../server/store/durable-json-file';
+import { ensureHubBuilt, HUB_MAIN } from '../../server/tools/build-hub';
 import { benchCentre, writeYear } from './fixtures';
 import { ROOT } from './hub-runner';
 import { median, round } from './stats';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3) || 3;
+const option = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const runs = Number(option('--runs') || 3) || 3;
+const wanted = (option('--variants') ?? 'tsx,bundle').split(',');
 const work = mkdtempSync(join(tmpdir(), 'luot-startup-'));
-const bundleDir = join(work, 'bundle');
-mkdirSync(bundleDir);
-symlinkSync(join(ROOT, 'node_modules'), join(bundleDir, 'node_modules'));
-writeFileSync(join(bundleDir, 'package.json'), '{"type":"module"}');
-await build({
-  entryPoints: [join(ROOT, 'server', 'main.ts')],
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  outdir: bundleDir,
-  logLevel: 'warning',
-});
+if (await ensureHubBuilt()) console.log(`built the hub into ${HUB_MAIN}`);
 const configFile = join(work, 'centre.json');
 writeFileSync(configFile, JSON.stringify(benchCentre()));
 const year = join(work, 'year');
@@ -69,10 +62,14 @@ function start(args: string[], dataDir: string): Promise<number> {
   });
 }
 
-const variants = {
+const allVariants: Record<string, string[]> = {
   tsx: ['--import', 'tsx', join(ROOT, 'server', 'main.ts')],
-  bundle: [join(bundleDir, 'main.js')],
+  bundle: ['--enable-source-maps', HUB_MAIN],
+  'bundle-no-maps': [HUB_MAIN],
 };
+const unknown = wanted.filter((name) => !allVariants[name]);
+if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')} (known: ${Object.keys(allVariants).join(', ')})`);
+const variants = Object.fromEntries(wanted.map((name) => [name, allVariants[name]!]));
 const times: Record<string, number[]> = {};
 for (let i = 0; i < runs; i++) {
   for (const [name, args] of Object.entries(variants)) {
@@ -81,7 +78,7 @@ for (let i = 0; i < runs; i++) {
     (times[`${name} year`] ??= []).push(await start(args, year));
   }
 }
-for (const [name, values] of Object.entries(times)) console.log(`${name.padEnd(13)} spawn -> "hub started": median ${round(median(values), 0)} ms (${values.map((v) => round(v, 0)).join(', ')})`);
+for (const [name, values] of Object.entries(times)) console.log(`${name.padEnd(19)} spawn -> "hub started": median ${round(median(values), 0)} ms (${values.map((v) => round(v, 0)).join(', ')})`);
 
 // The register, through the hub's own adapter.
 const register = new DurableJsonFile<{ seq: number; dossiers: unknown[] }>(join(year, 'dossiers', 'register.json'));

@@ -25,29 +25,46 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * The zone's offset from UTC (ms) at an instant, cached per quarter hour: every zone's offset is a
- * whole number of quarter hours and changes only at a quarter hour of UTC, so one Intl call serves
- * every instant of the same quarter. Intl's formatToParts costs ~7 µs a call; the views, every
- * command and the dossier board ask for local days and minutes many times.
+ * The zone's offset from UTC (ms) at an instant, without an Intl call each time (formatToParts
+ * costs ~7 µs; the views, every command and the dossier board ask for local days and minutes many
+ * times, the board for a year of dossiers at once). Every zone's offset is a whole number of
+ * quarter hours and changes only at a quarter hour of UTC, and never twice in one UTC day. So the
+ * offset is cached per UTC day when it is the same at the day's first and last quarter hour, and
+ * per quarter hour on the few days the clocks change.
  */
 const QUARTER = 15 * 60_000;
-const offsets = new Map<string, Map<number, number>>();
+const DAY = 86_400_000;
+const byDay = new Map<string, Map<number, number | null>>();
+const byQuarter = new Map<string, Map<number, number>>();
+
+function intlOffset(at: number, timeZone: string): number {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
+  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - at;
+}
+
+function cacheOf<V>(caches: Map<string, Map<number, V>>, timeZone: string): Map<number, V> {
+  let cache = caches.get(timeZone);
+  if (!cache) caches.set(timeZone, (cache = new Map()));
+  if (cache.size >= 100_000) cache.clear();
+  return cache;
+}
 
 function offsetAt(at: number, timeZone: string): number {
-  let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = new Map()));
-  const quarter = Math.floor(at / QUARTER);
-  let offset = zone.get(quarter);
+  const days = cacheOf(byDay, timeZone);
+  const day = Math.floor(at / DAY);
+  let offset = days.get(day);
   if (offset === undefined) {
-    const start = quarter * QUARTER;
-    const parts: Record<string, string> = {};
-    for (const part of formatter(timeZone).formatToParts(new Date(start))) parts[part.type] = part.value;
-    const shownAsUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
-    offset = shownAsUtc - start;
-    if (zone.size >= 50_000) zone.clear();
-    zone.set(quarter, offset);
+    const first = intlOffset(day * DAY, timeZone);
+    offset = first === intlOffset(day * DAY + DAY - QUARTER, timeZone) ? first : null;
+    days.set(day, offset);
   }
-  return offset;
+  if (offset !== null) return offset;
+  const quarters = cacheOf(byQuarter, timeZone);
+  const quarter = Math.floor(at / QUARTER);
+  let exact = quarters.get(quarter);
+  if (exact === undefined) quarters.set(quarter, (exact = intlOffset(quarter * QUARTER, timeZone)));
+  return exact;
 }
 
 export function domainContext(now: number, timeZone: string): DomainContext {

@@ -50,6 +50,10 @@ export class DossierService {
   private board: { at: number; value: DossierBoard } | null = null;
   private derived: { from: CentreConfig; codePattern: RegExp; calendar: WorkingCalendar; local: LocalCalendar } | null = null;
   private compactedDay = '';
+  /** Changes applied in memory whose journal write has not settled yet. */
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Set while the register is read back from disk after a failed write. */
+  private reloading: Promise<void> | null = null;
 
   constructor(
     private readonly deps: { config: ConfigSource; store: DossierStore; clock: () => number; log: Logger },
@@ -112,6 +116,9 @@ export class DossierService {
     this.compactedDay = today;
     this.barrier = (async () => {
       try {
+        // Changes already applied in memory but not yet on disk settle first: one whose write fails
+        // is taken back (reload), and must not reach the snapshot.
+        while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
         await this.deps.store.compact(this.seq, [...this.register.values()]);
       } catch (error) {
         this.deps.log.error('could not compact the dossier register', { error: String(error) });
@@ -135,7 +142,9 @@ export class DossierService {
 
   /** Create or update a dossier by code. The same push twice is one change. */
   async upsert(input: DossierInput): Promise<DossierResult<{ changed: boolean }>> {
-    await this.ready();
+    // Inline, not `await this.ready()`: an awaited call resumes a turn later, when a compaction may
+    // have begun; this loop's last check and the commit below run in the same turn.
+    while (this.barrier || this.reloading) await (this.barrier ?? this.reloading);
     const decision = decideUpsert(this.register.get(input.code), input, this.codePattern, this.deps.clock());
     if (!decision.ok) return { ok: false, error: decision.error };
     if (!decision.change) return { ok: true, data: { changed: false } };
@@ -144,7 +153,9 @@ export class DossierService {
   }
 
   async changeStatus(code: string, input: StatusChangeInput): Promise<DossierResult<{ changed: boolean }>> {
-    await this.ready();
+    // Inline, not `await this.ready()`: an awaited call resumes a turn later, when a compaction may
+    // have begun; this loop's last check and the commit below run in the same turn.
+    while (this.barrier || this.reloading) await (this.barrier ?? this.reloading);
     const decision = decideStatus(this.register.get(code), input);
     if (!decision.ok) return { ok: false, error: decision.error };
     if (!decision.change) return { ok: true, data: { changed: false } };
@@ -159,7 +170,9 @@ export class DossierService {
   async importBatch(
     rows: unknown[],
   ): Promise<{ ok: true; data: { received: number; created: number; updated: number; unchanged: number } } | { ok: false; error: ErrorCode; rejected: ImportRejection[] }> {
-    await this.ready();
+    // Inline, not `await this.ready()`: an awaited call resumes a turn later, when a compaction may
+    // have begun; this loop's last check and the commit below run in the same turn.
+    while (this.barrier || this.reloading) await (this.barrier ?? this.reloading);
     const rejected: ImportRejection[] = [];
     const changes: DossierChange[] = [];
     const seen = new Map<string, number>();
@@ -267,11 +280,15 @@ export class DossierService {
     return t;
   }
 
-  private async ready(): Promise<void> {
-    while (this.barrier) await this.barrier;
+
+  private commit(changes: DossierChange[], quiet = false): Promise<DossierResult<null>> {
+    const run = this.commitNow(changes, quiet);
+    this.inflight.add(run);
+    run.finally(() => this.inflight.delete(run)).catch(() => undefined);
+    return run;
   }
 
-  private async commit(changes: DossierChange[], quiet = false): Promise<DossierResult<null>> {
+  private async commitNow(changes: DossierChange[], quiet: boolean): Promise<DossierResult<null>> {
     const before = changes.map((c) => {
       const code = c.type === 'dossier-upserted' ? c.dossier.code : c.code;
       const existing = this.register.get(code);
@@ -302,13 +319,23 @@ export class DossierService {
     return { ok: true, data: null };
   }
 
-  /** After a failed write: forget what is not on disk. */
-  private async reload(): Promise<void> {
-    this.register.clear();
-    this.board = null;
-    const { snapshot, records } = await this.deps.store.load();
-    for (const dossier of snapshot.dossiers) this.register.set(dossier.code, dossier);
-    for (const record of records) record.changes.forEach((change) => applyDossierChange(this.register, change));
+  /**
+   * After a failed write: forget what is not on disk. New changes wait for it (a change decided on
+   * the state being replaced would be lost with it); a compaction under way waits for it too, as it
+   * waits for every change in flight. The register is swapped in one go, so a lookup never sees it
+   * half read.
+   */
+  private reload(): Promise<void> {
+    this.reloading ??= (async () => {
+      const { snapshot, records } = await this.deps.store.load();
+      const fresh = new Map<string, Dossier>();
+      for (const dossier of snapshot.dossiers) fresh.set(dossier.code, dossier);
+      for (const record of records) record.changes.forEach((change) => applyDossierChange(fresh, change));
+      this.register.clear();
+      for (const [code, dossier] of fresh) this.register.set(code, dossier);
+      this.board = null;
+    })().finally(() => (this.reloading = null));
+    return this.reloading;
   }
 }
 

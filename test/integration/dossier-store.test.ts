@@ -194,4 +194,34 @@ describe('the dossier register on disk', () => {
     await again.store.close();
     expect((await open(dataDir)).started).toEqual({ dossiers: 15, replayed: 0, dropped: 0 });
   });
+
+  it('a change whose write fails while the nightly compaction starts is refused, and is not in the new register', async () => {
+    const dataDir = await compactedFolder();
+    const { store, service } = await open(dataDir);
+    const append = store.append.bind(store);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    store.append = async () => {
+      await gate;
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    };
+    const refused = service.changeStatus(dossier(3).code, statusChangeSchema.parse({ status: 9, at: '2026-11-26T08:30:00+07:00' }));
+    const nextDay = clock.now + 86_400_000;
+    const previous = clock.now;
+    clock.now = nextDay;
+    try {
+      const compaction = service.compactIfNewDay();
+      release();
+      expect(await refused).toEqual({ ok: false, error: 'STORAGE_FAILED' });
+      await compaction;
+      store.append = append;
+      expect(service.get(dossier(3).code)?.status).toBe(2);
+      await store.close();
+      const again = await open(dataDir);
+      expect(again.service.get(dossier(3).code)?.status).toBe(2);
+      await again.store.close();
+    } finally {
+      clock.now = previous;
+    }
+  });
 });

@@ -52,6 +52,8 @@ export class DossierService {
   private compactedDay = '';
   /** Changes applied in memory whose journal write has not settled yet. */
   private readonly inflight = new Set<Promise<unknown>>();
+  /** The last change the snapshot on disk holds. */
+  private snapshotSeq = -1;
   /** Set while the register is read back from disk after a failed write. */
   private reloading: Promise<void> | null = null;
 
@@ -104,6 +106,7 @@ export class DossierService {
     if (dropped > 0) this.deps.log.error('the dossier journal was damaged: what is intact was kept', { dropped: reports.flatMap((r) => r.dropped) });
     const current = records.length === 0;
     await this.deps.store.resume(this.seq, { snapshotCoversAll: current });
+    this.snapshotSeq = snapshot.seq;
     // Left empty when there is something to fold in: the next compactIfNewDay() compacts.
     this.compactedDay = current ? this.local.localDay(this.deps.clock()) : '';
     return { dossiers: this.register.size, replayed: records.length, dropped };
@@ -114,12 +117,16 @@ export class DossierService {
     const today = this.local.localDay(this.deps.clock());
     if (today === this.compactedDay || this.barrier) return;
     this.compactedDay = today;
+    // Nothing changed since the snapshot: rewriting a year of dossiers would only block the hub.
+    if (this.seq === this.snapshotSeq && this.inflight.size === 0) return;
     this.barrier = (async () => {
       try {
         // Changes already applied in memory but not yet on disk settle first: one whose write fails
         // is taken back (reload), and must not reach the snapshot.
         while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-        await this.deps.store.compact(this.seq, [...this.register.values()]);
+        const seq = this.seq;
+        await this.deps.store.compact(seq, [...this.register.values()]);
+        this.snapshotSeq = seq;
       } catch (error) {
         this.deps.log.error('could not compact the dossier register', { error: String(error) });
       }

@@ -224,4 +224,28 @@ describe('the dossier register on disk', () => {
       clock.now = previous;
     }
   });
+
+  it('the nightly compaction leaves the register alone on a day nothing changed, and folds in a day that did', async () => {
+    const dataDir = await compactedFolder();
+    const previous = clock.now;
+    try {
+      const { store, service } = await open(dataDir);
+      const before = identity(registerFile(dataDir));
+      clock.now += 86_400_000;
+      await service.compactIfNewDay();
+      expect(identity(registerFile(dataDir))).toEqual(before);
+      await finish(service, 4);
+      clock.now += 86_400_000;
+      await service.compactIfNewDay();
+      expect(identity(registerFile(dataDir))).not.toEqual(before);
+      expect(snapshotSeq(dataDir)).toBe(2);
+      await store.close();
+      const again = await open(dataDir);
+      expect(again.started.replayed).toBe(0);
+      expect(again.service.get(dossier(4).code)?.status).toBe(9);
+      await again.store.close();
+    } finally {
+      clock.now = previous;
+    }
+  });
 });

@@ -10,11 +10,14 @@
  * - the hub's own start time: performance.now() (ms since this process began) when the hub writes
  *   its "hub started" log line;
  * - fdatasync and write calls on file handles (count and duration), by wrapping FileHandle's
- *   prototype: how the journal's group commit actually batches;
+ *   prototype: how the journal's group commit actually batches. A write on a file opened with
+ *   O_DSYNC (the journal's, on Linux; flags read from /proc/self/fdinfo) is durable when it returns:
+ *   it is counted and traced as a write immediately followed by its fdatasync;
  * - Socket.IO broadcasts (BroadcastOperator.prototype.emit wrapped): how long writing one event to
  *   a room takes; and when websocket frames arrive (ws WebSocket.prototype.emit('message'));
  * - memory (process.memoryUsage).
  */
+import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { serveRpc } from './ipc';
@@ -63,14 +66,42 @@ const traceOp = (op: 'write' | 'datasync', startUs: number) => {
       if (fsCounters.datasyncs.length < 1_000_000) fsCounters.datasyncs.push(performance.now() - t0);
     }
   };
+  const O_DSYNC = 0o10000; // Linux
+  const synced = new Map<number, boolean>();
+  const isSynced = (fd: number): boolean => {
+    let known = synced.get(fd);
+    if (known === undefined) {
+      try {
+        const flags = /flags:\s*([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1];
+        known = flags !== undefined && (parseInt(flags, 8) & O_DSYNC) !== 0;
+      } catch {
+        known = false;
+      }
+      synced.set(fd, known);
+    }
+    return known;
+  };
+  // A closed descriptor's number is given to the next file opened: forget what it was.
+  const close = proto.close!;
+  proto.close = function (this: { fd: number }, ...args: unknown[]) {
+    synced.delete(this.fd);
+    return close.apply(this, args);
+  };
   const write = proto.write!;
-  proto.write = async function (this: unknown, ...args: unknown[]) {
+  proto.write = async function (this: { fd: number }, ...args: unknown[]) {
     const t0 = performance.now();
     const startUs = monoUs();
+    const dsync = isSynced(this.fd);
     try {
       return await write.apply(this, args);
     } finally {
-      traceOp('write', startUs);
+      if (dsync) {
+        // The write and its fdatasync in one: a zero-length write, then the sync for its duration.
+        if (fsTrace.length >= 10_000) fsTrace.shift();
+        fsTrace.push({ op: 'write', startUs, endUs: startUs });
+        traceOp('datasync', startUs);
+        if (fsCounters.datasyncs.length < 1_000_000) fsCounters.datasyncs.push(performance.now() - t0);
+      } else traceOp('write', startUs);
       fsCounters.writes += 1;
       const data = args[0];
       fsCounters.writeBytes += Buffer.isBuffer(data) ? data.length : typeof data === 'string' ? Buffer.byteLength(data) : 0;

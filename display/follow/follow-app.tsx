@@ -3,7 +3,8 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useRef } from 'preact/hooks';
 import type { TicketFollowView } from '../../server/protocol/views';
 import { useAppState } from '../../server/ui/app-state';
-import { Connecting, LanguageToggle, OfflineBadge } from '../../server/ui/components';
+import { Connecting, OfflineBadge } from '../../server/ui/components';
+import { PhoneHeader } from '../phone/phone-header';
 import type { SoundState } from '../voice/web-audio-player';
 import type { CalledAlert, FollowController } from './follow-state';
 
@@ -27,21 +28,14 @@ function useFollow(): FollowServices {
  * Nothing personal is shown or kept: the page knows a ticket id, a number and a service.
  */
 export function FollowApp() {
-  const { publicView, local, t } = useAppState();
+  const { t } = useAppState();
   const { follow } = useFollow();
   const state = follow.state.value;
   const alert = follow.alert.value;
-  const centre = publicView.value?.view.centre.name;
   return (
-    <div class="follow">
-      <header class="follow-header">
-        <div class="follow-header__names">
-          <div class="follow-header__app">{t('app.name')}</div>
-          {centre && <div class="follow-header__centre">{local(centre)}</div>}
-        </div>
-        <LanguageToggle class="follow-header__lang" />
-      </header>
-      <main class="follow-main">
+    <div class="phone-page follow">
+      <PhoneHeader />
+      <main class="phone-main">
         {state.kind === 'no-ticket' ? (
           <Message title={t('follow.unknown.title')} body={t('follow.missing.body')} />
         ) : state.kind === 'unknown' ? (
@@ -60,7 +54,7 @@ export function FollowApp() {
 
 function Message({ title, body }: { title: string; body: string }) {
   return (
-    <section class="follow-card follow-message" data-testid="follow-message">
+    <section class="phone-card follow-message" data-testid="follow-message">
       <h1 class="follow-message__title">{title}</h1>
       <p class="follow-message__body">{body}</p>
     </section>
@@ -73,7 +67,7 @@ function TicketCard({ view }: { view: TicketFollowView }) {
   const ended = view.status === 'done' || view.status === 'no-show' || view.status === 'cancelled';
   return (
     <>
-      <section class={`follow-card follow-ticket follow-ticket--${view.status}`} data-testid="follow-ticket">
+      <section class={`phone-card follow-ticket follow-ticket--${view.status}`} data-testid="follow-ticket">
         <div class="follow-ticket__label">{t('follow.yourNumber')}</div>
         <div class="follow-ticket__number" data-testid="follow-number">
           {view.number}
@@ -101,7 +95,7 @@ function StatusDetails({ view }: { view: TicketFollowView }) {
       const ahead = view.peopleAhead ?? 0;
       const minutes = view.estimatedWaitMinutes;
       return (
-        <section class="follow-card follow-facts">
+        <section class="phone-card follow-facts">
           <div class="follow-fact">
             <span class="follow-fact__label">{t('follow.ahead')}</span>
             <span class="follow-fact__value" data-testid="follow-ahead">
@@ -123,31 +117,31 @@ function StatusDetails({ view }: { view: TicketFollowView }) {
     }
     case 'called':
       return (
-        <section class="follow-card follow-note follow-note--go" data-testid="follow-note">
+        <section class="phone-card follow-note follow-note--go" data-testid="follow-note">
           {t('follow.called.goTo', { counter: view.counterNumber ?? '' })}
         </section>
       );
     case 'serving':
       return (
-        <section class="follow-card follow-note" data-testid="follow-note">
+        <section class="phone-card follow-note" data-testid="follow-note">
           {t('follow.serving', { counter: view.counterNumber ?? '' })}
         </section>
       );
     case 'done':
       return (
-        <section class="follow-card follow-note" data-testid="follow-note">
+        <section class="phone-card follow-note" data-testid="follow-note">
           {t('follow.done')}
         </section>
       );
     case 'no-show':
       return (
-        <section class="follow-card follow-note follow-note--warn" data-testid="follow-note">
+        <section class="phone-card follow-note follow-note--warn" data-testid="follow-note">
           {t('follow.noShow')}
         </section>
       );
     case 'cancelled':
       return (
-        <section class="follow-card follow-note follow-note--warn" data-testid="follow-note">
+        <section class="phone-card follow-note follow-note--warn" data-testid="follow-note">
           {t('follow.cancelled')}
         </section>
       );

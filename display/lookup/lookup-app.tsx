@@ -2,8 +2,9 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { DossierLookupView } from '../../server/protocol/views';
 import { useAppState } from '../../server/ui/app-state';
-import { LanguageToggle, OfflineBadge } from '../../server/ui/components';
+import { OfflineBadge } from '../../server/ui/components';
 import { formatDay, formatDayTime } from '../../server/ui/format';
+import { PhoneHeader } from '../phone/phone-header';
 import {
   badgeText,
   CODE_MAX,
@@ -30,24 +31,17 @@ function useLookup(): LookupController {
  * steps so far. Nothing is kept on the phone.
  */
 export function LookupApp() {
-  const { publicView, local, t } = useAppState();
+  const { t } = useAppState();
   const lookup = useLookup();
   const state = lookup.state.value;
-  const centre = publicView.value?.view.centre.name;
   return (
-    <div class="plookup">
-      <header class="plookup-header">
-        <div class="plookup-header__names">
-          <div class="plookup-header__app">{t('app.name')}</div>
-          {centre && <div class="plookup-header__centre">{local(centre)}</div>}
-        </div>
-        <LanguageToggle class="plookup-header__lang" />
-      </header>
-      <main class="plookup-main" aria-live="polite">
+    <div class="phone-page plookup">
+      <PhoneHeader />
+      <main class="phone-main" aria-live="polite">
         {state.kind === 'found' ? (
           <DossierDetails view={state.view} onAgain={() => lookup.again()} />
         ) : state.kind === 'searching' && state.auto ? (
-          <section class="plookup-card plookup-searching" data-testid="lookup-searching">
+          <section class="phone-card plookup-searching" data-testid="lookup-searching">
             <span class="plookup-spinner" aria-hidden="true" />
             {t('phoneLookup.searching')}
           </section>
@@ -86,14 +80,14 @@ function Problem({ state }: { state: LookupState }) {
   const seconds = useSecondsUntil(state.kind === 'wait' ? state.until : null);
   if (state.kind === 'not-found')
     return (
-      <section class="plookup-card plookup-problem" data-testid="lookup-problem" data-problem="not-found" role="alert">
+      <section class="phone-card plookup-problem" data-testid="lookup-problem" data-problem="not-found" role="alert">
         <h2 class="plookup-problem__title">{t('phoneLookup.notFound.title')}</h2>
         <p class="plookup-problem__body">{t('phoneLookup.notFound.body')}</p>
       </section>
     );
   if (state.kind === 'wait' && seconds > 0)
     return (
-      <section class="plookup-card plookup-problem" data-testid="lookup-problem" data-problem="wait" role="alert">
+      <section class="phone-card plookup-problem" data-testid="lookup-problem" data-problem="wait" role="alert">
         <h2 class="plookup-problem__title">{t('phoneLookup.wait.title')}</h2>
         <p class="plookup-problem__body" data-testid="lookup-wait">
           {t('phoneLookup.wait.body', { seconds })}
@@ -102,7 +96,7 @@ function Problem({ state }: { state: LookupState }) {
     );
   if (state.kind === 'failed')
     return (
-      <section class="plookup-card plookup-problem" data-testid="lookup-problem" data-problem={state.reason} role="alert">
+      <section class="phone-card plookup-problem" data-testid="lookup-problem" data-problem={state.reason} role="alert">
         <h2 class="plookup-problem__title">{t('phoneLookup.failed.title')}</h2>
         <p class="plookup-problem__body">
           {state.reason === 'offline' ? t('phoneLookup.failed.offline') : t('phoneLookup.failed.error')}
@@ -137,7 +131,7 @@ function LookupForm({ state }: { state: LookupState }) {
   };
 
   return (
-    <form class="plookup-card plookup-form" onSubmit={submit} noValidate data-testid="lookup-form">
+    <form class="phone-card plookup-form" onSubmit={submit} noValidate data-testid="lookup-form">
       <h1 class="plookup-form__title">{t('phoneLookup.title')}</h1>
       <p class="plookup-form__intro">{t('phoneLookup.intro')}</p>
       <label class="plookup-field">
@@ -201,7 +195,7 @@ function DossierDetails({ view, onAgain }: { view: DossierLookupView; onAgain: (
   const history = [...view.history].sort((a, b) => a.at - b.at);
   return (
     <>
-      <section class="plookup-card plookup-summary" data-testid="lookup-result">
+      <section class="phone-card plookup-summary" data-testid="lookup-result">
         <div class="plookup-summary__code">
           <span class="plookup-summary__code-label">{t('phoneLookup.code')}</span>
           <span class="plookup-summary__code-value" data-testid="lookup-result-code">
@@ -228,7 +222,7 @@ function DossierDetails({ view, onAgain }: { view: DossierLookupView; onAgain: (
         </div>
       </section>
 
-      <section class="plookup-card">
+      <section class="phone-card">
         <dl class="plookup-facts">
           <div class="plookup-fact">
             <dt>{t('phoneLookup.applicant')}</dt>
@@ -257,7 +251,7 @@ function DossierDetails({ view, onAgain }: { view: DossierLookupView; onAgain: (
       </section>
 
       {history.length > 0 && (
-        <section class="plookup-card">
+        <section class="phone-card">
           <h2 class="plookup-section-title">{t('phoneLookup.history')}</h2>
           <ol class="plookup-timeline" data-testid="lookup-history">
             {history.map((step, i) => {

@@ -1,4 +1,5 @@
 import '../../server/ui/base.css';
+import '../phone/phone-page.css';
 import './lookup.css';
 import { effect } from '@preact/signals';
 import { mountApp } from '../../server/ui/mount';

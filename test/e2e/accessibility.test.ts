@@ -1,25 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { io } from 'socket.io-client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
-import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
-import {
-  launchBrowser,
-  morningClock,
-  openScreen,
-  sampleDossiers,
-  seedDossiers,
-  SHOTS,
-  skipBrowserTests,
-  visible,
-  WEB_ROOT,
-  type Screen,
-} from './browser';
+import type { RunningHub } from '../../server/hub';
+import { OFFICER_PASSWORD } from '../helpers/test-centre';
+import { logInOnPad, openScreen, setUpBrowserTests, SHOTS, skipBrowserTests, visible, type Screen } from './browser';
+import { startHubWithDossiers } from './web-hub';
 
 /**
  * axe-core on every screen a person uses, in Vietnamese: the kiosk (idle, start, priority question,
@@ -32,31 +20,21 @@ type Finding = { screen: string; id: string; impact: string; help: string; targe
 const SEVERE = new Set(['serious', 'critical']);
 
 describe.skipIf(skipBrowserTests)('accessibility (axe-core) of the screens, in Vietnamese', () => {
-  let browser: Browser;
+  const { browser, cleanups } = setUpBrowserTests({ cleanUpAfter: 'all' });
   let hub: RunningHub;
-  let dataDir: string;
-  const screens: Screen[] = [];
   const findings: Finding[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-axe-'));
-    const clock = morningClock();
-    hub = await startHub({ config: testCentre(), dataDir, port: 0, host: '127.0.0.1', log: createLogger('silent'), webRoot: WEB_ROOT, clock });
-    await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, sampleDossiers(clock()));
-    browser = await launchBrowser();
+    hub = (await startHubWithDossiers(cleanups, { name: 'axe' })).hub;
   });
 
-  afterAll(async () => {
-    for (const s of screens) await s.context.close();
-    await browser?.close();
-    await hub?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  afterAll(() => {
     writeFileSync(join(SHOTS, 'axe-report.json'), JSON.stringify(findings, null, 2));
   });
 
   async function open(path: string, width: number, height: number): Promise<Screen> {
-    const screen = await openScreen(browser, `${hub.url}${path}`, { width, height });
-    screens.push(screen);
+    const screen = await openScreen(browser(), `${hub.url}${path}`, { width, height });
+    cleanups.add('screen', () => screen.context.close());
     return screen;
   }
 
@@ -125,10 +103,7 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core) of the screens, in V
     const severe: string[] = [];
     await visible(page.getByLabel('Tên đăng nhập'));
     severe.push(...(await audit(page, 'counter login')));
-    await page.getByLabel('Tên đăng nhập').fill('o2');
-    await page.getByLabel('Mật khẩu').fill(OFFICER_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(page.getByText('Chọn quầy làm việc'));
+    await logInOnPad(page, 'o2', OFFICER_PASSWORD);
     await page.getByRole('button', { name: /^Quầy 2\b/ }).click();
     await visible(page.getByRole('button', { name: /Gọi số tiếp/ }));
     await page.getByRole('button', { name: /Gọi số tiếp/ }).click();

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 /**
  * What the browser tests share: Debian's Chromium, launched the same way everywhere, the built
- * screens, the screenshot folder, and waits on what a person sees.
+ * screens, the screenshot folder, screens to open and waits on what a person sees, and what a test
+ * undoes after it. The hub they run against is in web-hub.ts.
  */
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -28,13 +29,61 @@ export const LAUNCH_ARGS = [
 /** On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure. */
 export const skipBrowserTests = !existsSync(CHROMIUM) && !CI;
 
-/** Launches Chromium (after checking that it and the built screens are there). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches Chromium, after checking that it is there and that the screens are built (`builtPage`,
+ * under the web root, is the page the test needs).
+ */
+export async function launchBrowser(builtPage = 'kiosk/index.html'): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-  if (!existsSync(join(WEB_ROOT, 'kiosk', 'index.html')))
+  if (!existsSync(join(WEB_ROOT, builtPage)))
     throw new Error('The screens are not built: run "npx vite build" before the e2e tests');
   mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+}
+
+/**
+ * What a test opened, undone after it in this order: browser screens, then clients of the hub
+ * (sockets, bridges), then servers (hubs), then temporary folders. In one stage, in the order added.
+ */
+export class Cleanups {
+  private static readonly ORDER = { screen: 0, client: 1, server: 2, folder: 3 } as const;
+  private readonly steps: { order: number; run: () => Promise<void> | void }[] = [];
+
+  add(stage: keyof typeof Cleanups.ORDER, run: () => Promise<void> | void): void {
+    this.steps.push({ order: Cleanups.ORDER[stage], run });
+  }
+
+  async runAll(): Promise<void> {
+    for (const step of this.steps.splice(0).sort((a, b) => a.order - b.order)) await step.run();
+  }
+}
+
+/**
+ * Sets up a describe block of browser tests: Chromium launched before its tests (see launchBrowser,
+ * for `builtPage`), and closed after them; `cleanups` run after each test, or (`cleanUpAfter: 'all'`,
+ * for tests that go on from each other) after the last one, before the browser closes.
+ */
+export function setUpBrowserTests(options: { builtPage?: string; cleanUpAfter?: 'each' | 'all' } = {}): {
+  browser: () => Browser;
+  cleanups: Cleanups;
+} {
+  let browser: Browser | undefined;
+  const cleanups = new Cleanups();
+  beforeAll(async () => {
+    browser = await launchBrowser(options.builtPage);
+  });
+  if (options.cleanUpAfter !== 'all') afterEach(() => cleanups.runAll());
+  afterAll(async () => {
+    if (options.cleanUpAfter === 'all') await cleanups.runAll();
+    await browser?.close();
+  });
+  return {
+    browser() {
+      if (!browser) throw new Error('the browser is launched in beforeAll');
+      return browser;
+    },
+    cleanups,
+  };
 }
 
 export interface Screen {
@@ -53,15 +102,23 @@ export interface ScreenOptions {
   app?: 'kiosk' | 'display' | 'counter';
   timezoneId?: string;
   touch?: boolean;
+  /** Scripts that run in the page before its own (to record what it does, or to set a phone's rules). */
+  initScripts?: (() => void)[];
+  /** Further options of the browser context (a phone's, downloads...). */
+  context?: BrowserContextOptions;
 }
 
-/** A new browser context of that size, opened at `url`. */
-export async function openScreen(browser: Browser, url: string, options: ScreenOptions): Promise<Screen> {
+/** A visitor's phone: 360x640, touch, twice as many pixels. */
+export const PHONE: ScreenOptions = { width: 360, height: 640, context: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } };
+
+/** A new browser context of that size with one page, not opened at any address yet. */
+export async function newScreen(browser: Browser, options: ScreenOptions): Promise<Screen> {
   const context = await browser.newContext({
     viewport: { width: options.width, height: options.height },
     locale: 'vi-VN',
     timezoneId: options.timezoneId ?? 'Asia/Ho_Chi_Minh',
     hasTouch: options.touch ?? false,
+    ...options.context,
   });
   if (options.lang && options.app) {
     const storageKey = `luot.${options.app}.lang`;
@@ -75,30 +132,76 @@ export async function openScreen(browser: Browser, url: string, options: ScreenO
       [storageKey, options.lang],
     );
   }
+  for (const script of options.initScripts ?? []) await context.addInitScript(script);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
-  await page.goto(url);
   return { page, context, errors };
+}
+
+/** A new browser context of that size, opened at `url`. */
+export async function openScreen(browser: Browser, url: string, options: ScreenOptions): Promise<Screen> {
+  const screen = await newScreen(browser, options);
+  await screen.page.goto(url);
+  return screen;
+}
+
+/** On the counter pad's login screen: logs in, and waits for the choice of counter. */
+export async function logInOnPad(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await visible(page.getByText('Chọn quầy làm việc'));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Waits until the condition holds, checking every `pollMs`; fails after `timeout`. */
+export async function until(condition: () => boolean | Promise<boolean>, timeout = 10_000, pollMs = 50): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeout) throw new Error('condition not met in time');
+    await sleep(pollMs);
+  }
 }
 
 export async function visible(locator: Locator, timeout = 10_000): Promise<void> {
   await locator.waitFor({ state: 'visible', timeout });
 }
 
-/** Waits until the element shows exactly this text (screens update after the hub answers). */
-export async function textIs(locator: Locator, text: string, timeout = 10_000): Promise<void> {
+/** Reads until it reads `expected` (checking every 100 ms); after `timeout`, fails with what it read last. */
+async function readsAs<T>(read: () => Promise<T>, expected: T, initial: T, timeout: number): Promise<void> {
   const deadline = Date.now() + timeout;
-  let seen = '';
+  let seen = initial;
   while (Date.now() < deadline) {
-    seen = (await locator.innerText({ timeout }).catch(() => '')).trim();
-    if (seen === text) return;
-    await new Promise((r) => setTimeout(r, 100));
+    seen = await read();
+    if (seen === expected) return;
+    await sleep(100);
   }
-  expect(seen).toBe(text);
+  expect(seen).toBe(expected);
+}
+
+/**
+ * Waits until the element shows exactly this text (screens update after the hub answers), as
+ * `normalize` reads it (trimmed by default).
+ */
+export async function textIs(
+  locator: Locator,
+  text: string,
+  timeout = 10_000,
+  normalize: (shown: string) => string = (shown) => shown.trim(),
+): Promise<void> {
+  await readsAs(async () => normalize(await locator.innerText({ timeout }).catch(() => '')), text, '', timeout);
+}
+
+/** Waits until the element's attribute has exactly this value. */
+export async function attributeIs(locator: Locator, name: string, value: string, timeout = 10_000): Promise<void> {
+  await readsAs(() => locator.getAttribute(name, { timeout }).catch(() => null), value, null, timeout);
 }
 
 /** Waits until the page's visible text contains this, in any case (after the hub answered, a language switch, ...). */
@@ -109,10 +212,16 @@ export async function pageShows(page: Page, text: string | RegExp, timeout = 10_
     seen = await page.locator('body').innerText().catch(() => '');
     // innerText is what a person sees, capitals of `text-transform` included: compare as a person reads.
     if (typeof text === 'string' ? seen.toLocaleLowerCase('vi').includes(text.toLocaleLowerCase('vi')) : text.test(seen)) return seen;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   expect(seen).toContain(String(text));
   return seen;
+}
+
+/** Nothing sticks out sideways on a 360 px wide phone. */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(360);
 }
 
 /**

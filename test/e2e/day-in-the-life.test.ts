@@ -1,28 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
-import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningHub } from '../../server/hub';
+import { OFFICER_PASSWORD, testCentre } from '../helpers/test-centre';
 import {
   clippedText,
-  launchBrowser,
-  morningClock,
+  logInOnPad,
   openScreen,
   pageShows,
-  sampleDossiers,
   scanWithUsbScanner,
-  seedDossiers,
+  setUpBrowserTests,
   SHOTS,
   skipBrowserTests,
   textIs,
   typeOnScreen,
   visible,
-  WEB_ROOT,
   type Screen,
 } from './browser';
+import { startHubWithDossiers } from './web-hub';
 
 /**
  * A day at a centre with two counters, through every screen, in Debian's Chromium against a real
@@ -53,18 +48,12 @@ const config = testCentre((c) => {
 const DOSSIER = { code: '000.00.15.H29-261120-0001', key: 'A7K9Q2' };
 
 describe.skipIf(skipBrowserTests)('a day at the centre, through every screen', () => {
-  let browser: Browser;
+  const { browser, cleanups } = setUpBrowserTests({ cleanUpAfter: 'all' });
   let hub: RunningHub;
-  let dataDir: string;
-  const screens: Screen[] = [];
   let failureShots: Record<string, Screen> = {};
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-day-'));
-    const clock = morningClock();
-    hub = await startHub({ config, dataDir, port: 0, host: '127.0.0.1', log: createLogger('silent'), webRoot: WEB_ROOT, clock });
-    await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, sampleDossiers(clock()));
-    browser = await launchBrowser();
+    hub = (await startHubWithDossiers(cleanups, { config, name: 'day' })).hub;
   });
 
   afterEach(async (context) => {
@@ -74,16 +63,9 @@ describe.skipIf(skipBrowserTests)('a day at the centre, through every screen', (
       await screen.page.screenshot({ path: join(SHOTS, `failed-day-${name}.png`) }).catch(() => undefined);
   });
 
-  afterAll(async () => {
-    for (const s of screens) await s.context.close().catch(() => undefined);
-    await browser?.close();
-    await hub?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
   async function open(path: string, width: number, height: number, options: { lang?: 'en'; app?: 'display' } = {}): Promise<Screen> {
-    const screen = await openScreen(browser, `${hub.url}${path}`, { width, height, ...options });
-    screens.push(screen);
+    const screen = await openScreen(browser(), `${hub.url}${path}`, { width, height, ...options });
+    cleanups.add('screen', () => screen.context.close().catch(() => undefined));
     return screen;
   }
 
@@ -128,10 +110,7 @@ describe.skipIf(skipBrowserTests)('a day at the centre, through every screen', (
   }
 
   async function logIn(page: Page, username: string, counter: number): Promise<void> {
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(OFFICER_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(page.getByText('Chọn quầy làm việc'));
+    await logInOnPad(page, username, OFFICER_PASSWORD);
     await page.getByRole('button', { name: new RegExp(`^Quầy ${counter}\\b`) }).click();
     await visible(page.getByRole('button', { name: /^Gọi số tiếp/ }));
   }
@@ -171,10 +150,7 @@ describe.skipIf(skipBrowserTests)('a day at the centre, through every screen', (
     await visible(displayEn.page.getByText('NOW SERVING'));
     await visible(pad1.getByLabel('Tên đăng nhập'));
     await bothLanguages(pad1, 'counter-login', { vi: 'Đăng nhập quầy', en: 'Counter login' });
-    await pad1.getByLabel('Tên đăng nhập').fill('o1');
-    await pad1.getByLabel('Mật khẩu').fill(OFFICER_PASSWORD);
-    await pad1.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(pad1.getByText('Chọn quầy làm việc'));
+    await logInOnPad(pad1, 'o1', OFFICER_PASSWORD);
     await bothLanguages(pad1, 'counter-picker', { vi: 'Đang trống', en: 'Free' });
     await pad1.getByRole('button', { name: /^Quầy 1\b/ }).click();
     await visible(pad1.getByText('Chưa gọi số nào'));

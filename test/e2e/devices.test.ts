@@ -1,14 +1,24 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBridge } from '../../hardware/bridge-client';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
+import type { RunningHub } from '../../server/hub';
 import { ScriptedDeviceHost } from '../helpers/fake-device-host';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
-import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
+import {
+  attributeIs,
+  Cleanups,
+  logInOnPad,
+  openScreen,
+  setUpBrowserTests,
+  SHOTS,
+  skipBrowserTests,
+  textIs,
+  until,
+  visible,
+  type Screen,
+} from './browser';
+import { startWebHub } from './web-hub';
 
 /**
  * The screens' part of the devices, in Debian's Chromium against a real hub whose own devices run
@@ -17,11 +27,6 @@ import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
  * page and issues a bridge token; an officer reprints a ticket; logging out closes the counter.
  * Run `vite build` first. Assertions are on what a person sees.
  */
-
-const CI = process.env.CI === 'true';
-
-// On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !CI;
 
 /**
  * Kiosk k1 prints on p1, on the hub's own machine; p2 hangs off the bridge PC "kiosk-pc-2", which
@@ -41,57 +46,31 @@ const config = testCentre((c) => {
   ];
 });
 
-describe.skipIf(skip)('printers, keypads and LED displays on the screens', () => {
-  let browser: Browser;
+describe.skipIf(skipBrowserTests)('printers, keypads and LED displays on the screens', () => {
+  // Per test: browsers close first, then bridges.
+  const { browser, cleanups } = setUpBrowserTests();
+  // The hub, for the whole file.
+  const suite = new Cleanups();
   let hub: RunningHub;
   let host: ScriptedDeviceHost | null = null;
-  let dataDir: string;
-  const log = createLogger('silent');
-  // Per test: browsers close first, then bridges.
-  const cleanups: { order: number; run: () => Promise<void> | void }[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-    if (!existsSync(join(WEB_ROOT, 'kiosk', 'index.html')))
-      throw new Error('The screens are not built: run "npx vite build" before the e2e tests');
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-devices-'));
-    hub = await startHub({
+    hub = await startWebHub(suite, {
       config,
-      dataDir,
-      port: 0,
-      host: '127.0.0.1',
-      log,
-      webRoot: WEB_ROOT,
+      name: 'devices',
       createDeviceHost: (devices, link) => (host = new ScriptedDeviceHost(devices, link)),
     });
-    await until(() => hub.devices.deviceViews().find((d) => d.id === 'p1')?.condition === 'ok');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+    await until(() => hub.devices.deviceViews().find((d) => d.id === 'p1')?.condition === 'ok', 10_000, 20);
   });
 
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).sort((a, b) => a.order - b.order)) await cleanup.run();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => suite.runAll());
 
   const printer = () => host!;
 
-  async function screen(path: string, width: number, height: number): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'vi-VN', timezoneId: 'UTC' });
-    cleanups.push({ order: 0, run: () => context.close() });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    await page.goto(`${hub.url}${path}`);
-    return { page, context, errors };
+  async function screen(path: string, width: number, height: number): Promise<Screen> {
+    const opened = await openScreen(browser(), `${hub.url}${path}`, { width, height, timezoneId: 'UTC' });
+    cleanups.add('screen', () => opened.context.close());
+    return opened;
   }
 
   async function takeAtKiosk(page: Page): Promise<string> {
@@ -101,13 +80,6 @@ describe.skipIf(skip)('printers, keypads and LED displays on the screens', () =>
     const number = page.getByTestId('ticket-number');
     await visible(number);
     return (await number.innerText()).trim();
-  }
-
-  async function logIn(page: Page, username: string, password: string): Promise<void> {
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(page.getByText('Chọn quầy làm việc'));
   }
 
   it('(a) a kiosk with a working printer says the ticket is printed, in the centre time zone', { timeout: 60_000 }, async () => {
@@ -161,7 +133,7 @@ describe.skipIf(skip)('printers, keypads and LED displays on the screens', () =>
 
   it('(c) the supervisor sees the devices, prints a test page and issues a bridge token', { timeout: 90_000 }, async () => {
     const counter = await screen('/counter/', 1280, 800);
-    await logIn(counter.page, 'sup', SUPERVISOR_PASSWORD);
+    await logInOnPad(counter.page, 'sup', SUPERVISOR_PASSWORD);
     // Printers short of paper are on every screen of the supervisor.
     const warning = counter.page.getByTestId('paper-warning');
     await visible(warning);
@@ -202,7 +174,7 @@ describe.skipIf(skip)('printers, keypads and LED displays on the screens', () =>
     // The token shown is the real one: a bridge started with it runs p2.
     const token = commandText.split('--token ')[1]!;
     const bridge = connectBridge({ hubUrl: hub.url, token, createHost: (devices, link) => new ScriptedDeviceHost(devices, link) });
-    cleanups.push({ order: 1, run: () => bridge.stop() });
+    cleanups.add('client', () => bridge.stop());
     await counter.page.getByRole('button', { name: 'Tôi đã chép lệnh, đóng' }).click();
     await textIs(p2.getByTestId('device-state'), 'Hoạt động tốt', 15_000);
     expect(await bridgeCard.innerText()).toContain('Đang kết nối');
@@ -225,7 +197,7 @@ describe.skipIf(skip)('printers, keypads and LED displays on the screens', () =>
 
   it('(d) an officer reprints a ticket; logging out closes the counter, not while it holds a ticket', { timeout: 90_000 }, async () => {
     const counter = await screen('/counter/', 1280, 800);
-    await logIn(counter.page, 'o1', OFFICER_PASSWORD);
+    await logInOnPad(counter.page, 'o1', OFFICER_PASSWORD);
     // Not a supervisor: no devices, no paper warnings.
     expect(await counter.page.getByTestId('open-devices').count()).toBe(0);
     expect(await counter.page.getByTestId('paper-warning').count()).toBe(0);
@@ -277,39 +249,4 @@ function hhmm(ms: number, timeZone: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function visible(locator: Locator, timeout = 10_000): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout });
-}
-
-/** Waits until the element shows exactly this text (screens update after the hub answers). */
-async function textIs(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.innerText({ timeout }).catch(() => '')).trim();
-    if (seen === text) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(seen).toBe(text);
-}
-
-async function attributeIs(locator: Locator, name: string, value: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen: string | null = null;
-  while (Date.now() < deadline) {
-    seen = await locator.getAttribute(name, { timeout }).catch(() => null);
-    if (seen === value) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(seen).toBe(value);
 }

@@ -1,22 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
-import { SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import type { RunningHub } from '../../server/hub';
 import {
+  Cleanups,
   clippedText,
   launchBrowser,
-  morningClock,
   openScreen,
   pageShows,
   ROOT,
-  sampleDossiers,
   scanWithUsbScanner,
-  seedDossiers,
   SHOTS,
   skipBrowserTests,
   textIs,
@@ -24,9 +19,9 @@ import {
   visible,
   vnDay,
   vnIso,
-  WEB_ROOT,
   type Screen,
 } from './browser';
+import { startHubWithDossiers } from './web-hub';
 
 /**
  * The kiosk in Debian's Chromium against a real hub with dossiers in its register: the idle screen,
@@ -41,8 +36,7 @@ const D3 = { code: '000.00.15.H29-261120-0003', key: 'C9X8Z7' };
 
 describe.skipIf(skipBrowserTests)('the kiosk: idle screen, start screen and dossier lookup', () => {
   let browser: Browser;
-  const log = createLogger('silent');
-  const cleanups: { order: number; run: () => Promise<void> | void }[] = [];
+  const cleanups = new Cleanups();
   const opened: Screen[] = [];
 
   beforeAll(async () => {
@@ -55,7 +49,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: idle screen, start screen and doss
       for (const [i, screen] of opened.entries())
         await screen.page.screenshot({ path: join(SHOTS, `failed-kiosk-lookup-${i}.png`) }).catch(() => undefined);
     opened.length = 0;
-    for (const cleanup of cleanups.splice(0).sort((a, b) => a.order - b.order)) await cleanup.run();
+    await cleanups.runAll();
   });
 
   afterAll(async () => {
@@ -63,20 +57,12 @@ describe.skipIf(skipBrowserTests)('the kiosk: idle screen, start screen and doss
   });
 
   /** A hub of the test centre, in the morning of a working day, with three dossiers. */
-  async function hubWithDossiers(): Promise<{ hub: RunningHub; now: () => number }> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-lookup-'));
-    cleanups.push({ order: 2, run: () => rmSync(dataDir, { recursive: true, force: true }) });
-    const clock = morningClock();
-    const hub = await startHub({ config: testCentre(), dataDir, port: 0, host: '127.0.0.1', log, webRoot: WEB_ROOT, clock });
-    cleanups.push({ order: 1, run: () => hub.stop().catch(() => undefined) });
-    await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, sampleDossiers(clock()));
-    return { hub, now: clock };
-  }
+  const hubWithDossiers = () => startHubWithDossiers(cleanups, { name: 'lookup' });
 
   async function kiosk(hub: RunningHub, width = 1080, height = 1920, query = ''): Promise<Screen> {
     const screen = await openScreen(browser, `${hub.url}/kiosk/${query}`, { width, height });
     opened.push(screen);
-    cleanups.push({ order: 0, run: () => screen.context.close() });
+    cleanups.add('screen', () => screen.context.close());
     return screen;
   }
 
@@ -316,7 +302,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: idle screen, start screen and doss
     // The keyboard alone on a page, built with Vite like the apps (the kiosk's lookup uses its code layout).
     // Inside the project, so that its node_modules resolve.
     const root = mkdtempSync(join(ROOT, 'test-output', 'osk-page-'));
-    cleanups.push({ order: 2, run: () => rmSync(root, { recursive: true, force: true }) });
+    cleanups.add('folder', () => rmSync(root, { recursive: true, force: true }));
     writeFileSync(join(root, 'index.html'), '<!doctype html><html lang="vi"><head><meta charset="utf-8"><link rel="icon" href="data:,"></head><body><div id="app"></div><script type="module" src="./main.tsx"></script></body></html>');
     writeFileSync(
       join(root, 'main.tsx'),
@@ -352,10 +338,10 @@ render(
       res.writeHead(200, { 'content-type': type }).end(readFileSync(path));
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    cleanups.push({ order: 1, run: () => new Promise<void>((ok) => server.close(() => ok())) });
+    cleanups.add('server', () => new Promise<void>((ok) => server.close(() => ok())));
     const { port } = server.address() as { port: number };
     const screen = await openScreen(browser, `http://127.0.0.1:${port}/`, { width: 1080, height: 1000 });
-    cleanups.push({ order: 0, run: () => screen.context.close() });
+    cleanups.add('screen', () => screen.context.close());
     const { page } = screen;
     const name = page.locator('#name');
     await name.click();

@@ -1,25 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
-import { SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { RunningHub } from '../../server/hub';
 import {
-  launchBrowser,
-  morningClock,
+  expectFitsPhone,
+  newScreen,
   pageShows,
-  sampleDossiers,
-  seedDossiers,
+  PHONE,
+  setUpBrowserTests,
   SHOTS,
   skipBrowserTests,
+  sleep,
   textIs,
   visible,
   vnDay,
   vnIso,
-  WEB_ROOT,
+  type Screen,
 } from './browser';
+import { startHubWithDossiers } from './web-hub';
 
 /**
  * The dossier lookup on a visitor's phone (360x640) in Debian's Chromium: opened from the QR code
@@ -35,50 +33,16 @@ const D3 = { code: '000.00.15.H29-261120-0003', key: 'C9X8Z7' };
 const PRIVATE = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Hoàng Minh Châu', '0901234567', 'Chuyển phòng Tư pháp', 'Thiếu bản vẽ'];
 
 describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
-  let browser: Browser;
-  const log = createLogger('silent');
-  const cleanups: { order: number; run: () => Promise<void> | void }[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).sort((a, b) => a.order - b.order)) await cleanup.run();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { browser, cleanups } = setUpBrowserTests();
 
   /** A hub of the test centre (its centre uses the code pattern of sampleDossiers) with three dossiers. */
-  async function hubWithDossiers(): Promise<{ hub: RunningHub; now: () => number }> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-phone-lookup-'));
-    cleanups.push({ order: 2, run: () => rmSync(dataDir, { recursive: true, force: true }) });
-    const clock = morningClock();
-    const hub = await startHub({ config: testCentre(), dataDir, port: 0, host: '127.0.0.1', log, webRoot: WEB_ROOT, clock });
-    cleanups.push({ order: 1, run: () => hub.stop() });
-    await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, sampleDossiers(clock()));
-    return { hub, now: clock };
-  }
+  const hubWithDossiers = () => startHubWithDossiers(cleanups, { name: 'phone-lookup' });
 
-  async function phone(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({
-      viewport: { width: 360, height: 640 },
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
-    });
-    cleanups.push({ order: 0, run: () => context.close() });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    return { page, errors };
+  /** A phone, at no address yet. */
+  async function phone(): Promise<Screen> {
+    const screen = await newScreen(browser(), PHONE);
+    cleanups.add('screen', () => screen.context.close());
+    return screen;
   }
 
   const lookupUrl = (hub: RunningHub, d: { code: string; key: string }) =>
@@ -105,7 +69,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
     expect(await history.nth(1).innerText()).toContain('Đang xử lý');
     expect(await history.nth(1).innerText()).toMatch(/\d\d:\d\d \d\d\/\d\d\/\d{4}/);
     await expectPrivate(page);
-    await expectFits(page);
+    await expectFitsPhone(page);
     await page.screenshot({ path: join(SHOTS, 'lookup-result.png') });
     await page.screenshot({ path: join(SHOTS, 'lookup-result-full.png'), fullPage: true });
 
@@ -115,7 +79,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
     expect(await page.getByTestId('lookup-badge').innerText()).toBe('1 day 8 hours left');
     expect(await page.getByTestId('lookup-collect').innerText()).toBe('In person at: Quầy 1 – Bộ phận trả kết quả');
     await pageShows(page, 'Result due on');
-    await expectFits(page);
+    await expectFitsPhone(page);
     await page.screenshot({ path: join(SHOTS, 'lookup-result-en.png'), fullPage: true });
     await page.getByRole('button', { name: 'Tiếng Việt' }).tap();
     await textIs(page.getByTestId('lookup-status'), 'Đang xử lý');
@@ -135,7 +99,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
     expect(await page.getByTestId('lookup-badge').getAttribute('data-kind')).toBe('late');
     expect(await page.getByTestId('lookup-collect').innerText()).toBe('Gửi qua bưu điện đến địa chỉ đã đăng ký');
     await expectPrivate(page);
-    await expectFits(page);
+    await expectFitsPhone(page);
     await page.screenshot({ path: join(SHOTS, 'lookup-late.png'), fullPage: true });
 
     // "Look up another": the form, typed in by hand this time.
@@ -158,7 +122,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
     await page.goto(`${hub.url}/display/lookup.html`);
     await visible(page.getByTestId('lookup-form'));
     await pageShows(page, 'Nhập mã hồ sơ và mã tra cứu');
-    await expectFits(page);
+    await expectFitsPhone(page);
     await page.screenshot({ path: join(SHOTS, 'lookup-form.png') });
     await page.getByTestId('lookup-submit').tap();
     await visible(page.getByTestId('lookup-missing'));
@@ -177,7 +141,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
     expect(body).not.toContain('Đăng ký khai sinh');
     expect(body).not.toContain('Nguyễn V. A.');
     await expectPrivate(page);
-    await expectFits(page);
+    await expectFitsPhone(page);
     await page.screenshot({ path: join(SHOTS, 'lookup-not-found.png') });
 
     // A code that does not exist: word for word the same answer.
@@ -191,7 +155,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
       await page.getByTestId('lookup-key').fill(`WRONG${i + 2}`);
       await page.getByTestId('lookup-submit').tap();
       await page.waitForFunction(() => !document.querySelector('[data-testid=lookup-submit]')?.textContent?.includes('Đang tra cứu'));
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
     await visible(wait);
     const text = await wait.innerText();
@@ -200,7 +164,7 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(30);
     expect(await page.getByTestId('lookup-submit').isDisabled()).toBe(true);
-    await expectFits(page);
+    await expectFitsPhone(page);
     await page.screenshot({ path: join(SHOTS, 'lookup-wait.png') });
 
     // After the wait, the right key works.
@@ -219,10 +183,4 @@ describe.skipIf(skipBrowserTests)('dossier lookup on a phone', () => {
 async function expectPrivate(page: Page): Promise<void> {
   const html = await page.content();
   for (const text of PRIVATE) expect(html).not.toContain(text);
-}
-
-/** Nothing sticks out sideways on a 360 px wide phone. */
-async function expectFits(page: Page): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(360);
 }

@@ -1,12 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CONFIG_PATH, loadCentreConfig } from '../../server/config/load-config';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
-import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
+import type { RunningHub } from '../../server/hub';
+import { logInOnPad, openScreen, setUpBrowserTests, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
+import { startWebHub, tempDataDir } from './web-hub';
 
 /**
  * The whole queue loop in Debian's Chromium against a real hub serving the built screens
@@ -14,61 +11,22 @@ import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
  * counter pad, and the wall display shows it. Assertions are on what a person sees.
  */
 
-const CI = process.env.CI === 'true';
-
-// On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !CI;
-
-describe.skipIf(skip)('the queue loop in a browser', () => {
-  let browser: Browser;
+describe.skipIf(skipBrowserTests)('the queue loop in a browser', () => {
+  const { browser, cleanups } = setUpBrowserTests();
   const config = loadCentreConfig(DEMO_CONFIG_PATH);
-  const log = createLogger('silent');
-  // Browsers close first, then hubs, then folders.
-  const cleanups: { order: number; run: () => Promise<void> | void }[] = [];
 
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-    if (!existsSync(join(WEB_ROOT, 'kiosk', 'index.html')))
-      throw new Error('The screens are not built: run "npx vite build" before the e2e tests');
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-  });
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).sort((a, b) => a.order - b.order)) await cleanup.run();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function hubOn(dataDir: string, port = 0): Promise<RunningHub> {
-    const hub = await startHub({ config, dataDir, port, host: '127.0.0.1', log, webRoot: WEB_ROOT });
-    cleanups.push({ order: 1, run: () => hub.stop() });
-    return hub;
+  function hubOn(dataDir: string, port = 0): Promise<RunningHub> {
+    return startWebHub(cleanups, { config, dataDir, port });
   }
 
-  function tempDataDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'luot-e2e-'));
-    cleanups.push({ order: 2, run: () => rmSync(dir, { recursive: true, force: true }) });
-    return dir;
-  }
-
-  async function screen(url: string, width: number, height: number): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-    cleanups.push({ order: 0, run: () => context.close() });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    await page.goto(url);
-    return { page, context, errors };
+  async function screen(url: string, width: number, height: number): Promise<Screen> {
+    const opened = await openScreen(browser(), url, { width, height });
+    cleanups.add('screen', () => opened.context.close());
+    return opened;
   }
 
   it('takes a number at the kiosk, calls it at the counter and shows it on the display', { timeout: 90_000 }, async () => {
-    const hub = await hubOn(tempDataDir());
+    const hub = await hubOn(tempDataDir(cleanups));
     const display = await screen(`${hub.url}/display/`, 1920, 1080);
     const counter = await screen(`${hub.url}/counter/`, 1280, 800);
     const kiosk = await screen(`${hub.url}/kiosk/`, 1080, 1920);
@@ -77,10 +35,7 @@ describe.skipIf(skip)('the queue loop in a browser', () => {
     await visible(display.page.getByText('Chưa có số nào được gọi hôm nay').first());
 
     // The officer logs in and opens counter 1.
-    await counter.page.getByLabel('Tên đăng nhập').fill('canbo1');
-    await counter.page.getByLabel('Mật khẩu').fill('canbo123');
-    await counter.page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(counter.page.getByText('Chọn quầy làm việc'));
+    await logInOnPad(counter.page, 'canbo1', 'canbo123');
     await counter.page.getByRole('button', { name: /^Quầy 1\b/ }).click();
     await visible(counter.page.getByText('Chưa gọi số nào'));
     expect(await counter.page.getByTestId('pad-counter').innerText()).toBe('Quầy 1');
@@ -139,7 +94,7 @@ describe.skipIf(skip)('the queue loop in a browser', () => {
   });
 
   it('shows the offline badge when the hub stops and recovers when it is back', { timeout: 90_000 }, async () => {
-    const dataDir = tempDataDir();
+    const dataDir = tempDataDir(cleanups);
     const first = await hubOn(dataDir);
     const port = first.port;
     const kiosk = await screen(`${first.url}/kiosk/`, 1080, 1920);
@@ -161,19 +116,3 @@ describe.skipIf(skip)('the queue loop in a browser', () => {
     await kiosk.page.screenshot({ path: join(SHOTS, 'kiosk-recovered.png') });
   });
 });
-
-async function visible(locator: Locator, timeout = 10_000): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout });
-}
-
-/** Waits until the element shows exactly this text (screens update after the hub answers). */
-async function textIs(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.innerText({ timeout }).catch(() => '')).trim();
-    if (seen === text) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(seen).toBe(text);
-}

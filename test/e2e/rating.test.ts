@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningHub } from '../../server/hub';
 import type { RatingPrompt } from '../../server/protocol/views';
 import { expectOk, send } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
-import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
+import { logInOnPad, openScreen, setUpBrowserTests, SHOTS, skipBrowserTests, textIs, until, visible, type Screen } from './browser';
+import { startWebHub, takeTicket } from './web-hub';
 
 /**
  * The satisfaction question in Debian's Chromium against a real hub (run `vite build` first): a
@@ -18,79 +15,27 @@ import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
  * same on the officer's own screen; the supervisor's report counts both answers.
  */
 
-const CI = process.env.CI === 'true';
-
-// On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !CI;
-
 /** The hub's clock, moved ahead when the test needs a question to lapse without waiting 90 s. */
 const skew = { ms: 0 };
 
-describe.skipIf(skip)('rating the service at a counter', () => {
-  let browser: Browser;
+describe.skipIf(skipBrowserTests)('rating the service at a counter', () => {
+  // One hub for the file; its screens and sockets are closed after the last test.
+  const { browser, cleanups } = setUpBrowserTests({ builtPage: 'counter/rate/index.html', cleanUpAfter: 'all' });
   let hub: RunningHub;
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-    if (!existsSync(join(WEB_ROOT, 'counter', 'rate', 'index.html')))
-      throw new Error('The screens are not built: run "npx vite build" before the e2e tests');
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-rating-'));
-    hub = await startHub({
-      config: testCentre(),
-      dataDir,
-      port: 0,
-      host: '127.0.0.1',
-      log: createLogger('silent'),
-      webRoot: WEB_ROOT,
-      clock: () => Date.now() + skew.ms,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+    hub = await startWebHub(cleanups, { config: testCentre(), name: 'rating', clock: () => Date.now() + skew.ms });
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    sockets.forEach((s) => s.disconnect());
-    await hub?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function screen(path: string, width: number, height: number, touch = false) {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', hasTouch: touch });
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    await page.goto(`${hub.url}${path}`);
-    return { page, errors };
+  async function screen(path: string, width: number, height: number, touch = false): Promise<Screen> {
+    const opened = await openScreen(browser(), `${hub.url}${path}`, { width, height, touch });
+    cleanups.add('screen', () => opened.context.close().catch(() => undefined));
+    return opened;
   }
-
-  async function logIn(page: Page, username: string, password: string): Promise<void> {
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(page.getByText('Chọn quầy làm việc'));
-  }
-
-  const take = async (serviceId: string) => {
-    const response = await fetch(`${hub.url}/api/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceId }),
-    });
-    expect(response.status).toBe(201);
-  };
 
   it('asks at the tablet after Done, once, anonymously; the pad turned around asks too; the report counts both', { timeout: 90_000 }, async () => {
-    await take('ho-tich');
-    await take('ho-tich');
+    await takeTicket(hub, 'ho-tich');
+    await takeTicket(hub, 'ho-tich');
 
     // The tablet beside counter 1, portrait.
     const tablet = await screen('/counter/rate/?counter=c1', 800, 1280, true);
@@ -102,7 +47,7 @@ describe.skipIf(skip)('rating the service at a counter', () => {
 
     // A watcher of our own, to try a second answer to the same question later.
     const watcher = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
-    sockets.push(watcher);
+    cleanups.add('client', () => void watcher.disconnect());
     const prompts: RatingPrompt[] = [];
     watcher.on('rating:prompt', (m) => m.prompt && prompts.push(m.prompt));
     await new Promise<void>((res) => watcher.once('connect', () => res()));
@@ -110,7 +55,7 @@ describe.skipIf(skip)('rating the service at a counter', () => {
 
     // The officer at counter 1 serves A001 and presses Done.
     const pad = await screen('/counter/', 1280, 800);
-    await logIn(pad.page, 'o1', OFFICER_PASSWORD);
+    await logInOnPad(pad.page, 'o1', OFFICER_PASSWORD);
     await pad.page.getByRole('button', { name: /^Quầy 1\b/ }).click();
     const invite = pad.page.getByTestId('invite-rating');
     await visible(invite);
@@ -178,7 +123,7 @@ describe.skipIf(skip)('rating the service at a counter', () => {
 
     // The supervisor's report counts both answers.
     const supervisor = await screen('/counter/', 1280, 800);
-    await logIn(supervisor.page, 'sup', SUPERVISOR_PASSWORD);
+    await logInOnPad(supervisor.page, 'sup', SUPERVISOR_PASSWORD);
     await supervisor.page.getByTestId('open-supervisor').click();
     await supervisor.page.getByTestId('sup-tab-reports').click();
     const total = supervisor.page.getByTestId('report-row-total');
@@ -192,14 +137,14 @@ describe.skipIf(skip)('rating the service at a counter', () => {
   });
 
   it('a question nobody answers lapses by itself; a tablet without a counter says so', { timeout: 30_000 }, async () => {
-    await take('chung-thuc');
+    await takeTicket(hub, 'chung-thuc');
     const tablet = await screen('/counter/rate/?counter=c2', 800, 1280, true);
     const idle = tablet.page.getByTestId('rating-idle');
     await visible(idle);
     expect(await idle.innerText()).toContain('Quầy 2');
 
     const officer = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
-    sockets.push(officer);
+    cleanups.add('client', () => void officer.disconnect());
     await new Promise<void>((res) => officer.once('connect', () => res()));
     expectOk(await send(officer as never, 'session:login', { username: 'o2', password: OFFICER_PASSWORD }));
     for (const name of ['counter:open', 'counter:call-next', 'counter:done'])
@@ -208,7 +153,7 @@ describe.skipIf(skip)('rating the service at a counter', () => {
 
     // 91 seconds later by the hub's clock (the screen learns it from the next view): nobody answered.
     skew.ms += 91_000;
-    await take('chung-thuc');
+    await takeTicket(hub, 'chung-thuc');
     await visible(idle, 10_000);
     expect(await tablet.page.getByTestId('rate-3').count()).toBe(0);
 
@@ -219,26 +164,3 @@ describe.skipIf(skip)('rating the service at a counter', () => {
     for (const s of [tablet, unknown]) expect(s.errors).toEqual([]);
   });
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function visible(locator: Locator, timeout = 10_000): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout });
-}
-
-async function textIs(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.innerText({ timeout }).catch(() => '')).trim();
-    if (seen === text) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(seen).toBe(text);
-}

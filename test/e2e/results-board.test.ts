@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { CentreConfig } from '../../server/config/centre-config';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/protocol/events';
+import type { RunningHub } from '../../server/hub';
+import type { HubClient } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
-import { clippedText, launchBrowser, openScreen, pageShows, seedDossiers, SHOTS, skipBrowserTests, textIs, visible, WEB_ROOT, type Screen } from './browser';
+import {
+  clippedText,
+  openScreen,
+  pageShows,
+  seedDossiers,
+  setUpBrowserTests,
+  SHOTS,
+  skipBrowserTests,
+  sleep,
+  textIs,
+  until,
+  visible,
+  type Screen,
+} from './browser';
+import { officerSocket, staffSocket, startWebHub, takeTicket } from './web-hub';
 
 /**
  * The wall display's results board ("Hồ sơ đã có kết quả") and the end of the day, in Debian's
@@ -18,8 +28,6 @@ import { clippedText, launchBrowser, openScreen, pageShows, seedDossiers, SHOTS,
  * the board beside the queue or taking turns with it, the supervisor closing the day, and the next
  * morning's carried-over numbers (the hub's clock is injected). Run `vite build` first.
  */
-
-type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const NOTICE = {
   vi: 'Trung tâm làm việc từ 7 giờ 30 đến 17 giờ, từ thứ Hai đến thứ Sáu.',
@@ -103,21 +111,7 @@ function seedRows() {
 }
 
 describe.skipIf(skipBrowserTests)('the results board and the end of the day on the wall display', () => {
-  let browser: Browser;
-  const log = createLogger('silent');
-  const cleanups: { order: number; run: () => Promise<void> | void }[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).sort((a, b) => a.order - b.order)) await cleanup.run();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { browser, cleanups } = setUpBrowserTests();
 
   function centre(layout: 'beside' | 'rotate', rotateSeconds = 20): CentreConfig {
     return testCentre((input) => {
@@ -125,55 +119,21 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     });
   }
 
-  async function startTestHub(config: CentreConfig, clock: () => number): Promise<RunningHub> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-board-'));
-    cleanups.push({ order: 3, run: () => rmSync(dataDir, { recursive: true, force: true }) });
-    const hub = await startHub({ config, dataDir, port: 0, host: '127.0.0.1', log, webRoot: WEB_ROOT, clock, dayCheckMs: 200 });
-    cleanups.push({ order: 2, run: () => hub.stop() });
-    return hub;
-  }
+  const startTestHub = (config: CentreConfig, clock: () => number) => startWebHub(cleanups, { config, name: 'board', clock, dayCheckMs: 200 });
 
-  async function connect(hub: RunningHub): Promise<TestSocket> {
-    const socket: TestSocket = io(hub.url, { auth: { app: 'counter' }, transports: ['websocket'], reconnection: false });
-    cleanups.push({ order: 1, run: () => void socket.close() });
-    await new Promise<void>((ok, fail) => {
-      socket.once('connect', ok);
-      socket.once('connect_error', fail);
-    });
-    return socket;
-  }
+  const login = (hub: RunningHub, username: string, password: string) => staffSocket(cleanups, hub, username, password);
 
-  async function login(hub: RunningHub, username: string, password: string): Promise<TestSocket> {
-    const socket = await connect(hub);
-    const answer = await socket.emitWithAck('session:login', { username, password });
-    expect(answer.ok).toBe(true);
-    return socket;
-  }
+  const officerAt = (hub: RunningHub, counterId: string) => officerSocket(cleanups, hub, 'o1', OFFICER_PASSWORD, counterId);
 
-  async function officerAt(hub: RunningHub, counterId: string): Promise<TestSocket> {
-    const socket = await login(hub, 'o1', OFFICER_PASSWORD);
-    expect((await socket.emitWithAck('counter:open', { commandId: randomUUID(), counterId })).ok).toBe(true);
-    return socket;
-  }
-
-  async function take(hub: RunningHub, serviceId: string): Promise<void> {
-    const response = await fetch(`${hub.url}/api/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceId }),
-    });
-    expect(response.status).toBe(201);
-  }
-
-  async function callNext(officer: TestSocket, counterId = 'c1'): Promise<string> {
+  async function callNext(officer: HubClient, counterId = 'c1'): Promise<string> {
     const answer = await officer.emitWithAck('counter:call-next', { commandId: randomUUID(), counterId });
     if (!answer.ok) throw new Error(answer.message);
     return answer.data.current?.number ?? '';
   }
 
   async function display(hub: RunningHub, width: number, height: number): Promise<Screen> {
-    const screen = await openScreen(browser, `${hub.url}/display/`, { width, height });
-    cleanups.push({ order: 0, run: () => screen.context.close() });
+    const screen = await openScreen(browser(), `${hub.url}/display/`, { width, height });
+    cleanups.add('screen', () => screen.context.close());
     try {
       // A loaded test machine may take a while to load the page and connect.
       await visible(screen.page.getByTestId('current-call'), 20_000);
@@ -188,7 +148,7 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     const clock = steerableClock(THURSDAY);
     const hub = await startTestHub(config, clock.now);
     await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, seedRows());
-    for (const service of ['ho-tich', 'ho-tich', 'ho-tich', 'chung-thuc', 'tu-phap']) await take(hub, service);
+    for (const service of ['ho-tich', 'ho-tich', 'ho-tich', 'chung-thuc', 'tu-phap']) await takeTicket(hub, service);
     const officer = await officerAt(hub, 'c1');
     expect(await callNext(officer)).toBe('A001');
     return { hub, clock, officer };
@@ -257,7 +217,7 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     const deadline = Date.now() + 30_000;
     while (names.size < ready.length && Date.now() < deadline) {
       for (const text of await screen.page.locator('.ready-item__name').allInnerTexts()) names.add(text.trim());
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
     expect([...names].sort()).toEqual(ready.map((s) => masked(s.name)).sort());
     await pageShows(screen.page, 'Bộ phận trả kết quả');
@@ -294,7 +254,7 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     await page.screenshot({ path: join(SHOTS, 'board-rotate-call.png') });
 
     // While the call is highlighted (10 s) the queue stays; then the turns go on.
-    await new Promise((r) => setTimeout(r, 7_000));
+    await sleep(7_000);
     expect(await board.count()).toBe(0);
     await visible(board, 12_000);
 
@@ -316,9 +276,9 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     const hub = await startTestHub(centre('beside'), clock.now);
     await seedDossiers(hub.url, { username: 'sup', password: SUPERVISOR_PASSWORD }, seedRows());
     // Twelve visitors; A001 is at counter 1 when the day is closed: eleven are carried over.
-    for (let i = 0; i < 8; i++) await take(hub, 'ho-tich');
-    for (let i = 0; i < 2; i++) await take(hub, 'chung-thuc');
-    for (let i = 0; i < 2; i++) await take(hub, 'tu-phap');
+    for (let i = 0; i < 8; i++) await takeTicket(hub, 'ho-tich');
+    for (let i = 0; i < 2; i++) await takeTicket(hub, 'chung-thuc');
+    for (let i = 0; i < 2; i++) await takeTicket(hub, 'tu-phap');
     const officer = await officerAt(hub, 'c1');
     expect(await callNext(officer)).toBe('A001');
 
@@ -369,7 +329,7 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
       await visible(band, 15_000);
       await screen.page.getByTestId('closing-banner').waitFor({ state: 'detached', timeout: 10_000 });
       expect((await band.innerText()).replace(/\s+/g, ' ')).toContain('SỐ CHUYỂN TỪ HÔM TRƯỚC');
-      await until(async () => (await shownCarried(screen.page)).length === carried.length);
+      await until(async () => (await shownCarried(screen.page)).length === carried.length, 10_000, 100);
       expect(await shownCarried(screen.page)).toEqual(carried);
     }
 
@@ -382,7 +342,7 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
       [portrait, 1920, 'board-carried-portrait'],
     ] as const) {
       await textIs(screen.page.getByTestId('current-call-number'), 'A001');
-      await until(async () => (await shownCarried(screen.page)).length === carried.length - 1);
+      await until(async () => (await shownCarried(screen.page)).length === carried.length - 1, 10_000, 100);
       expect(await shownCarried(screen.page)).toEqual(carried.slice(1));
       await expectBigCall(screen.page, height);
       await screen.page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -409,7 +369,7 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     ] as const) {
       const clock = steerableClock(at('2026-11-26', '17:00'));
       const hub = await startTestHub(centre('rotate'), clock.now);
-      for (let i = 0; i < 3; i++) await take(hub, 'ho-tich');
+      for (let i = 0; i < 3; i++) await takeTicket(hub, 'ho-tich');
       const screen = await display(hub, width, height);
       const supervisor = await login(hub, 'sup', SUPERVISOR_PASSWORD);
       expect((await supervisor.emitWithAck('day:close', { commandId: randomUUID(), mode })).ok).toBe(true);
@@ -424,11 +384,3 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     }
   });
 });
-
-async function until(check: () => Promise<boolean>, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHub, type RunningHub } from '../../server/hub';
-import { createLogger } from '../../server/logger';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningHub } from '../../server/hub';
 import { ScriptedDeviceHost } from '../helpers/fake-device-host';
 import { expectOk, newCommandId, send } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
-import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
+import { logInOnPad, openScreen, setUpBrowserTests, SHOTS, skipBrowserTests, textIs, until, visible, type Screen } from './browser';
+import { startWebHub, takeTicket } from './web-hub';
 
 /**
  * The supervisor's screens in Debian's Chromium against a real hub (run `vite build` first): the
@@ -17,11 +15,6 @@ import { CHROMIUM, ROOT, WEB_ROOT, SHOTS, LAUNCH_ARGS } from './browser';
  * changed live (and refused when unsafe, and when someone else changed it meanwhile), the audit
  * trail, an API key and the dossiers past their deadline. Assertions are on what a person sees.
  */
-
-const CI = process.env.CI === 'true';
-
-// On a laptop without Chromium the browser tests skip; in CI a missing browser is a failure.
-const skip = !existsSync(CHROMIUM) && !CI;
 
 /**
  * The hub's clock runs ahead of the real one when the test says so (to make people wait half an
@@ -44,59 +37,33 @@ const config = testCentre((c) => {
   c.services[2]!.hours = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
 });
 
-describe.skipIf(skip)("the supervisor's screens", () => {
-  let browser: Browser;
+describe.skipIf(skipBrowserTests)("the supervisor's screens", () => {
+  // One hub and one supervisor's screen for the file (the tests go on from each other): all is
+  // closed after the last test.
+  const { browser, cleanups } = setUpBrowserTests({ builtPage: 'counter/index.html', cleanUpAfter: 'all' });
   let hub: RunningHub;
   let host: ScriptedDeviceHost | null = null;
-  let dataDir: string;
-  let supervisor: { page: Page; context: BrowserContext; errors: string[] };
-  const sockets: Socket[] = [];
-  const contexts: BrowserContext[] = [];
+  let supervisor: Screen;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`);
-    if (!existsSync(join(WEB_ROOT, 'counter', 'index.html')))
-      throw new Error('The screens are not built: run "npx vite build" before the e2e tests');
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'luot-e2e-supervisor-'));
-    hub = await startHub({
+    hub = await startWebHub(cleanups, {
       config,
-      dataDir,
-      port: 0,
-      host: '127.0.0.1',
-      log: createLogger('silent'),
-      webRoot: WEB_ROOT,
+      name: 'supervisor',
       clock: () => Date.now() + skew.ms,
       createDeviceHost: (devices, link) => (host = new ScriptedDeviceHost(devices, link)),
     });
     await until(() => hub.devices.deviceViews().find((d) => d.id === 'p1')?.condition === 'ok');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    sockets.forEach((s) => s.disconnect());
-    await hub?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  async function screen(path: string, width: number, height: number) {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'vi-VN', timezoneId: 'UTC', acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    await page.goto(`${hub.url}${path}`);
-    return { page, context, errors };
+  async function screen(path: string, width: number, height: number): Promise<Screen> {
+    const opened = await openScreen(browser(), `${hub.url}${path}`, { width, height, timezoneId: 'UTC', context: { acceptDownloads: true } });
+    cleanups.add('screen', () => opened.context.close().catch(() => undefined));
+    return opened;
   }
 
   async function staffSocket(username: string, password: string): Promise<Socket> {
     const socket = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
-    sockets.push(socket);
+    cleanups.add('client', () => void socket.disconnect());
     await new Promise<void>((res, rej) => {
       socket.once('connect', () => res());
       socket.once('connect_error', rej);
@@ -105,19 +72,10 @@ describe.skipIf(skip)("the supervisor's screens", () => {
     return socket;
   }
 
-  const take = async (serviceId: string) => {
-    const response = await fetch(`${hub.url}/api/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceId }),
-    });
-    expect(response.status).toBe(201);
-  };
-
   const tab = (name: string) => supervisor.page.getByTestId('sup-tab-' + name).click();
 
   it('(a) the overview shows every counter and the alerts in plain words, live', { timeout: 60_000 }, async () => {
-    for (const serviceId of ['ho-tich', 'ho-tich', 'ho-tich', 'chung-thuc', 'tu-phap']) await take(serviceId);
+    for (const serviceId of ['ho-tich', 'ho-tich', 'ho-tich', 'chung-thuc', 'tu-phap']) await takeTicket(hub, serviceId);
     const o1 = await staffSocket('o1', OFFICER_PASSWORD);
     expectOk(await send(o1 as never, 'counter:open', { commandId: newCommandId(), counterId: 'c1' }));
     expectOk(await send(o1 as never, 'counter:call-next', { commandId: newCommandId(), counterId: 'c1' }));
@@ -129,10 +87,7 @@ describe.skipIf(skip)("the supervisor's screens", () => {
 
     supervisor = await screen('/counter/', 1280, 800);
     const page = supervisor.page;
-    await page.getByLabel('Tên đăng nhập').fill('sup');
-    await page.getByLabel('Mật khẩu').fill(SUPERVISOR_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await visible(page.getByText('Chọn quầy làm việc'));
+    await logInOnPad(page, 'sup', SUPERVISOR_PASSWORD);
     await page.screenshot({ path: join(SHOTS, 'supervisor-picker.png') });
     await page.getByTestId('open-supervisor').click();
 
@@ -453,26 +408,3 @@ describe.skipIf(skip)("the supervisor's screens", () => {
     expect(supervisor.errors).toEqual([]);
   });
 });
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function visible(locator: Locator, timeout = 10_000): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout });
-}
-
-async function textIs(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = (await locator.innerText({ timeout }).catch(() => '')).trim();
-    if (seen === text) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(seen).toBe(text);
-}

@@ -243,11 +243,9 @@ describe.skipIf(skipBrowserTests)('the results board and the end of the day on t
     await page.screenshot({ path: join(SHOTS, 'board-rotate-landscape.png') });
 
     // A call: the queue is back at once, the call highlighted.
-    const calledAt = Date.now();
     const number = await callNext(officer);
     expect(number).toBe('A002');
     await board.waitFor({ state: 'detached', timeout: 2_000 });
-    expect(Date.now() - calledAt).toBeLessThan(2_000);
     await textIs(page.getByTestId('current-call-number'), 'A002', 2_000);
     // The call event draws the big number at once; the counter's row comes with the view that follows
     // the call (the hub sends it 25 ms after a call, so the announcement goes first).

@@ -1,28 +1,5 @@
+import { localPartsIn } from '../domain/local-parts';
 import type { DomainContext } from '../domain/queue-state';
-
-/**
- * Turns the clock into the centre's local calendar: the service day changes at local midnight of
- * the centre's time zone, never at UTC midnight (07:00 in Vietnam).
- */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
 
 /**
  * The zone's offset from UTC (ms) at an instant, without an Intl call each time (formatToParts
@@ -38,9 +15,8 @@ const byDay = new Map<string, Map<number, number | null>>();
 const byQuarter = new Map<string, Map<number, number>>();
 
 function intlOffset(at: number, timeZone: string): number {
-  const parts: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - at;
+  const p = localPartsIn(at, timeZone);
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - at;
 }
 
 function cacheOf<V>(caches: Map<string, Map<number, V>>, timeZone: string): Map<number, V> {
@@ -67,6 +43,10 @@ function offsetAt(at: number, timeZone: string): number {
   return exact;
 }
 
+/**
+ * Turns the clock into the centre's local calendar: the service day changes at local midnight of
+ * the centre's time zone, never at UTC midnight (07:00 in Vietnam).
+ */
 export function domainContext(now: number, timeZone: string): DomainContext {
   const local = new Date(now + offsetAt(now, timeZone));
   return {
@@ -86,9 +66,8 @@ function isoDay(local: Date): string {
 
 /** "08:15 26/11/2026" in the centre's time zone, as printed on tickets. */
 export function formatTicketTime(at: number, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
-  return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
+  const p = localPartsIn(at, timeZone);
+  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
 }
 
 /** The local date (YYYY-MM-DD) of an instant in a time zone. */

@@ -1,5 +1,6 @@
 import type { Delivery, DossierStatus } from '../domain/dossier-register';
 import type { NotificationKind } from './notification-config';
+import { localPartsIn } from '../domain/local-parts';
 
 /**
  * The texts sent to applicants, in Vietnamese, or English for applicants who chose it. Pure.
@@ -149,25 +150,9 @@ function centreNameIn(ctx: TemplateContext, lang: Lang): string {
   return typeof ctx.centreName === 'string' ? ctx.centreName : ctx.centreName[lang];
 }
 
-const dueFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** "10:00 ngày 15/03/2025" or "15/03/2025 at 10:00", in the centre's time zone. */
 export function formatDue(at: number, timeZone: string, lang: Lang): string {
-  let f = dueFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    dueFormatters.set(timeZone, f);
-  }
-  const p: Record<string, string> = {};
-  for (const part of f.formatToParts(new Date(at))) p[part.type] = part.value;
+  const p = localPartsIn(at, timeZone);
   const date = `${p.day}/${p.month}/${p.year}`;
   const time = `${p.hour}:${p.minute}`;
   return lang === 'en' ? `${date} at ${time}` : `${time} ngày ${date}`;

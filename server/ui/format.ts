@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { knowsTimeZone, localPartsIn, type LocalParts } from '../domain/local-parts';
 import type { MessageKey } from '../i18n';
 
 /**
@@ -14,35 +15,11 @@ export const CENTRE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
  */
 const centreTimeZone = signal(CENTRE_TIME_ZONE);
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /** Shows times in this zone from now on; a zone the browser does not know is ignored. */
 export function setCentreTimeZone(timeZone: string | null | undefined): void {
   if (!timeZone || timeZone === centreTimeZone.peek()) return;
-  try {
-    partsFormatter(timeZone);
-  } catch {
-    return; // RangeError: not an IANA zone this browser knows; keep the one we have.
-  }
-  centreTimeZone.value = timeZone;
+  // Not an IANA zone this browser knows: keep the one we have.
+  if (knowsTimeZone(timeZone)) centreTimeZone.value = timeZone;
 }
 
 /** The zone times are shown in now (a component reading it re-renders when it changes). */
@@ -50,8 +27,7 @@ export function currentTimeZone(): string {
   return centreTimeZone.value;
 }
 
-const WEEKDAY_INDEX: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-const WEEKDAY_KEYS: readonly MessageKey[] = [
+export const WEEKDAY_KEYS: readonly MessageKey[] = [
   'date.weekday.1',
   'date.weekday.2',
   'date.weekday.3',
@@ -61,27 +37,11 @@ const WEEKDAY_KEYS: readonly MessageKey[] = [
   'date.weekday.7',
 ];
 
-export interface LocalParts {
-  year: string;
-  month: string;
-  day: string;
-  hour: string;
-  minute: string;
-  /** ISO weekday, 1 = Monday. */
-  weekday: number;
-}
+export type { LocalParts };
 
+/** An instant in the centre's zone (by default the one the screens show now). */
 export function localParts(ms: number, timeZone: string = centreTimeZone.value): LocalParts {
-  const p: Record<string, string> = {};
-  for (const part of partsFormatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
-  return {
-    year: p.year ?? '',
-    month: p.month ?? '',
-    day: p.day ?? '',
-    hour: p.hour ?? '',
-    minute: p.minute ?? '',
-    weekday: WEEKDAY_INDEX[p.weekday ?? ''] ?? 1,
-  };
+  return localPartsIn(ms, timeZone);
 }
 
 /** "08:15" */

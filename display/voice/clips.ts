@@ -30,11 +30,17 @@
  *   xin-moi:  vi-cau-xin-moi  <ticket> vi-cau-den-quay-so <counter>
  *   English:  en-phrase-ticket-number <ticket> en-phrase-please-proceed-to-counter <counter>
  * The ticket is read per `style` (number or digit by digit); the counter always as a number.
+ *
+ * A call is never silent: a number beyond what ./number-reading reads (0..MAX_READABLE_NUMBER;
+ * the hub never issues one, but a corrupt or foreign number may come) is read digit by digit,
+ * after its letter if it has one, and a warning goes to the console. Only a ticket or counter
+ * that is not a letter and digits at all (nothing to read) throws.
  */
 
 import {
   EN_LETTER_NAMES,
   EN_NUMBER_WORDS,
+  MAX_READABLE_NUMBER,
   VI_DIGIT_WORDS,
   VI_LETTER_NAMES,
   parseTicketNumber,
@@ -199,49 +205,84 @@ function enDigitIds(digits: string): string[] {
   return [...digits].map((ch) => enNumberClipId(readNumberEn(Number(ch))[0] ?? ''));
 }
 
-/** Splits a counter into letter + value: 3, "3", "03", "B2". */
-function parseCounter(counterNumber: number | string): { letter: string | null; value: number } {
-  if (typeof counterNumber === 'number') return { letter: null, value: counterNumber };
-  const { letter, digits } = parseTicketNumber(counterNumber);
-  return { letter, value: Number.parseInt(digits, 10) };
+/** Splits a counter into letter + digits: 3, "3", "03", "B2". */
+function parseCounter(counterNumber: number | string): { letter: string | null; digits: string } {
+  if (typeof counterNumber === 'string') return parseTicketNumber(counterNumber);
+  if (!Number.isSafeInteger(counterNumber) || counterNumber < 0) {
+    throw new RangeError(`Invalid counter number ${String(counterNumber)}: expected a whole number`);
+  }
+  return { letter: null, digits: String(counterNumber) };
 }
 
-/** Clip ids of a ticket number in Vietnamese. */
+/**
+ * The value of `digits` to read as a number, or null when it is beyond the readings (then it is
+ * read digit by digit, with a warning, so that the call is not silent).
+ */
+function readableValue(digits: string, what: string): number | null {
+  const value = Number.parseInt(digits, 10);
+  if (Number.isInteger(value) && value >= 0 && value <= MAX_READABLE_NUMBER) return value;
+  console.warn(
+    `Voice: ${what} cannot be read as a number (only 0..${MAX_READABLE_NUMBER}); reading it digit by digit`,
+  );
+  return null;
+}
+
+/** Vietnamese clip ids of a letter (if any) and digits, read as a number or digit by digit. */
+function viNumberClipIds(
+  parsed: { letter: string | null; digits: string },
+  opts: { dialect: Dialect; style: TicketStyle },
+  what: string,
+): string[] {
+  const ids = parsed.letter === null ? [] : [viLetterClipId(parsed.letter)];
+  const value = opts.style === 'number' ? readableValue(parsed.digits, what) : null;
+  if (value === null) ids.push(...viDigitIds(parsed.digits));
+  else ids.push(...viNumberWordIds(readNumberVi(value, opts)));
+  return ids;
+}
+
+/** English clip ids of a letter (if any) and digits, read as a number or digit by digit. */
+function enNumberClipIds(
+  parsed: { letter: string | null; digits: string },
+  opts: { style: TicketStyle },
+  what: string,
+): string[] {
+  const ids = parsed.letter === null ? [] : [enLetterClipId(parsed.letter)];
+  const value = opts.style === 'number' ? readableValue(parsed.digits, what) : null;
+  if (value === null) ids.push(...enDigitIds(parsed.digits));
+  else ids.push(...readNumberEn(value).map(enNumberClipId));
+  return ids;
+}
+
+/**
+ * Clip ids of a ticket number in Vietnamese. A number beyond MAX_READABLE_NUMBER is read digit by
+ * digit (with a console warning). @throws Error for a ticket that is not a letter and digits.
+ */
 export function viTicketClipIds(ticketNumber: string, opts: { dialect: Dialect; style: TicketStyle }): string[] {
-  const { letter, digits } = parseTicketNumber(ticketNumber);
-  const ids = letter === null ? [] : [viLetterClipId(letter)];
-  if (opts.style === 'digits') ids.push(...viDigitIds(digits));
-  else ids.push(...viNumberWordIds(readNumberVi(Number.parseInt(digits, 10), opts)));
-  return ids;
+  return viNumberClipIds(parseTicketNumber(ticketNumber), opts, `ticket ${ticketNumber}`);
 }
 
-/** Clip ids of a ticket number in English. */
+/**
+ * Clip ids of a ticket number in English. A number beyond MAX_READABLE_NUMBER is read digit by
+ * digit (with a console warning). @throws Error for a ticket that is not a letter and digits.
+ */
 export function enTicketClipIds(ticketNumber: string, opts: { style: TicketStyle }): string[] {
-  const { letter, digits } = parseTicketNumber(ticketNumber);
-  const ids = letter === null ? [] : [enLetterClipId(letter)];
-  if (opts.style === 'digits') ids.push(...enDigitIds(digits));
-  else ids.push(...readNumberEn(Number.parseInt(digits, 10)).map(enNumberClipId));
-  return ids;
+  return enNumberClipIds(parseTicketNumber(ticketNumber), opts, `ticket ${ticketNumber}`);
 }
 
 function viCounterClipIds(counterNumber: number | string, dialect: Dialect): string[] {
-  const { letter, value } = parseCounter(counterNumber);
-  const ids = letter === null ? [] : [viLetterClipId(letter)];
-  ids.push(...viNumberWordIds(readNumberVi(value, { dialect })));
-  return ids;
+  return viNumberClipIds(parseCounter(counterNumber), { dialect, style: 'number' }, `counter ${counterNumber}`);
 }
 
 function enCounterClipIds(counterNumber: number | string): string[] {
-  const { letter, value } = parseCounter(counterNumber);
-  const ids = letter === null ? [] : [enLetterClipId(letter)];
-  ids.push(...readNumberEn(value).map(enNumberClipId));
-  return ids;
+  return enNumberClipIds(parseCounter(counterNumber), { style: 'number' }, `counter ${counterNumber}`);
 }
 
 /**
  * The exact clip ids to play for a call, in order: chime, the Vietnamese call `repeat` times,
  * then the English call once when `english` is on. Missing settings take DEFAULT_VOICE_SETTINGS.
- * @throws Error for a malformed ticket/counter, RangeError for numbers beyond 9999 or a bad repeat.
+ * A ticket or counter number beyond MAX_READABLE_NUMBER is read digit by digit (see above).
+ * @throws Error for a malformed ticket/counter (not a letter and digits, a negative or fractional
+ * counter), RangeError for a bad repeat.
  */
 export function callClipSequence(
   call: CallToAnnounce,

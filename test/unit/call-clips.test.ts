@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CLIPS,
   CLIP_BY_ID,
@@ -65,10 +65,102 @@ describe('callClipSequence', () => {
     expect(() => callClipSequence({ ticketNumber: 'C7', counterNumber: 1 }, { repeat: 1.5 })).toThrow(RangeError);
   });
 
+  it('five-digit numbers: range numbering 10005, the last prefix number A99999', () => {
+    const settings = { repeat: 1, english: true } as const;
+    expect(callClipSequence({ ticketNumber: '10005', counterNumber: 2 }, { ...settings, dialect: 'north' })).toEqual([
+      'chime',
+      KINH_MOI, 'vi-so-muwowif', 'vi-so-nghinf', 'vi-so-khoong', 'vi-so-trawm', 'vi-so-linh', 'vi-so-nawm',
+      DEN_QUAY, 'vi-so-hai',
+      'en-phrase-ticket-number', 'en-num-ten', 'en-num-thousand', 'en-num-five',
+      'en-phrase-please-proceed-to-counter', 'en-num-two',
+    ]);
+    expect(callClipSequence({ ticketNumber: '10005', counterNumber: 2 }, { ...settings, dialect: 'south' }).slice(1, 8)).toEqual([
+      KINH_MOI, 'vi-so-muwowif', 'vi-so-nganf', 'vi-so-khoong', 'vi-so-trawm', 'vi-so-ler', 'vi-so-nawm',
+    ]);
+    expect(callClipSequence({ ticketNumber: 'A99999', counterNumber: 1 }, { repeat: 1 })).toEqual([
+      'chime',
+      KINH_MOI, 'vi-chu-a',
+      'vi-so-chins', 'vi-so-muwowi', 'vi-so-chins', 'vi-so-nghinf',
+      'vi-so-chins', 'vi-so-trawm', 'vi-so-chins', 'vi-so-muwowi', 'vi-so-chins',
+      DEN_QUAY, 'vi-so-mootj',
+    ]);
+    expect(callClipSequence({ ticketNumber: '24024', counterNumber: 21_000 }, { repeat: 1 })).toEqual([
+      'chime',
+      KINH_MOI, 'vi-so-hai', 'vi-so-muwowi', 'vi-so-tuw', 'vi-so-nghinf',
+      'vi-so-khoong', 'vi-so-trawm', 'vi-so-hai', 'vi-so-muwowi', 'vi-so-tuw',
+      DEN_QUAY, 'vi-so-hai', 'vi-so-muwowi', 'vi-so-moots', 'vi-so-nghinf',
+    ]);
+  });
+
   it('rejects malformed calls', () => {
     expect(() => callClipSequence({ ticketNumber: 'A-1', counterNumber: 1 })).toThrow();
-    expect(() => callClipSequence({ ticketNumber: 'A1', counterNumber: 10_000 })).toThrow(RangeError);
     expect(() => callClipSequence({ ticketNumber: 'A1', counterNumber: 'x' })).toThrow();
+    expect(() => callClipSequence({ ticketNumber: 'A1', counterNumber: -1 })).toThrow(RangeError);
+    expect(() => callClipSequence({ ticketNumber: 'A1', counterNumber: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('callClipSequence: a number beyond the readings is read digit by digit, never silently dropped', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads a ticket above 99,999 letter + digits, in both languages, and warns', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const seq = callClipSequence({ ticketNumber: 'A100000', counterNumber: 3 }, { repeat: 1, english: true });
+    const zeros = (lang: 'vi' | 'en'): string[] => Array<string>(5).fill(lang === 'vi' ? 'vi-so-khoong' : 'en-num-zero');
+    expect(seq).toEqual([
+      'chime',
+      KINH_MOI, 'vi-chu-a', 'vi-so-mootj', ...zeros('vi'), DEN_QUAY, 'vi-so-ba',
+      'en-phrase-ticket-number', 'en-letter-a', 'en-num-one', ...zeros('en'),
+      'en-phrase-please-proceed-to-counter', 'en-num-three',
+    ]);
+    expect(warn).toHaveBeenCalled();
+    expect(String(warn.mock.calls[0]?.[0])).toContain('A100000');
+    for (const id of seq) expect(CLIP_BY_ID.has(id), id).toBe(true);
+  });
+
+  it('reads a number without a letter, a huge one, and a counter beyond the readings digit by digit', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(callClipSequence({ ticketNumber: '123456', counterNumber: 1 }, { repeat: 1 })).toEqual([
+      'chime',
+      KINH_MOI, 'vi-so-mootj', 'vi-so-hai', 'vi-so-ba', 'vi-so-boons', 'vi-so-nawm', 'vi-so-saus',
+      DEN_QUAY, 'vi-so-mootj',
+    ]);
+    const huge = '9'.repeat(400); // parses to Infinity
+    const hugeSeq = callClipSequence({ ticketNumber: `B${huge}`, counterNumber: 1 }, { repeat: 1 });
+    expect(hugeSeq.filter((id) => id === 'vi-so-chins')).toHaveLength(400);
+    expect(callClipSequence({ ticketNumber: 'C7', counterNumber: 100_000 }, { repeat: 1, english: true }).slice(4, 12)).toEqual([
+      DEN_QUAY, 'vi-so-mootj', 'vi-so-khoong', 'vi-so-khoong', 'vi-so-khoong', 'vi-so-khoong', 'vi-so-khoong',
+      'en-phrase-ticket-number',
+    ]);
+    expect(callClipSequence({ ticketNumber: 'C7', counterNumber: 'D123456' }, { repeat: 1 }).slice(-7)).toEqual([
+      'vi-chu-d', 'vi-so-mootj', 'vi-so-hai', 'vi-so-ba', 'vi-so-boons', 'vi-so-nawm', 'vi-so-saus',
+    ]);
+    expect(warn).toHaveBeenCalledTimes(5); // once per language reading it: 1 + 1 + 2 (vi, en) + 1
+  });
+
+  it('does not warn for the digits style or a readable number', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    callClipSequence({ ticketNumber: 'A100000', counterNumber: 99_999 }, { style: 'digits', english: true });
+    callClipSequence({ ticketNumber: 'A99999', counterNumber: 12 }, { english: true });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('the announcement queue plays such a call', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const played: string[][] = [];
+    const errors: unknown[] = [];
+    const queue = createAnnouncementQueue(
+      (ids) => {
+        played.push(ids);
+        return Promise.resolve();
+      },
+      { onError: (e) => errors.push(e), settings: { repeat: 1 } },
+    );
+    expect(await queue.enqueue({ ticketNumber: 'A100000', counterNumber: 3 })).toBe('played');
+    expect(errors).toEqual([]);
+    expect(played[0]).toContain('vi-chu-a');
   });
 });
 
@@ -142,7 +234,12 @@ describe('CLIPS', () => {
         if (!CLIP_BY_ID.has(id)) missing.add(id);
       }
     };
-    for (let n = 0; n <= 9999; n++) {
+    // Every number below 10,000, and a spread of five-digit ones (number-reading.test.ts checks
+    // that every word of every reading up to 99,999 has a clip).
+    const numbers = Array.from({ length: 10_000 }, (_, n) => n);
+    for (let n = 10_000; n <= 99_999; n += 97) numbers.push(n);
+    numbers.push(10_005, 21_000, 24_024, 99_999);
+    for (const n of numbers) {
       for (const dialect of ['north', 'south'] as const) {
         for (const style of ['number', 'digits'] as const) {
           record(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CLIP_BY_ID, VI_NUMBER_CLIP_IDS, enNumberClipId } from '../../display/voice/clips';
 import {
+  MAX_READABLE_NUMBER,
   readNumberEn,
   readNumberVi,
   readTicketEn,
@@ -15,11 +17,13 @@ const DIALECT_WORDS: Record<Dialect, { thousand: string; link: string }> = {
 };
 const OTHER: Record<Dialect, Dialect> = { north: 'south', south: 'north' };
 const ALL_NUMBERS = Array.from({ length: 10_000 }, (_, n) => n);
+const EVERY_NUMBER = Array.from({ length: 100_000 }, (_, n) => n);
 
 /** Words back to a value, with no knowledge of the rules beyond what each word is worth. */
 function evaluateVi(words: readonly string[]): number {
   const worth: Record<string, number> = { mốt: 1, tư: 4, lăm: 5 };
   DIGITS.forEach((w, i) => (worth[w] = i));
+  let thousands = 0;
   let total = 0;
   let pending: number | null = null;
   for (const word of words) {
@@ -27,7 +31,12 @@ function evaluateVi(words: readonly string[]): number {
       if (pending !== null) throw new Error(`two digits in a row in "${words.join(' ')}"`);
       pending = worth[word] ?? 0;
     } else if (word === 'nghìn' || word === 'ngàn') {
-      total += (pending ?? NaN) * 1000;
+      // Everything said so far (1..99) counts thousands: "hai mươi mốt nghìn".
+      if (thousands !== 0 || total >= 100 || total + (pending ?? 0) === 0) {
+        throw new Error(`misplaced ${word} in "${words.join(' ')}"`);
+      }
+      thousands = (total + (pending ?? 0)) * 1000;
+      total = 0;
       pending = null;
     } else if (word === 'trăm') {
       total += (pending ?? NaN) * 100;
@@ -44,7 +53,7 @@ function evaluateVi(words: readonly string[]): number {
       throw new Error(`unknown word ${word}`);
     }
   }
-  return total + (pending ?? 0);
+  return thousands + total + (pending ?? 0);
 }
 
 /** Checks every rule of shared/design/vietnamese.md on one reading; returns the broken ones. */
@@ -125,12 +134,14 @@ describe('readNumberVi: every rule on every number 0..9999', () => {
     });
   }
 
-  it('the dialects differ only by linh/lẻ and nghìn/ngàn', () => {
-    for (const n of ALL_NUMBERS) {
+  it('the dialects differ only by linh/lẻ and nghìn/ngàn (every number 0..99,999)', () => {
+    const failures: number[] = [];
+    for (const n of EVERY_NUMBER) {
       const north = readNumberVi(n, { dialect: 'north' });
       const swapped = north.map((w) => (w === 'linh' ? 'lẻ' : w === 'nghìn' ? 'ngàn' : w));
-      expect(readNumberVi(n, { dialect: 'south' })).toEqual(swapped);
+      if (readNumberVi(n, { dialect: 'south' }).join(' ') !== swapped.join(' ')) failures.push(n);
     }
+    expect(failures.slice(0, 20)).toEqual([]);
   });
 
   it('the checker catches a wrong reading', () => {
@@ -149,6 +160,64 @@ describe('readNumberVi: every rule on every number 0..9999', () => {
     ];
     for (const [n, text] of bad) {
       expect(ruleViolations(n, text.split(' '), 'north'), `${n} ${text}`).not.toEqual([]);
+    }
+  });
+});
+
+describe('readNumberVi: every number 0..99,999', () => {
+  for (const dialect of ['north', 'south'] as const) {
+    it(`${dialect}: reads back to itself, all distinct, every word has a clip`, () => {
+      const own = DIALECT_WORDS[dialect];
+      const other = DIALECT_WORDS[OTHER[dialect]];
+      const failures: string[] = [];
+      const seen = new Set<string>();
+      for (const n of EVERY_NUMBER) {
+        const words = readNumberVi(n, { dialect });
+        const text = words.join(' ');
+        seen.add(text);
+        let value: number;
+        try {
+          value = evaluateVi(words);
+        } catch {
+          value = NaN;
+        }
+        if (value !== n) failures.push(`${n} "${text}" reads back as ${value}`);
+        for (const word of words) {
+          const id = VI_NUMBER_CLIP_IDS[word];
+          if (id === undefined || !CLIP_BY_ID.has(id)) failures.push(`${n} "${text}": no clip for ${word}`);
+          if (word === other.thousand || word === other.link) failures.push(`${n} "${text}": ${word}`);
+        }
+        if (n >= 1000 && words.filter((w) => w === own.thousand).length !== 1) {
+          failures.push(`${n} "${text}": not one ${own.thousand}`);
+        }
+      }
+      expect(failures.slice(0, 20)).toEqual([]);
+      expect(seen.size).toBe(100_000);
+    });
+
+    // With every rule checked on 0..9999 above, this carries them to 10,000..99,999: the number
+    // of thousands (1..99) reads as on its own, and the rest as after "một nghìn".
+    it(`${dialect}: reading(t * 1000 + r) = reading(t) + [${DIALECT_WORDS[dialect].thousand}] + the rest of reading(1000 + r)`, () => {
+      const thousand = DIALECT_WORDS[dialect].thousand;
+      const failures: string[] = [];
+      for (let t = 1; t <= 99; t++) {
+        const head = [...readNumberVi(t, { dialect }), thousand].join(' ');
+        for (let r = 0; r <= 999; r++) {
+          const rest = readNumberVi(1000 + r, { dialect }).slice(2);
+          const expected = [head, ...rest].join(' ');
+          const actual = readNumberVi(t * 1000 + r, { dialect }).join(' ');
+          if (actual !== expected) failures.push(`${t * 1000 + r}: "${actual}", expected "${expected}"`);
+        }
+      }
+      expect(failures.slice(0, 20)).toEqual([]);
+    });
+  }
+
+  it('the thousands group keeps mốt, tư and lăm after mươi (and lăm after mười)', () => {
+    for (let t = 10; t <= 99; t++) {
+      const words = readNumberVi(t * 1000, { dialect: 'north' });
+      expect(ruleViolations(t, words.slice(0, -1), 'north'), words.join(' ')).toEqual([]);
+      expect(words[words.length - 1]).toBe('nghìn');
     }
   });
 });
@@ -204,6 +273,36 @@ describe('readNumberVi: known readings', () => {
     [2025, 'hai nghìn không trăm hai mươi lăm'],
     [5555, 'năm nghìn năm trăm năm mươi lăm'],
     [9999, 'chín nghìn chín trăm chín mươi chín'],
+    // 5 digits (hand-checked)
+    [10_000, 'mười nghìn'],
+    [10_001, 'mười nghìn không trăm linh một'],
+    [10_005, 'mười nghìn không trăm linh năm'],
+    [10_010, 'mười nghìn không trăm mười'],
+    [10_015, 'mười nghìn không trăm mười lăm'],
+    [10_100, 'mười nghìn một trăm'],
+    [10_500, 'mười nghìn năm trăm'],
+    [11_000, 'mười một nghìn'],
+    [11_111, 'mười một nghìn một trăm mười một'],
+    [14_000, 'mười bốn nghìn'],
+    [14_014, 'mười bốn nghìn không trăm mười bốn'],
+    [15_000, 'mười lăm nghìn'],
+    [15_555, 'mười lăm nghìn năm trăm năm mươi lăm'],
+    [19_999, 'mười chín nghìn chín trăm chín mươi chín'],
+    [20_000, 'hai mươi nghìn'],
+    [20_001, 'hai mươi nghìn không trăm linh một'],
+    [21_000, 'hai mươi mốt nghìn'],
+    [21_021, 'hai mươi mốt nghìn không trăm hai mươi mốt'],
+    [24_000, 'hai mươi tư nghìn'],
+    [24_024, 'hai mươi tư nghìn không trăm hai mươi tư'],
+    [25_000, 'hai mươi lăm nghìn'],
+    [25_105, 'hai mươi lăm nghìn một trăm linh năm'],
+    [30_000, 'ba mươi nghìn'],
+    [41_004, 'bốn mươi mốt nghìn không trăm linh bốn'],
+    [44_444, 'bốn mươi tư nghìn bốn trăm bốn mươi tư'],
+    [50_100, 'năm mươi nghìn một trăm'],
+    [55_055, 'năm mươi lăm nghìn không trăm năm mươi lăm'],
+    [90_000, 'chín mươi nghìn'],
+    [99_999, 'chín mươi chín nghìn chín trăm chín mươi chín'],
   ];
   const south: Array<[number, string]> = [
     [101, 'một trăm lẻ một'],
@@ -212,6 +311,13 @@ describe('readNumberVi: known readings', () => {
     [1005, 'một ngàn không trăm lẻ năm'],
     [2024, 'hai ngàn không trăm hai mươi tư'],
     [25, 'hai mươi lăm'],
+    [10_000, 'mười ngàn'],
+    [10_005, 'mười ngàn không trăm lẻ năm'],
+    [10_101, 'mười ngàn một trăm lẻ một'],
+    [21_000, 'hai mươi mốt ngàn'],
+    [24_024, 'hai mươi tư ngàn không trăm hai mươi tư'],
+    [50_100, 'năm mươi ngàn một trăm'],
+    [99_999, 'chín mươi chín ngàn chín trăm chín mươi chín'],
   ];
   it.each(north)('north %i = %s', (n, text) => {
     expect(readNumberVi(n, { dialect: 'north' }).join(' ')).toBe(text);
@@ -220,8 +326,9 @@ describe('readNumberVi: known readings', () => {
     expect(readNumberVi(n, { dialect: 'south' }).join(' ')).toBe(text);
   });
 
-  it('throws RangeError outside 0..9999 and for non-integers', () => {
-    for (const n of [-1, 10_000, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+  it('throws RangeError outside 0..99,999 and for non-integers', () => {
+    expect(MAX_READABLE_NUMBER).toBe(99_999);
+    for (const n of [-1, 100_000, 1.5, 99_999.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => readNumberVi(n, { dialect: 'north' })).toThrow(RangeError);
       expect(() => readNumberEn(n)).toThrow(RangeError);
     }
@@ -244,6 +351,10 @@ describe('readTicketVi', () => {
     ['a025', 'north', 'number', 'a|hai|mươi|lăm'],
     [' C2 ', 'north', 'number', 'xê|hai'],
     ['A10000', 'north', 'digits', 'a|một|không|không|không|không'],
+    ['A10000', 'north', 'number', 'a|mười|nghìn'],
+    ['10005', 'north', 'number', 'mười|nghìn|không|trăm|linh|năm'],
+    ['10005', 'south', 'number', 'mười|ngàn|không|trăm|lẻ|năm'],
+    ['A99999', 'south', 'number', 'a|chín|mươi|chín|ngàn|chín|trăm|chín|mươi|chín'],
   ];
   it.each(cases)('%s (%s, %s) = %s', (ticket, dialect, style, expected) => {
     expect(readTicketVi(ticket, { dialect, style })).toEqual(expected.split('|'));
@@ -268,7 +379,8 @@ describe('readTicketVi', () => {
     for (const bad of ['', 'A', 'AB12', '12A', 'Ê12', 'A-12', 'A 12']) {
       expect(() => readTicketVi(bad, { dialect: 'north', style: 'number' }), bad).toThrow();
     }
-    expect(() => readTicketVi('A10000', { dialect: 'north', style: 'number' })).toThrow(RangeError);
+    expect(() => readTicketVi('A100000', { dialect: 'north', style: 'number' })).toThrow(RangeError);
+    expect(readTicketVi('A100000', { dialect: 'north', style: 'digits' })).toHaveLength(7);
   });
 });
 
@@ -287,17 +399,40 @@ describe('English', () => {
     [1005, 'one thousand five'],
     [2024, 'two thousand twenty four'],
     [9999, 'nine thousand nine hundred ninety nine'],
+    [10_000, 'ten thousand'],
+    [10_005, 'ten thousand five'],
+    [10_110, 'ten thousand one hundred ten'],
+    [11_000, 'eleven thousand'],
+    [15_000, 'fifteen thousand'],
+    [20_000, 'twenty thousand'],
+    [21_000, 'twenty one thousand'],
+    [21_005, 'twenty one thousand five'],
+    [24_024, 'twenty four thousand twenty four'],
+    [50_100, 'fifty thousand one hundred'],
+    [99_999, 'ninety nine thousand nine hundred ninety nine'],
   ];
   it.each(table)('%i = %s', (n, text) => {
     expect(readNumberEn(n).join(' ')).toBe(text);
   });
 
-  it('every number 0..9999 reads back to itself', () => {
+  it('every number 0..99,999 reads back to itself, all distinct, every word has a clip', () => {
     const ones = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten',
       'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
     const tens = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-    for (const n of ALL_NUMBERS) {
+    const failures: string[] = [];
+    const seen = new Set<string>();
+    for (const n of EVERY_NUMBER) {
       const words = readNumberEn(n);
+      seen.add(words.join(' '));
+      for (const w of words) {
+        let id: string | undefined;
+        try {
+          id = enNumberClipId(w);
+        } catch {
+          id = undefined;
+        }
+        if (id === undefined || !CLIP_BY_ID.has(id)) failures.push(`${n}: no clip for ${w}`);
+      }
       let total = 0;
       let part = 0;
       for (const w of words) {
@@ -309,9 +444,24 @@ describe('English', () => {
           part = 0;
         } else throw new Error(`unknown word ${w}`);
       }
-      expect(total + part, words.join(' ')).toBe(n);
-      expect(n === 0 || !words.includes('zero')).toBe(true);
+      if (total + part !== n) failures.push(`${n} "${words.join(' ')}" reads back as ${total + part}`);
+      if (n !== 0 && words.includes('zero')) failures.push(`${n} "${words.join(' ')}" says zero`);
     }
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(seen.size).toBe(100_000);
+  });
+
+  it('reading(t * 1000 + r) = reading(t) + [thousand] + reading(r) (nothing for r = 0)', () => {
+    const failures: string[] = [];
+    for (let t = 1; t <= 99; t++) {
+      const head = [...readNumberEn(t), 'thousand'];
+      for (let r = 0; r <= 999; r++) {
+        const expected = [...head, ...(r === 0 ? [] : readNumberEn(r))].join(' ');
+        const actual = readNumberEn(t * 1000 + r).join(' ');
+        if (actual !== expected) failures.push(`${t * 1000 + r}: "${actual}", expected "${expected}"`);
+      }
+    }
+    expect(failures.slice(0, 20)).toEqual([]);
   });
 
   it('reads tickets as a number or digit by digit', () => {
@@ -319,5 +469,6 @@ describe('English', () => {
     expect(readTicketEn('A025', { style: 'digits' })).toEqual(['A', 'zero', 'two', 'five']);
     expect(readTicketEn('1015', { style: 'number' })).toEqual(['one', 'thousand', 'fifteen']);
     expect(readTicketEn('Đ3', { style: 'number' })).toEqual(['crossed D', 'three']);
+    expect(readTicketEn('A10005', { style: 'number' })).toEqual(['A', 'ten', 'thousand', 'five']);
   });
 });

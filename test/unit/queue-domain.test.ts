@@ -3,7 +3,10 @@ import type { QueueEventType } from '../../server/domain/queue-events';
 import type { ErrorCode } from '../../server/protocol/error-codes';
 import { estimateWaitMinutes } from '../../server/domain/wait-estimate';
 import { applyEvent } from '../../server/domain/queue-evolve';
-import { rateTicket } from '../../server/domain/queue-commands';
+import { rateTicket, serviceAvailability } from '../../server/domain/queue-commands';
+import { MAX_TICKET_NUMBER, ticketNumber } from '../../server/domain/numbering';
+import { domainContext } from '../../server/app/local-time';
+import { MAX_READABLE_NUMBER } from '../../display/voice/number-reading';
 import { createDayState } from '../../server/domain/queue-state';
 import type { QueueEvent } from '../../server/domain/queue-events';
 import { currentNumber, exec, newDay, scenario, type Step } from '../helpers/domain-harness';
@@ -138,6 +141,36 @@ describe('numbering', () => {
     );
     const numbers = [...state.tickets.values()].map((t) => t.number);
     expect(numbers).toEqual(['A001', 'A002', '1001', '1002', 'A003']);
+  });
+
+  it('stops prefix numbering at A99999, the highest number the voice reads', () => {
+    expect(MAX_TICKET_NUMBER).toBe(MAX_READABLE_NUMBER);
+    const prefix = { kind: 'prefix', prefix: 'A', digits: 3 } as const;
+    expect(ticketNumber(prefix, 999)).toBe('A999');
+    expect(ticketNumber(prefix, 1000)).toBe('A1000');
+    expect(ticketNumber(prefix, 99_999)).toBe('A99999');
+    expect(ticketNumber(prefix, 100_000)).toBeNull();
+    expect(ticketNumber({ ...prefix, digits: 4 }, 10_000)).toBe('A10000');
+    expect(ticketNumber({ ...prefix, digits: 4 }, 100_000)).toBeNull();
+    const range = { kind: 'range', from: 99_990, to: 99_999 } as const;
+    expect(ticketNumber(range, 10)).toBe('99999');
+    expect(ticketNumber(range, 11)).toBeNull();
+    expect(ticketNumber({ kind: 'range', from: 10_000, to: 10_010 }, 6)).toBe('10005');
+  });
+
+  it('answers NUMBERS_EXHAUSTED after A99999', () => {
+    const cfg = testCentre((c) => {
+      delete c.services[0]!.dailyLimit;
+    });
+    const state = newDay(cfg);
+    state.issued.set('ho-tich', 99_998);
+    const service = cfg.services.find((s) => s.id === 'ho-tich')!;
+    expect(serviceAvailability(state, service, domainContext(NINE, cfg.centre.timeZone))).toBe('open');
+    const last = exec(state, cfg, takeA, NINE);
+    expect(last.ok && last.events[0]?.type === 'ticket-taken' && last.events[0].number).toBe('A99999');
+    expect(state.issued.get('ho-tich')).toBe(99_999);
+    expect(exec(state, cfg, takeA, NINE + 60_000)).toEqual({ ok: false, error: 'NUMBERS_EXHAUSTED' });
+    expect(serviceAvailability(state, service, domainContext(NINE, cfg.centre.timeZone))).toBe('NUMBERS_EXHAUSTED');
   });
 
   it('keeps the number when a ticket is postponed or transferred', () => {

@@ -29,7 +29,7 @@ import { loadOrCreateSecret } from './store/hub-secret';
 import { FileQueueStore } from './store/queue-store';
 import { createHttpApp } from './transport/http-app';
 import { createVersioner, startPublisher } from './transport/publisher';
-import { attachSocketHandlers, type HubServer } from './transport/socket-handlers';
+import { AnswerCache, attachSocketHandlers, type HubServer } from './transport/socket-handlers';
 
 export interface HubOptions {
   config: CentreConfig;
@@ -153,7 +153,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const queue = service.staffCounters();
       return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts] };
     };
+    // Closed when the hub stops: commands that come after are refused (SHUTTING_DOWN, to retry).
+    const gate = { accepting: true };
     attachSocketHandlers(io, {
+      gate,
+      answers: new AnswerCache(),
       service,
       devices,
       bridgeTokens,
@@ -219,9 +223,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       dossiers,
       stop() {
         stopping ??= (async () => {
+          // A graceful stop: take no more commands, finish the writes under way and send their
+          // answers and calls, then close. Nothing acknowledged is lost, nothing stored goes unannounced.
+          gate.accepting = false;
           clearInterval(dayTimer);
+          await service.drained();
           await localBridge?.stop();
           stopPublisher();
+          await socketsWritten(io, 500);
           // No disconnectSockets(true): clients told "the server disconnected you" never reconnect.
           // Closing the connections makes every screen and bridge reconnect to the next hub by itself.
           const closed = new Promise<void>((resolve) => io.close(() => resolve()));
@@ -243,6 +252,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     releaseLock();
     throw error;
   }
+}
+
+/**
+ * Waits (at most `maxMs`) until every connection has handed its last messages to the network:
+ * answers and calls sent just before a stop must not be cut off by closing the connections.
+ */
+async function socketsWritten(io: HubServer, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  const pending = () =>
+    [...io.sockets.sockets.values()].some((socket) => {
+      const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { writable?: boolean; socket?: { bufferedAmount?: number } } };
+      return (conn.writeBuffer?.length ?? 0) > 0 || (conn.transport?.socket?.bufferedAmount ?? 0) > 0;
+    });
+  await new Promise((resolve) => setImmediate(resolve));
+  while (pending() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** The address phones on the office network can reach this machine at, for the ticket's QR code. */

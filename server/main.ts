@@ -49,6 +49,12 @@ async function main(): Promise<void> {
   );
   const shutdown = (signal: string) => {
     log.info('stopping', { signal });
+    // The writes under way take milliseconds; a stop that hangs (a stuck disk) must not keep a
+    // service manager waiting: out within 2 s whatever happens.
+    setTimeout(() => {
+      log.error('the hub did not stop within 1.9 s: exiting anyway');
+      process.exit(1);
+    }, 1_900).unref();
     hub.stop().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -174,10 +174,10 @@ export class DeviceService {
     const binding = device.keypads.find((k) => k.keypadId === command.keypadId);
     if (!binding) return { ok: false, code: 'UNKNOWN_KEYPAD' };
     if (command.command === 'PING') return { ok: true, text: '' };
-    const counter = this.deps.queue.counterView(binding.counterId);
-    if (!counter) return { ok: false, code: 'UNKNOWN_COUNTER' };
+    if (!this.config.counters.some((c) => c.id === binding.counterId)) return { ok: false, code: 'UNKNOWN_COUNTER' };
     // The keypad acts as the officer working at its counter; with nobody there it does nothing.
-    const officer = counter.officer ? this.config.officers.find((o) => o.id === counter.officer!.id) : undefined;
+    const officerId = this.deps.queue.officerAt(binding.counterId);
+    const officer = officerId ? this.config.officers.find((o) => o.id === officerId) : undefined;
     if (!officer || officer.disabled) return { ok: false, code: 'COUNTER_NOT_OPEN' };
     const name = KEYPAD_MOVES[command.command];
     const base = { commandId: command.commandId, counterId: binding.counterId };

@@ -10,6 +10,8 @@ import type { CounterView, PublicCall, PublicView, StaffView, TicketFollowView, 
 import type { Logger } from '../logger';
 import type { JournalRecord, QueueStore } from '../store/queue-store';
 import type { ReplayReport } from '../store/journal';
+import { decodeAnswer, encodeAnswer, type StoredAnswer } from '../store/answer-codec';
+import type { AnswerLedger } from './idempotency';
 import { domainContext } from './local-time';
 import type { ServiceTimeProfile } from './service-time-profile';
 import { counterView, publicView, staffCounters } from './queue-views';
@@ -45,6 +47,8 @@ export interface QueueServiceDeps {
 }
 
 type TakeCommand = { commandId: string; serviceId: string; priorityGroup: string | null };
+/** A commandId's answer: the write under way, or the answer as stored. */
+type KeptAnswer = { fp: string | undefined; pending?: Promise<Result<unknown>>; stored?: StoredAnswer };
 type Officer = { id: string; role: 'officer' | 'supervisor' };
 
 /**
@@ -52,11 +56,25 @@ type Officer = { id: string; role: 'officer' | 'supervisor' };
  * once (so the next command, even one arriving in the same millisecond, sees them), appended to the
  * journal, and answered only when the journal has it on disk. Listeners are told afterwards.
  */
-export class QueueService {
-  private state: DayState;
+export class QueueService implements AnswerLedger {
+  /**
+   * Two copies of the day. Commands are decided on `live`, which has every decided change applied
+   * at once (two Next presses in the same millisecond see each other and call different tickets).
+   * `durable` is advanced only when a change is on disk, in journal order: every view, snapshot and
+   * REST read is built from it, so nothing is shown before it is stored, and a change the disk
+   * refused is never seen by anyone.
+   */
+  private live: DayState;
+  private durable: DayState;
+  /** The seq of the last journal record decided. */
   private seq = 0;
-  /** Answers by idempotency key, for the current day. */
-  private answers = new Map<string, () => Promise<Result<unknown>>>();
+  /** The version of what screens are shown: grows with every change that reaches `durable`. */
+  private shownSeq = 0;
+  /** Answers by idempotency key, for the current day: in flight, or as the journal keeps them. */
+  private answers = new Map<string, KeptAnswer>();
+  /** Commands under way (deciding or writing): a graceful stop waits for them. */
+  private running = 0;
+  private idle: (() => void)[] = [];
   /** Set while the day rolls over or the state is rebuilt after a failed write. */
   private barrier: Promise<void> | null = null;
   /** The state could not be rebuilt from disk after a failed write: refuse everything until it can. */
@@ -67,7 +85,8 @@ export class QueueService {
   }
 
   constructor(private readonly deps: QueueServiceDeps) {
-    this.state = createDayState(this.context().day, this.config);
+    this.live = createDayState(this.context().day, this.config);
+    this.durable = createDayState(this.live.day, this.config);
   }
 
   onChange(listener: (change: ChangeNotice) => void): () => void {
@@ -75,12 +94,23 @@ export class QueueService {
     return () => this.listeners.delete(listener);
   }
 
+  /** The version of the views: what `Versioned.seq` carries. */
   get version(): number {
-    return this.seq;
+    return this.shownSeq;
   }
 
   get day(): string {
-    return this.state.day;
+    return this.durable.day;
+  }
+
+  answered(key: string): boolean {
+    return this.answers.has(key);
+  }
+
+  /** Resolves when no command is being decided or written (a graceful stop's last step). */
+  drained(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   async start(): Promise<StartReport> {
@@ -94,8 +124,8 @@ export class QueueService {
   }
 
   /** Closing time (supervisors): see domain closeDay. */
-  closeDay(mode: 'serve' | 'cancel' | 'carry-over', by: string, commandId: string): Promise<Result<null>> {
-    return this.run(`officer:${by}:${commandId}`, (state, ctx) => ({
+  closeDay(mode: 'serve' | 'cancel' | 'carry-over', by: string, commandId: string, fp?: string): Promise<Result<null>> {
+    return this.run(`officer:${by}:${commandId}`, fp, (state, ctx) => ({
       decision: moves.closeDay(state, ctx, { mode, by }),
       counterId: undefined,
       answer: () => null,
@@ -108,10 +138,10 @@ export class QueueService {
    * Keyed by the old ticket, so a restart never issues them twice.
    */
   private async carryOver(fromDay: string, tickets: Ticket[]): Promise<void> {
-    if (Date.parse(this.state.day) - Date.parse(fromDay) > 7 * 86_400_000) return;
+    if (Date.parse(this.live.day) - Date.parse(fromDay) > 7 * 86_400_000) return;
     const carried = tickets.filter((t) => t.status === 'cancelled' && t.cancelReason === 'carry-over').sort((a, b) => a.queuedAt - b.queuedAt);
     for (const old of carried) {
-      const result = await this.run(`carry:${fromDay}:${old.id}`, (state, ctx) => ({
+      const result = await this.run(`carry:${fromDay}:${old.id}`, undefined, (state, ctx) => ({
         decision: moves.takeTicket(state, this.config, ctx, {
           serviceId: old.serviceId,
           priorityGroup: old.priorityGroup,
@@ -129,8 +159,8 @@ export class QueueService {
     await this.ready();
   }
 
-  takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api', kioskId: string | null = null): Promise<Result<TicketIssued>> {
-    return this.run(`public:${cmd.commandId}`, (state, ctx) => {
+  takeTicket(cmd: TakeCommand, source: 'kiosk' | 'api', kioskId: string | null = null, fp?: string): Promise<Result<TicketIssued>> {
+    return this.run(`public:${cmd.commandId}`, fp, (state, ctx) => {
       const peopleAhead = state.waiting.get(cmd.serviceId)?.length ?? 0;
       const estimate = estimateWaitMinutes(state, this.config, cmd.serviceId, peopleAhead, this.learnedNow(ctx));
       const decision = moves.takeTicket(state, this.config, ctx, {
@@ -157,7 +187,7 @@ export class QueueService {
 
   /** A visitor's satisfaction with a served ticket; once per ticket. */
   rate(ticketId: string, level: 1 | 2 | 3, reason: string | null): Promise<Result<null>> {
-    return this.run(`rating:${ticketId}`, (state, ctx) => ({
+    return this.run(`rating:${ticketId}`, undefined, (state, ctx) => ({
       decision: moves.rateTicket(state, ctx, { ticketId, level, reason }),
       answer: () => null,
     }));
@@ -167,11 +197,12 @@ export class QueueService {
     name: N,
     cmd: ParsedCounterCommand<N>,
     officer: Officer,
+    fp?: string,
   ): Promise<Result<CounterView>> {
     const base = { counterId: cmd.counterId, officerId: officer.id };
-    return this.run(`officer:${officer.id}:${cmd.commandId}`, (state, ctx) => {
+    return this.run(`officer:${officer.id}:${cmd.commandId}`, fp, (state, ctx) => {
       const decision = this.decideCounterCommand(name, cmd, base, officer, state, ctx);
-      return { decision, counterId: cmd.counterId, answer: () => this.counterViewOrThrow(cmd.counterId) };
+      return { decision, counterId: cmd.counterId, answer: () => this.liveCounterView(cmd.counterId) };
     });
   }
 
@@ -226,17 +257,17 @@ export class QueueService {
    * keeps its numbering until tomorrow (a number must never come twice in a day).
    */
   configProblem(next: CentreConfig): string | null {
-    for (const [serviceId, queue] of this.state.waiting) {
+    for (const [serviceId, queue] of this.live.waiting) {
       if (queue.length > 0 && !next.services.some((s) => s.id === serviceId))
         return `service "${serviceId}" has ${queue.length} people waiting: serve or transfer them first`;
     }
-    for (const counter of this.state.counters.values()) {
+    for (const counter of this.live.counters.values()) {
       if (counter.status !== 'closed' && !next.counters.some((c) => c.id === counter.id))
         return `counter "${counter.id}" is open: close it first`;
     }
     for (const service of next.services) {
       const before = this.config.services.find((s) => s.id === service.id);
-      if (before && (this.state.issued.get(service.id) ?? 0) > 0 && JSON.stringify(before.numbering) !== JSON.stringify(service.numbering))
+      if (before && (this.live.issued.get(service.id) ?? 0) > 0 && JSON.stringify(before.numbering) !== JSON.stringify(service.numbering))
         return `service "${service.id}" has given out numbers today: change its numbering after closing time`;
     }
     return null;
@@ -244,21 +275,33 @@ export class QueueService {
 
   /** The configuration changed: the day gets room for new services and counters, screens the new views. */
   configChanged(): void {
-    ensureConfigured(this.state, this.config);
-    this.notify({ seq: ++this.seq, counters: 'all', calls: [], issued: null, served: [] });
+    ensureConfigured(this.live, this.config);
+    ensureConfigured(this.durable, this.config);
+    this.notify({ seq: ++this.shownSeq, counters: 'all', calls: [], issued: null, served: [] });
   }
 
-  /** Every ticket of the current day, for reports (read-only use). */
-  todayTickets(): readonly import('../domain/queue-state').Ticket[] {
-    return [...this.state.tickets.values()];
+  /** Every stored ticket of the current day, for reports (read-only use). */
+  todayTickets(): readonly Ticket[] {
+    return [...this.durable.tickets.values()];
   }
 
-  /** A ticket of today by id or by number, as it would be printed now; null if there is none. */
+  /** Whether and how the supervisor closed the day, as stored. */
+  get closing(): DayState['closed'] {
+    return this.durable.closed;
+  }
+
+  /** Who works at a counter now, for a keypad's press (a decision: the live state). */
+  officerAt(counterId: string): string | null {
+    return this.live.counters.get(counterId)?.officerId ?? null;
+  }
+
+  /** A stored ticket of today by id or by number, as it would be printed now; null if there is none. */
   ticket(idOrNumber: string): (TicketIssued & { status: string }) | null {
-    const id = this.state.tickets.has(idOrNumber) ? idOrNumber : this.state.byNumber.get(idOrNumber.trim().toUpperCase());
-    const ticket = id ? this.state.tickets.get(id) : undefined;
+    const state = this.durable;
+    const id = state.tickets.has(idOrNumber) ? idOrNumber : state.byNumber.get(idOrNumber.trim().toUpperCase());
+    const ticket = id ? state.tickets.get(id) : undefined;
     if (!ticket) return null;
-    const queue = this.state.waiting.get(ticket.serviceId) ?? [];
+    const queue = state.waiting.get(ticket.serviceId) ?? [];
     const position = queue.indexOf(ticket.id);
     const peopleAhead = position >= 0 ? position : 0;
     return {
@@ -268,9 +311,9 @@ export class QueueService {
       priorityGroup: ticket.priorityGroup,
       peopleAhead,
       estimatedWaitMinutes:
-        position >= 0 ? estimateWaitMinutes(this.state, this.config, ticket.serviceId, peopleAhead, this.learnedNow(this.context())) : null,
+        position >= 0 ? estimateWaitMinutes(state, this.config, ticket.serviceId, peopleAhead, this.learnedNow(this.context())) : null,
       takenAt: ticket.takenAt,
-      day: this.state.day,
+      day: state.day,
       status: ticket.status,
     };
   }
@@ -278,7 +321,7 @@ export class QueueService {
   /** Where a ticket stands, for the follow-your-turn page. */
   follow(ticketId: string): TicketFollowView | null {
     const ticket = this.ticket(ticketId);
-    const full = this.state.tickets.get(ticketId);
+    const full = this.durable.tickets.get(ticketId);
     if (!ticket || !full) return null;
     const waiting = full.status === 'waiting';
     const atCounter = full.status === 'called' || full.status === 'serving';
@@ -290,27 +333,29 @@ export class QueueService {
       peopleAhead: waiting ? ticket.peopleAhead : null,
       estimatedWaitMinutes: waiting ? ticket.estimatedWaitMinutes : null,
       counterNumber: atCounter ? (this.config.counters.find((c) => c.id === full.counterId)?.number ?? null) : null,
-      day: this.state.day,
+      day: this.durable.day,
     };
   }
 
-  /** The queue's part of the public view (the hub adds the dossier board). */
+  /** The queue's part of the public view (the hub adds the dossier board), as stored. */
   publicView(): Omit<PublicView, 'dossiers'> {
     const ctx = this.context();
-    return publicView(this.state, this.config, ctx, this.learnedNow(ctx));
+    return publicView(this.durable, this.config, ctx, this.learnedNow(ctx));
   }
 
-  /** The counters part of the staff view (the device service adds the devices). */
+  /** The counters part of the staff view (the device service adds the devices), as stored. */
   staffCounters(): Omit<StaffView, 'devices'> {
-    return staffCounters(this.state, this.config, this.deps.clock());
+    return staffCounters(this.durable, this.config, this.deps.clock());
   }
 
+  /** A counter's view, as stored. */
   counterView(counterId: string): CounterView | null {
-    return counterView(this.state, this.config, counterId);
+    return counterView(this.durable, this.config, counterId);
   }
 
-  private counterViewOrThrow(counterId: string): CounterView {
-    const view = this.counterView(counterId);
+  /** The answer of a counter command: the counter as this command left it (sent once it is stored). */
+  private liveCounterView(counterId: string): CounterView {
+    const view = counterView(this.live, this.config, counterId);
     if (!view) throw new Error(`no view for counter ${counterId}`);
     return view;
   }
@@ -338,13 +383,31 @@ export class QueueService {
         continue;
       }
       const day = this.context().day;
-      if (day === this.state.day) return;
+      if (day === this.live.day) return;
       this.barrier = this.rollOver(day).finally(() => (this.barrier = null));
     }
   }
 
   private async run<T>(
     key: string,
+    fp: string | undefined,
+    decide: (
+      state: DayState,
+      ctx: DomainContext,
+    ) => { decision: Decision; issued?: TicketIssued; kioskId?: string | null; counterId?: string; answer?: () => T },
+  ): Promise<Result<T>> {
+    this.running += 1;
+    try {
+      return await this.runNow(key, fp, decide);
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private async runNow<T>(
+    key: string,
+    fp: string | undefined,
     decide: (
       state: DayState,
       ctx: DomainContext,
@@ -353,15 +416,18 @@ export class QueueService {
     await this.ready();
     if (this.unsure) return { ok: false, error: 'STORAGE_FAILED' };
     const known = this.answers.get(key);
-    if (known) return known() as Promise<Result<T>>;
+    if (known) {
+      // The same id for another command is not a retry: refuse it, and change nothing.
+      if (known.fp !== undefined && fp !== undefined && known.fp !== fp) return { ok: false, error: 'IDEMPOTENCY_CONFLICT' };
+      return (known.pending ?? Promise.resolve({ ok: true, data: decodeAnswer(known.stored!) })) as Promise<Result<T>>;
+    }
 
     const ctx = this.context();
-    const { decision, issued, kioskId, counterId, answer } = decide(this.state, ctx);
+    const { decision, issued, kioskId, counterId, answer } = decide(this.live, ctx);
     if (!decision.ok) return { ok: false, error: decision.error };
-    if (decision.events.length === 0) return { ok: true, data: answer!() };
 
     for (const event of decision.events) {
-      const problem = applyEvent(this.state, event);
+      const problem = applyEvent(this.live, event);
       if (problem) {
         // A decided event always applies; if one does not, the domain has a bug. Rebuild from disk.
         this.deps.log.error('event did not apply', { event: event.type, problem });
@@ -370,21 +436,19 @@ export class QueueService {
       }
     }
     // The answer is what this command did, taken now: by the time the write is on disk, later
-    // commands in the same group commit may have changed the counter again.
-    const data = answer!();
+    // commands in the same group commit may have changed the counter again. It is stored with the
+    // record, so a repeat gets it byte for byte, also after a restart; even a command that changed
+    // nothing (opening a counter one already holds) is recorded for that.
+    const data = (answer ? answer() : null) as T;
+    const stored = encodeAnswer(data);
     const seq = ++this.seq;
-    const record: JournalRecord = { seq, at: ctx.now, key, events: decision.events, ...(issued ? { issued } : {}) };
-    const calls = this.callsOf(record);
+    const record: JournalRecord = { seq, at: ctx.now, key, ...(fp ? { fp } : {}), events: decision.events, ...stored };
     const outcome = this.deps.store.append(record).then(
       (): Result<T> => {
-        this.notify({
-          seq,
-          counters: this.countersTouched(record, counterId),
-          calls,
+        this.answers.set(key, { fp, stored });
+        this.advanceDurable(record, {
+          counterId,
           issued: issued ? { ticket: issued, kioskId: kioskId ?? null } : null,
-          served: counterId
-            ? record.events.filter((e) => e.type === 'ticket-done').map((e) => ({ ticketId: e.ticketId, counterId }))
-            : [],
         });
         return { ok: true, data };
       },
@@ -395,8 +459,29 @@ export class QueueService {
         return { ok: false, error: 'STORAGE_FAILED' };
       },
     );
-    this.answers.set(key, () => outcome);
+    this.answers.set(key, { fp, pending: outcome });
     return outcome;
+  }
+
+  /**
+   * A record is on disk: the durable state takes it (records land in journal order), and the
+   * screens and listeners are told, calls first.
+   */
+  private advanceDurable(record: JournalRecord, origin: { counterId: string | undefined; issued: ChangeNotice['issued'] }): void {
+    if (record.events.length === 0) return;
+    for (const event of record.events) {
+      const problem = applyEvent(this.durable, event);
+      if (problem) this.deps.log.error('a stored event did not apply to the shown state', { event: event.type, problem, seq: record.seq });
+    }
+    this.notify({
+      seq: ++this.shownSeq,
+      counters: this.countersTouched(record, origin.counterId),
+      calls: this.callsOf(record),
+      issued: origin.issued,
+      served: origin.counterId
+        ? record.events.filter((e) => e.type === 'ticket-done').map((e) => ({ ticketId: e.ticketId, counterId: origin.counterId! }))
+        : [],
+    });
   }
 
   /** Counters whose view a record changed: its own, and every counter serving a service it touched. */
@@ -406,7 +491,7 @@ export class QueueService {
     for (const event of record.events) {
       if ('counterId' in event) counters.add(event.counterId);
       if (!('ticketId' in event)) continue;
-      const ticket = this.state.tickets.get(event.ticketId);
+      const ticket = this.durable.tickets.get(event.ticketId);
       if (ticket) services.add(ticket.serviceId);
     }
     for (const counter of this.config.counters)
@@ -418,7 +503,7 @@ export class QueueService {
     const calls: PublicCall[] = [];
     for (const event of record.events) {
       if (event.type !== 'ticket-called' && event.type !== 'ticket-recalled') continue;
-      const ticket = this.state.tickets.get(event.ticketId);
+      const ticket = this.durable.tickets.get(event.ticketId);
       const counter = this.config.counters.find((c) => c.id === event.counterId);
       if (!ticket || !counter) continue;
       calls.push({
@@ -443,17 +528,19 @@ export class QueueService {
     }
   }
 
-  /** Replays a day's journal into a fresh state. */
+  /** Replays a day's journal into fresh states (live and durable: both are what is on disk). */
   private async load(day: string): Promise<{ replayed: number; report: ReplayReport }> {
     const { records, report } = await this.deps.store.openDay(day);
-    const state = createDayState(day, this.config);
-    const answers = new Map<string, () => Promise<Result<unknown>>>();
+    const live = createDayState(day, this.config);
+    const durable = createDayState(day, this.config);
+    const answers = new Map<string, KeptAnswer>();
     const skipped: { seq: number; problem: string }[] = [];
     let seq = 0;
     for (const record of records) {
       for (const event of record.events) {
-        const problem = applyEvent(state, event);
+        const problem = applyEvent(live, event);
         if (problem) skipped.push({ seq: record.seq, problem });
+        applyEvent(durable, event);
       }
       seq = Math.max(seq, record.seq);
       if (record.key) answers.set(record.key, this.replayedAnswer(record));
@@ -469,25 +556,25 @@ export class QueueService {
     } else if (report.tornTail) {
       this.deps.log.warn('the last journal line was cut off by a crash and was dropped', { journal: report.path });
     }
-    this.state = state;
+    this.live = live;
+    this.durable = durable;
     this.answers = answers;
+    this.seq = Math.max(this.seq, seq);
     // Never go back: screens ignore versions older than what they have seen from this boot.
-    this.seq = Math.max(this.seq + 1, seq);
+    this.shownSeq = Math.max(this.shownSeq + 1, seq);
     return { replayed: records.length, report };
   }
 
-  private replayedAnswer(record: JournalRecord): () => Promise<Result<unknown>> {
-    if (record.issued) {
-      const issued = record.issued;
-      return () => Promise.resolve({ ok: true, data: issued });
-    }
+  private replayedAnswer(record: JournalRecord): KeptAnswer {
+    if ('answerZ' in record && record.answerZ !== undefined) return { fp: record.fp, stored: { answerZ: record.answerZ } };
+    if ('answer' in record) return { fp: record.fp, stored: { answer: record.answer } };
+    // A journal from before answers were kept: a take's answer, or the counter as it is now.
+    if (record.issued) return { fp: record.fp, stored: { answer: record.issued } };
     const counterId = record.key?.startsWith('officer:')
       ? record.events.find((e): e is Extract<typeof e, { counterId: string }> => 'counterId' in e)?.counterId
       : undefined;
-    return () => {
-      const view = counterId ? this.counterView(counterId) : null;
-      return Promise.resolve(view ? { ok: true, data: view } : { ok: false, error: 'INTERNAL' as const });
-    };
+    const view = counterId ? this.counterView(counterId) : null;
+    return { fp: record.fp, pending: Promise.resolve(view ? { ok: true, data: view } : { ok: false, error: 'INTERNAL' as const }) };
   }
 
   /** After a failed write: drop what is not on disk by rebuilding the state from the journal. */
@@ -495,9 +582,9 @@ export class QueueService {
     if (this.barrier) return this.barrier;
     this.barrier = (async () => {
       try {
-        await this.load(this.state.day);
+        await this.load(this.live.day);
         this.unsure = false;
-        this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null, served: [] });
+        this.notify({ seq: this.shownSeq, counters: 'all', calls: [], issued: null, served: [] });
       } catch (error) {
         // What is in memory may hold refused changes: answer nothing from it until a rebuild works.
         this.unsure = true;
@@ -508,11 +595,14 @@ export class QueueService {
   }
 
   private async rollOver(day: string): Promise<void> {
-    const finished = this.state;
+    // The barrier is up and every write of the day has settled (commands wait for the barrier):
+    // the durable state is the whole finished day.
+    const finished = this.durable;
     const lastSeq = this.seq;
+    this.seq = 0;
     await this.load(day);
     this.deps.log.info('a new service day started', { day, previous: finished.day });
-    this.notify({ seq: this.seq, counters: 'all', calls: [], issued: null, served: [] });
+    this.notify({ seq: this.shownSeq, counters: 'all', calls: [], issued: null, served: [] });
     await this.archive(finished, lastSeq);
     // Outside the barrier: carrying over runs commands, which wait for it.
     setImmediate(() => void this.carryOver(finished.day, [...finished.tickets.values()]));

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { translate, type Lang, type MessageKey } from '../i18n';
 import type { DeviceCondition } from '../../hardware/device-contract';
 import type { CounterCommandName } from './commands';
+import { stableJson } from './stable-json';
 import type { ClientHello, ClientToServerEvents, ServerToClientEvents } from './events';
 import type {
   AckCallback,
@@ -426,16 +427,6 @@ function isVersioned(message: unknown): message is Versioned<unknown> {
 
 function isAck(answer: unknown): boolean {
   return !!answer && typeof answer === 'object' && typeof (answer as { ok?: unknown }).ok === 'boolean';
-}
-
-/** The same input always gives the same text, whatever order its keys were written in. */
-function stableJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 }
 
 function safely(fn: () => void): void {

@@ -19,7 +19,12 @@ export const journalRecordSchema = z.object({
   /** Idempotency key (scope + commandId); null for records the hub made itself. */
   key: z.string().nullable(),
   events: z.array(queueEventSchema),
-  /** The answer to a take, kept so a repeated command gets the same answer after a restart. */
+  /** The fingerprint of the command (server/app/idempotency.ts): the same key for another command is refused. */
+  fp: z.string().max(64).optional(),
+  /** The command's first answer (answer-codec.ts), so a repeat gets it byte for byte after a restart. */
+  answer: z.unknown().optional(),
+  answerZ: z.string().optional(),
+  /** Journals written before answers were kept: the answer to a take. */
   issued: z
     .object({
       ticketId: z.string(),

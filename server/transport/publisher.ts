@@ -2,7 +2,7 @@ import type { QueueService, ChangeNotice } from '../app/queue-service';
 import type { DeviceService } from '../app/device-service';
 import type { DossierService } from '../app/dossier-service';
 import type { PublicView, StaffView, Versioned } from '../protocol/views';
-import type { HubServer } from './socket-handlers';
+import type { HubServer } from './socket-edge';
 
 export type Versioner = <T>(view: T) => Versioned<T>;
 
@@ -108,6 +108,8 @@ export function startPublisher(
     clearInterval(refresh);
     if (timer) clearTimeout(timer);
     if (immediate) clearImmediate(immediate);
+    // Stopping: the views that were waiting go out now, not never.
+    if (scheduled) flush();
     stopQueue();
     stopDevices();
     stopDossiers();

@@ -47,8 +47,8 @@ describe('satisfaction ratings', () => {
     hubs.push(again);
     const ticket = again.hub.service.ticket('A001');
     expect(ticket?.status).toBe('done');
-    const archive = (again.hub.service as unknown as { state: { tickets: Map<string, { rating: unknown }> } }).state.tickets.get(ticket!.ticketId);
-    expect(archive?.rating).toEqual({ level: 1, reason: 'Chờ quá lâu' });
+    const stored = again.hub.service.todayTickets().find((t) => t.id === ticket!.ticketId);
+    expect(stored?.rating).toEqual({ level: 1, reason: 'Chờ quá lâu' });
   });
 
   it('a lapsed question cannot be answered', async () => {

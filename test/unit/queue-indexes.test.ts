@@ -66,13 +66,15 @@ function sortedEligible(state: DayState, counterId: string): Ticket[] {
 describe('the counts kept beside the queues', () => {
   it('always equal a recount, and the counter views equal sorting every waiting ticket', () => {
     let accepted = 0;
+    let steps = 0;
     let waitingSeen = 0;
     fc.assert(
       // Steps a millisecond or none apart too: ties in take time happen on a busy morning.
-      fc.property(fc.array(fc.tuple(step, fc.constantFrom(0, 1, 1000, 60_000)), { minLength: 40, maxLength: 150, size: 'max' }), (steps) => {
+      fc.property(fc.array(fc.tuple(step, fc.constantFrom(0, 1, 1000, 60_000)), { minLength: 40, maxLength: 150, size: 'max' }), (day) => {
         const state = newDay(config);
         let now = vnTime('08:00');
-        for (const [s, later] of steps) {
+        for (const [s, later] of day) {
+          steps += 1;
           if (exec(state, config, s, now).ok) accepted += 1;
           now += later;
           const { priority, targeted } = recount(state);
@@ -93,8 +95,9 @@ describe('the counts kept beside the queues', () => {
       }),
       { numRuns: 100 },
     );
-    // The random days did something: most steps were accepted and queues grew long.
-    expect(accepted).toBeGreaterThan(5000);
+    // The random days did something: about half the steps were accepted (the rest are moves a
+    // counter cannot make then), and queues grew long.
+    expect(accepted).toBeGreaterThan(steps * 0.4);
     expect(waitingSeen).toBeGreaterThan(30);
   });
 });

@@ -5,6 +5,7 @@ import { translate, type Lang } from '../i18n';
 import type { QueueStore } from '../store/queue-store';
 import { domainContext } from './local-time';
 import type { QueueService } from './queue-service';
+import { csvRecord } from '../tools/csv-cell';
 import type { LabelledReport as ProtocolReport } from '../protocol/report-types';
 
 export interface ReportRequest {
@@ -44,12 +45,9 @@ export class ReportService {
 
   csv(report: LabelledReport, lang: Lang): string {
     const rows = [this.header(report.groupBy, lang), ...[...report.rows, report.total].map((r) => this.cells(r, report, lang))];
-    const escape = (v: string | number | null) => {
-      const s = v === null ? '' : String(v);
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    // A byte order mark, so spreadsheet programs read the Vietnamese letters right.
-    return '\uFEFF' + rows.map((r) => r.map(escape).join(',')).join('\r\n') + '\r\n';
+    // A byte order mark, so spreadsheet programs read the Vietnamese letters right. Text cells that
+    // would start a formula (names come from people) get an apostrophe: see csv-cell.ts.
+    return '\uFEFF' + rows.map((r) => csvRecord(r)).join('\r\n') + '\r\n';
   }
 
   async xlsx(report: LabelledReport, lang: Lang): Promise<Buffer> {
@@ -58,10 +56,21 @@ export class ReportService {
     const book = new Workbook();
     book.creator = 'Lượt';
     const sheet = book.addWorksheet(translate(lang, 'report.sheet'));
-    sheet.addRow([`${translate(lang, 'report.period')}: ${report.from} – ${report.to}`]);
-    sheet.addRow(this.header(report.groupBy, lang)).font = { bold: true };
-    for (const row of report.rows) sheet.addRow(this.cells(row, report, lang));
-    sheet.addRow(this.cells(report.total, report, lang)).font = { bold: true };
+    // Only plain strings and numbers go into cells: exceljs writes a string as a string (shared
+    // string, never a formula, whatever it starts with), and only an object ({ formula }, rich text,
+    // hyperlink) would be anything else. No apostrophe here: Excel would show it as part of the
+    // name. Text cells get the Text format, so editing one in Excel keeps "=..." text.
+    const addRow = (cells: (string | number | null)[]) => {
+      const row = sheet.addRow(cells.map(plainCell));
+      row.eachCell((cell) => {
+        if (typeof cell.value === 'string') cell.numFmt = '@';
+      });
+      return row;
+    };
+    addRow([`${translate(lang, 'report.period')}: ${report.from} – ${report.to}`]);
+    addRow(this.header(report.groupBy, lang)).font = { bold: true };
+    for (const row of report.rows) addRow(this.cells(row, report, lang));
+    addRow(this.cells(report.total, report, lang)).font = { bold: true };
     sheet.columns.forEach((column, i) => (column.width = i === 0 ? 32 : 14));
     const hours = book.addWorksheet(translate(lang, 'report.hoursSheet'));
     hours.addRow([translate(lang, 'report.hour'), translate(lang, 'report.tickets')]).font = { bold: true };
@@ -124,6 +133,12 @@ export class ReportService {
     this.archives.set(day, tickets);
     return tickets;
   }
+}
+
+/** A cell value exceljs can only write as a plain string or number (or an empty cell). */
+function plainCell(value: string | number | null): string | number | null {
+  if (value === null || typeof value === 'number') return value;
+  return String(value);
 }
 
 function toReportTicket(t: ReportTicket): ReportTicket {

@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from '../project-root';
 import { commandIdSchema } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import { HTTP_STATUS } from './http-status';
+import { sendNotFoundPage } from './not-found-page';
 import { openApiDocument, restTakeBody } from './openapi';
 import type { Versioner } from './publisher';
 
@@ -179,14 +180,16 @@ export function createHttpApp(deps: Deps): express.Express {
   // Voice clips for the wall display, by id (display/voice/clips.ts lists them).
   app.get('/audio/clips/:file', (req, res) => {
     const file = req.params.file;
-    if (!/^[a-z0-9-]{1,60}\.wav$/.test(file)) return sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404);
+    // A name that cannot be a clip names no clip either: NOT_FOUND, the same answer as a missing
+    // one (the path is an address, not a payload, and a probe learns nothing about the filter).
+    if (!/^[a-z0-9-]{1,60}\.wav$/.test(file)) return sendError(res, 'NOT_FOUND', requestLang(req));
     const dir = deps.clipDirs.find((d) => existsSync(join(d, file)));
-    if (!dir) return sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404);
+    if (!dir) return sendError(res, 'NOT_FOUND', requestLang(req));
     // Revalidated on every load (ETag): a new human recording reaches the displays at their next reload.
     res.sendFile(join(dir, file), { maxAge: 0, headers: { 'Cache-Control': 'no-cache' } });
   });
 
-  app.use('/api', (req, res) => sendError(res, 'INVALID_PAYLOAD', requestLang(req), 404));
+  app.use('/api', (req, res) => sendError(res, 'NOT_FOUND', requestLang(req)));
 
   const built = existsSync(join(deps.webRoot, 'kiosk', 'index.html'));
   if (built) {
@@ -200,6 +203,8 @@ export function createHttpApp(deps: Deps): express.Express {
   app.get('/', (_req, res) => {
     res.sendFile(LANDING_PAGE);
   });
+  // Anything else (a missing file under a screen included): the hub's own page, never the path.
+  app.use((req, res) => sendNotFoundPage(res, requestLang(req)));
 
   // Last: bad JSON and anything unexpected become typed errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

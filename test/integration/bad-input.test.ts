@@ -216,7 +216,7 @@ describe('REST API', () => {
       [await post('{"serviceId":"ho-tich","x":1}'), 400, 'INVALID_PAYLOAD'],
       [await post('{"serviceId":"ho-tich"}', { 'Idempotency-Key': 'bad key!' }), 400, 'INVALID_PAYLOAD'],
       [await post(JSON.stringify({ serviceId: 'a'.repeat(20_000) })), 413, 'INVALID_PAYLOAD'],
-      [await fetch(`${hub.hub.url}/api/nothing`), 404, 'INVALID_PAYLOAD'],
+      [await fetch(`${hub.hub.url}/api/nothing`), 404, 'NOT_FOUND'],
     ];
     for (const [response, status, code] of cases) {
       expect(response.status).toBe(status);

@@ -1,31 +1,39 @@
 /**
  * Hardware simulator: a ticket printer and a serial keypad on real pseudo-terminals (socat), for
- * running the hub without devices. Prints the paths and a device configuration to paste into the
- * centre's configuration, shows every printed ticket as text, and turns keys into printer
- * conditions and keypad commands.
+ * running the hub without devices. Prints the paths, the device entries for the centre's
+ * configuration and where they go, writes a copy of the configuration with them added, shows every
+ * printed ticket as text, and turns keys into printer conditions and keypad commands.
  *
- *   npm run sim -- [--keypad K1] [--mode tcvn3|cp1258|raster] [--width 80|58] [--dir /tmp/luot-sim] [--images]
+ *   npm run sim -- [--counter ID] [--keypad K1] [--mode tcvn3|cp1258|raster] [--width 80|58]
+ *                  [--dir /tmp/luot-sim] [--images]
  */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DeviceConfig, PrinterTextMode } from './device-contract';
+import { parseCentreConfig } from '../server/config/load-config';
+import { readCentreForTools, type ToolCentre } from './centre-for-tools';
+import type { PrinterTextMode } from './device-contract';
+import { jobLines } from './emulators/job-text';
 import { KeypadEmulator } from './emulators/keypad-emulator';
-import { PrinterEmulator, type EmulatedPrinterCondition, type PrintedJob } from './emulators/printer-emulator';
+import { PrinterEmulator, type EmulatedPrinterCondition } from './emulators/printer-emulator';
 import { findSocat, openDevicePort, startPtyPair, type DevicePort, type PtyPair } from './emulators/pty-pair';
-import type { Bitmap } from './escpos/encoder';
 import type { KeypadAnswer, KeypadCommand } from './keypad/keypad-protocol';
+import { KEYPAD_ID, SIM_IDS, simSnippet, withSimDevices } from './sim-config';
 
 const HELP = `usage: npm run sim -- [options]
-  --keypad ID     keypad id the keypad sends as (default K1)
-  --counter ID    counter the keypad is bound to in the config snippet (default counter-1)
-  --mode MODE     printer text mode in the config snippet: tcvn3 (default), cp1258, raster
-  --width W       paper width in the config snippet: 80 (default) or 58
-  --dir DIR       where the device links go (default ${join(tmpdir(), 'luot-sim')}); the same
-                  folder gives the same paths every run, so the pasted config keeps working
+  --counter ID    the counter the keypad acts for (default: the first counter of the centre)
+  --keypad ID     keypad id the keypad sends as, 1-8 letters or digits (default K1)
+  --mode MODE     printer text mode in the configuration: tcvn3 (default), cp1258, raster
+  --width W       paper width in the configuration: 80 (default) or 58
+  --dir DIR       where the device links and centre.json go (default ${join(tmpdir(), 'luot-sim')});
+                  the same folder gives the same paths every run, so the configuration keeps working
   --images        draw printed images (raster text) in the terminal
-  --help`;
+  --help
+
+The centre is read from its configuration file: LUOT_CONFIG, else the demo centre (not the copy
+in the hub's data folder). It prints where the device entries go.`;
 
 const KEYS = `keys:
   printer:  1 ok   2 paper near end   3 paper out   4 cover open   5 offline (no answer)
@@ -33,9 +41,9 @@ const KEYS = `keys:
   keypad:   n NEXT   r RECALL   s SKIP   d DONE   p PING   x XFER <service>   c CALL <number>
   other:    h this help   q quit`;
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${HELP}`);
-  process.exit(2);
+function fail(message: string, code = 2): never {
+  console.error(code === 2 ? `${message}\n\n${HELP}` : message);
+  process.exit(code);
 }
 
 let args: ReturnType<typeof parse>;
@@ -43,12 +51,12 @@ function parse() {
   return parseArgs({
     options: {
       keypad: { type: 'string', default: 'K1' },
-      counter: { type: 'string', default: 'counter-1' },
+      counter: { type: 'string' },
       mode: { type: 'string', default: 'tcvn3' },
       width: { type: 'string', default: '80' },
       dir: { type: 'string', default: join(tmpdir(), 'luot-sim') },
       images: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
 }
@@ -66,55 +74,18 @@ const mode = opts.mode as PrinterTextMode;
 if (!['tcvn3', 'cp1258', 'raster'].includes(mode)) fail(`--mode must be tcvn3, cp1258 or raster, not "${opts.mode}"`);
 const paperWidth = Number(opts.width);
 if (paperWidth !== 80 && paperWidth !== 58) fail('--width must be 80 or 58');
-if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/.test(opts.keypad)) fail('--keypad: 1-16 letters, digits, _ or -, starting with a letter or digit');
-if (findSocat() === null) fail('socat is not installed: apt-get install socat');
-
-/** An image as braille characters, 2x4 dots each, after halving the resolution. */
-function brailleLines(bitmap: Bitmap): string[] {
-  const rowBytes = Math.ceil(bitmap.widthDots / 8);
-  const black = (x: number, y: number) => {
-    // A dot of the halved image is black when any of its 2x2 source dots is.
-    for (let dy = 0; dy < 2; dy++)
-      for (let dx = 0; dx < 2; dx++) {
-        const sx = x * 2 + dx;
-        const sy = y * 2 + dy;
-        if (sx < bitmap.widthDots && sy < bitmap.heightDots && ((bitmap.data[sy * rowBytes + (sx >> 3)] ?? 0) & (0x80 >> (sx & 7))) !== 0) return true;
-      }
-    return false;
-  };
-  const width = Math.ceil(bitmap.widthDots / 2);
-  const height = Math.ceil(bitmap.heightDots / 2);
-  const bits = [
-    [0x01, 0x08],
-    [0x02, 0x10],
-    [0x04, 0x20],
-    [0x40, 0x80],
-  ] as const;
-  const lines: string[] = [];
-  for (let cy = 0; cy < height; cy += 4) {
-    let line = '';
-    for (let cx = 0; cx < width; cx += 2) {
-      let code = 0;
-      for (let r = 0; r < 4; r++) for (let c = 0; c < 2; c++) if (black(cx + c, cy + r)) code |= bits[r]![c]!;
-      line += String.fromCharCode(0x2800 + code);
-    }
-    lines.push(line.replace(/\u2800+$/, ''));
-  }
-  return lines;
+if (!KEYPAD_ID.test(opts.keypad)) fail('--keypad: 1-8 letters or digits');
+let centre: ToolCentre;
+try {
+  centre = readCentreForTools();
+} catch (error) {
+  fail(`cannot read the centre's configuration: ${(error as Error).message}`, 1);
 }
-
-function showJob(job: PrintedJob, n: number): void {
-  console.log(`\n┌─ ticket ${n} (${job.bytes.length} bytes) ${'─'.repeat(30)}`);
-  for (const item of job.transcript.items) {
-    if (item.kind === 'text') console.log(`│ ${item.align === 'center' ? '   ' : item.align === 'right' ? '      ' : ''}${item.text}`);
-    else if (item.kind === 'qr') console.log(`│ [QR ${item.data}]`);
-    else if (item.kind === 'cut') console.log('└─ [cut]');
-    else if (item.kind === 'image') {
-      if (opts.images) for (const l of brailleLines(item.bitmap)) console.log(`│ ${l}`);
-      else console.log(`│ [image ${item.widthDots}x${item.heightDots}]  (run with --images to see it)`);
-    } else if (item.kind === 'unknown' || item.kind === 'truncated') console.log(`│ [${item.kind} at ${item.offset}]`);
-  }
-}
+const counters = centre.config.counters;
+const counter =
+  (opts.counter === undefined ? counters[0] : counters.find((c) => c.id === opts.counter)) ??
+  fail(`--counter: ${centre.source} has no counter "${opts.counter}" (its counters: ${counters.map((c) => c.id).join(', ')})`);
+if (findSocat() === null) fail('socat is not installed: apt-get install socat', 1);
 
 const describeAnswer = (a: KeypadAnswer | null) => (a === null ? 'no answer' : a.kind === 'OK' ? `OK ${a.seq} ${a.text}` : `ERR ${a.seq} ${a.code}`);
 
@@ -128,29 +99,68 @@ async function main(): Promise<void> {
   printer.attach(printerPort.port);
   keypad.attach(keypadPort.port);
 
-  const devices: DeviceConfig[] = [
-    {
-      kind: 'printer',
-      id: 'sim-printer',
-      bridge: 'hub',
-      path: printerPair.appPath,
-      baudRate: 9600,
-      paperWidth: paperWidth as 58 | 80,
-      textMode: mode,
-      codePage: mode === 'cp1258' ? 52 : 30,
-      capitalsCodePage: mode === 'tcvn3' ? 31 : null,
-    },
-    { kind: 'keypad', id: 'sim-keypads', bridge: 'hub', path: keypadPair.appPath, baudRate: 9600, keypads: [{ keypadId: opts.keypad, counterId: opts.counter }] },
-  ];
-  console.log('Lượt hardware simulator');
-  console.log(`  printer: the hub opens ${printerPair.appPath}   (emulator on ${printerPair.devPath})`);
-  console.log(`  keypad ${opts.keypad}: the hub opens ${keypadPair.appPath}   (emulator on ${keypadPair.devPath})`);
-  console.log('\nDevices for the centre configuration ("devices"; set the keypad\'s counterId to a real counter):\n');
-  console.log(JSON.stringify(devices, null, 2));
-  console.log(`\nThe printer decodes ESC t 30/31 as TCVN-3 and 52 as CP1258 (Epson numbers).\n\n${KEYS}\n`);
+  const snippet = simSnippet({
+    printerPath: printerPair.appPath,
+    keypadPath: keypadPair.appPath,
+    keypadId: opts.keypad,
+    counterId: counter.id,
+    mode,
+    paperWidth: paperWidth as 58 | 80,
+  });
+  // A whole configuration with the devices in: a file to start a hub on, or to import.
+  const merged = withSimDevices(centre.config, snippet);
+  try {
+    parseCentreConfig(merged, 'the configuration with the simulator\'s devices');
+  } catch (error) {
+    fail((error as Error).message, 1);
+  }
+  mkdirSync(opts.dir, { recursive: true });
+  const centreFile = join(opts.dir, 'centre.json');
+  writeFileSync(centreFile, `${JSON.stringify(merged, null, 2)}\n`);
+  chmodSync(centreFile, 0o600); // it holds the officers' password hashes
+  const base = `http://localhost:${centre.port}`;
+
+  console.log(`Lượt hardware simulator, for ${centre.config.centre.name.vi}`);
+  console.log(`  read from ${centre.source}`);
+  console.log(`  printer ${SIM_IDS.printer}: the hub opens ${printerPair.appPath}   (emulator on ${printerPair.devPath})`);
+  console.log(`  keypad ${opts.keypad} on ${SIM_IDS.keypads}, for counter ${counter.id} (number ${counter.number}): the hub opens ${keypadPair.appPath}   (emulator on ${keypadPair.devPath})`);
+  console.log(`
+Where this goes: the hub opens these devices once its configuration lists them (the "devices" and
+"kiosks" entries below). Either:
+
+1. Start a hub of its own on ${centreFile} (the centre above with the entries
+   added) and a new data folder, since a configuration file only seeds a new data folder (stop any
+   other hub on port ${centre.port} first):
+
+     LUOT_CONFIG=${centreFile} LUOT_DATA_DIR=${join(opts.dir, 'data')} npm start
+
+2. Or add them to the hub you run now, keeping its data folder (${centre.dataDir}):
+   in the counter app (${base}/counter/) log in as the supervisor${centre.isDemo ? ' (demo: giamsat / giamsat123)' : ''},
+   open Cấu hình > Thiết bị (JSON), paste the entries into the lists "Thiết bị" and "Kiosk" and
+   press "Lưu và áp dụng" (or import the file above with "Nhập tệp JSON", which replaces the whole
+   configuration). A hub that already runs devices on its own machine opens them at once. One that
+   does not, like the demo centre, must be restarted on a start-up file with such devices: Ctrl-C, then
+
+     LUOT_CONFIG=${centreFile} npm start
+
+   (the data folder keeps its own configuration, which now has the entries).
+
+Then take a number at ${base}/kiosk/?kiosk=${SIM_IDS.kiosk}: the ticket prints here. The keypad acts
+for the officer who opened counter ${counter.id} in the counter app.
+
+Thiết bị (devices):
+${JSON.stringify(snippet.devices, null, 2)}
+
+Kiosk (kiosks):
+${JSON.stringify(snippet.kiosks, null, 2)}
+
+The printer decodes ESC t 30/31 as TCVN-3 and 52 as CP1258 (Epson numbers).
+
+${KEYS}
+`);
 
   let printed = 0;
-  printer.onJob((job) => showJob(job, ++printed));
+  printer.onJob((job) => console.log(`\n${jobLines(job, `ticket ${++printed}`, { images: opts.images, imageHint: '(run with --images to see it)' }).join('\n')}`));
 
   const setCondition = (c: EmulatedPrinterCondition) => {
     printer.setCondition(c);

@@ -1,5 +1,6 @@
 import { signal, useSignal } from '@preact/signals';
 import type { AppState } from '../server/ui/app-state';
+import type { MessageKey } from '../server/i18n';
 import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle, OfflineBadge } from '../server/ui/components';
 import { DevicesScreen } from './devices-screen';
@@ -23,11 +24,23 @@ export function watchSession(state: AppState): void {
       notice.value = error.message;
     }
   });
+  // Ended elsewhere (logged out on another screen, a new password, ended by the supervisor): at once.
+  state.client.onSessionEnded((reason) => {
+    if (session.peek()) endSession(state, state.t(SESSION_ENDED_TEXT[reason] ?? 'session.ended.logout'));
+  });
   state.client.onSnapshot((snapshot) => {
     // The hub sends the staff view only to a valid session: without it, the stored token is dead.
     if (session.peek() && !snapshot.staff) endSession(state, state.t('error.SESSION_EXPIRED'));
   });
 }
+
+const SESSION_ENDED_TEXT: Record<string, MessageKey> = {
+  logout: 'session.ended.logout',
+  'password-changed': 'session.ended.passwordChanged',
+  'officer-removed': 'session.ended.officerRemoved',
+  'officer-disabled': 'session.ended.officerDisabled',
+  'ended-by-supervisor': 'session.ended.bySupervisor',
+};
 
 export function endSession(state: AppState, message: string | null): void {
   saveSession(null);

@@ -201,7 +201,7 @@ function DevicesInShort({ devices }: { devices: DeviceView[] }) {
 }
 
 function alertTone(alert: StaffAlert): 'bad' | 'warn' {
-  if (alert.kind === 'device-down') return 'bad';
+  if (alert.kind === 'device-down' || alert.kind === 'login-guessing') return 'bad';
   if (alert.kind === 'printer-paper') return alert.condition === 'paper-out' ? 'bad' : 'warn';
   return 'warn';
 }
@@ -236,6 +236,8 @@ export function alertText(
         minutes: alert.minutes,
         waiting: alert.waiting,
       });
+    case 'login-guessing':
+      return t('sup.alert.loginGuessing', { user: alert.username, failures: alert.failures, addresses: alert.addresses });
   }
 }
 

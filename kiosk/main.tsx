@@ -2,6 +2,7 @@ import '../server/ui/base.css';
 import './kiosk.css';
 import { effect } from '@preact/signals';
 import { lockDownTouchScreen, mountApp } from '../server/ui/mount';
+import { pairingSecret } from '../server/ui/pairing';
 import { KioskApp } from './kiosk-app';
 import { watchPrinting } from './printing';
 
@@ -12,7 +13,7 @@ function kioskIdFromUrl(): string | null {
 }
 
 lockDownTouchScreen();
-mountApp({ app: 'kiosk', kioskId: kioskIdFromUrl() }, KioskApp, (state) => {
+mountApp({ app: 'kiosk', kioskId: kioskIdFromUrl(), pairing: pairingSecret('luot.kiosk.pairing') }, KioskApp, (state) => {
   watchPrinting(state);
   effect(() => {
     document.title = state.t('kiosk.pageTitle');

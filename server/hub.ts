@@ -10,7 +10,11 @@ import { OfficerAuth } from './app/officer-auth';
 import { DeviceService } from './app/device-service';
 import type { DeviceConfig, HubLink } from '../hardware/device-contract';
 import type { DeviceHost } from '../hardware/bridge-client';
-import { TokenStore } from './store/token-store';
+import { AdminStore } from './store/admin-store';
+import { Credentials } from './app/credentials';
+import { Sessions } from './app/sessions';
+import { TakeLimiter } from './app/take-limiter';
+import { OriginPolicy } from './transport/origin-policy';
 import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
 import { ConfigService } from './app/config-service';
@@ -29,7 +33,7 @@ import { loadOrCreateSecret } from './store/hub-secret';
 import { FileQueueStore } from './store/queue-store';
 import { createHttpApp } from './transport/http-app';
 import { createVersioner, startPublisher } from './transport/publisher';
-import { AnswerCache, attachSocketHandlers, type HubServer } from './transport/socket-handlers';
+import { attachSocketHandlers, SessionSockets, type HubServer } from './transport/socket-handlers';
 
 export interface HubOptions {
   config: CentreConfig;
@@ -74,13 +78,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   try {
     const bootId = randomUUID();
     const store = new FileQueueStore(options.dataDir);
-    const config = await ConfigService.open({ dataDir: options.dataDir, initial: options.config, clock, log });
+    const admin = await AdminStore.open({ dataDir: options.dataDir, seed: options.config, secret: loadOrCreateSecret(options.dataDir), clock, log });
+    if (JSON.stringify(admin.currentConfig) !== JSON.stringify(options.config))
+      log.warn('the configuration in the data folder is used; the start-up file differs from it (import the file from the supervisor screen to use it)');
+    const config = new ConfigService(admin, { log });
+    const credentials = new Credentials(admin);
+    const sessions = new Sessions(admin, { clock, hours: () => config.current.security.sessionHours });
     const learned = await ServiceTimeProfile.open(options.dataDir);
     const service = new QueueService({ config, store, clock, log, learned });
     const startReport = await service.start();
-    const auth = new OfficerAuth(config, loadOrCreateSecret(options.dataDir), clock);
-    const bridgeTokens = await TokenStore.open(options.dataDir, 'bridge-tokens.json');
-    const apiKeys = await TokenStore.open(options.dataDir, 'api-keys.json');
+    const auth = new OfficerAuth(config, sessions, clock);
     const dossierStore = new DossierStore(options.dataDir);
     const dossiers = new DossierService({ config, store: dossierStore, clock, log });
     const dossierStart = await dossiers.start();
@@ -112,6 +119,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     // The hub's own device host connects like any bridge, with a token that lives only this boot.
     const internalToken = randomBytes(24).toString('base64url');
 
+    // Closed when the hub stops: commands that come after are refused (SHUTTING_DOWN, to retry).
+    const gate = { accepting: true };
+    const origins = new OriginPolicy(config);
+    const takeLimiter = new TakeLimiter(config, clock);
     const startedAt = clock();
     const versioned = createVersioner(bootId, service, clock);
     const app = createHttpApp({
@@ -124,8 +135,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
       publicView,
       dossiers,
-      apiKeys,
+      credentials,
       lookupThrottle,
+      takeLimiter,
+      origins,
+      gate,
       auth,
       reports,
       clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
@@ -151,23 +165,24 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const staffView = (): StaffView => {
       const queue = service.staffCounters();
-      return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts] };
+      return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts, ...auth.throttle.alerts()] };
     };
-    // Closed when the hub stops: commands that come after are refused (SHUTTING_DOWN, to retry).
-    const gate = { accepting: true };
     attachSocketHandlers(io, {
       gate,
-      answers: new AnswerCache(),
+      origins,
+      takeLimiter,
+      sessionSockets: new SessionSockets(),
+      admin,
       service,
       devices,
-      bridgeTokens,
+      credentials,
+      sessions,
       auth,
       log,
       versioned,
       staffView,
       publicView,
       dossiers,
-      apiKeys,
       lookupThrottle,
       ratings,
       reports,
@@ -175,7 +190,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       clock,
     });
     ratings.onPrompt(({ counterId, prompt }) => io.to(`rate:${counterId}`).emit('rating:prompt', { counterId, prompt }));
-    attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, tokens: bridgeTokens, internalToken, log });
+    attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, credentials, internalToken, log });
     const stopPublisher = startPublisher(io, service, devices, dossiers, publicView, staffView, bootId, versioned);
 
     // A change of the configuration reaches every screen at once; device hosts say hello again.
@@ -228,6 +243,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           gate.accepting = false;
           clearInterval(dayTimer);
           await service.drained();
+          await admin.drained();
           await localBridge?.stop();
           stopPublisher();
           await socketsWritten(io, 500);
@@ -241,7 +257,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           await store.close();
           await notifications.stop();
           await dossierStore.close();
-          await config.close();
+          await admin.close();
           releaseLock();
           log.info('hub stopped', { bootId });
         })();

@@ -16,15 +16,21 @@ export function RateApp() {
   const state = useAppState();
   const counterId = counterIdFromUrl();
   const prompt = useSignal<RatingPrompt | null>(null);
+  /** The hub refused to show this screen the counter's question: the supervisor has not paired it. */
+  const notPaired = useSignal(false);
 
   useEffect(() => {
     if (!counterId) return;
     const off = state.client.onRatingPrompt((event) => {
       if (event.counterId === counterId) prompt.value = event.prompt;
     });
+    const offWatch = state.client.onRatingWatch((answer) => {
+      notPaired.value = !answer.ok && answer.error === 'FORBIDDEN';
+    });
     void state.client.watchRating(counterId);
     return () => {
       off();
+      offWatch();
       void state.client.watchRating(null);
     };
   }, [counterId]);
@@ -34,7 +40,16 @@ export function RateApp() {
   const unknown = !counterId || (publicView !== null && !counter);
   return (
     <div class="rate-app">
-      {unknown ? (
+      {notPaired.value && !unknown ? (
+        <div class="rating rating--idle" data-testid="rating-not-paired">
+          <div class="rating__idle">
+            <div class="rating__idle-thanks">{translate('vi', 'rate.notPaired')}</div>
+            <div class="rating__idle-en" lang="en">
+              {translate('en', 'rate.notPaired')}
+            </div>
+          </div>
+        </div>
+      ) : unknown ? (
         <div class="rating rating--idle" data-testid="rating-no-counter">
           <div class="rating__idle">
             <div class="rating__idle-thanks">{translate('vi', 'rate.noCounter')}</div>

@@ -1,25 +1,9 @@
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { z } from 'zod';
 import { centreConfig, describeConfigIssues, type CentreConfig, type ConfigSource } from '../config/centre-config';
 import { hashPassword } from '../config/passwords';
 import type { Logger } from '../logger';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { AuditEntry, ConfigChange } from '../protocol/config-types';
-import { DurableJsonFile } from '../store/durable-json-file';
-import { Journal } from '../store/journal';
-
-interface StoredConfig {
-  version: number;
-  config: CentreConfig;
-}
-
-const auditSchema = z.object({
-  at: z.number(),
-  by: z.string(),
-  action: z.string(),
-  changes: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })),
-});
+import type { AdminEffect, AdminState, AdminStore, SessionEndReason } from '../store/admin-store';
 
 export type ConfigResult =
   | { ok: true; version: number }
@@ -28,47 +12,46 @@ export type ConfigResult =
 /** Says why a new configuration cannot be applied to the running day, or null when it can. */
 export type SafetyCheck = (next: CentreConfig, previous: CentreConfig) => string | null;
 
+/** A command's idempotency key and fingerprint (server/app/idempotency.ts). */
+export interface CommandIdentity {
+  key: string;
+  fp: string;
+}
+
 /**
  * The live configuration of the centre. The file given at start (LUOT_CONFIG, or the demo) seeds a
- * new data folder; from then on the configuration lives in the data folder (centre-config.json,
- * written durably) and the supervisor changes it while the centre runs. Every change is validated
- * whole, refused if unsafe for the running day, stored before it is applied, told to every
- * service at once, and written to an append-only audit journal.
+ * new data folder; from then on the configuration lives in the data folder's administration
+ * journal (admin-store.ts) and the supervisor changes it while the centre runs. Every change is
+ * validated whole, refused if unsafe for the running day, stored with its audit entry (and the end
+ * of the sessions it ends) before anything uses it, then told to every service at once.
  */
 export class ConfigService implements ConfigSource {
   private readonly listeners = new Set<(next: CentreConfig, previous: CentreConfig) => void>();
 
-  private constructor(
-    private readonly db: Low<StoredConfig>,
-    private readonly auditJournal: Journal<AuditEntry>,
-    private readonly auditEntries: AuditEntry[],
-    private readonly deps: { clock: () => number; log: Logger },
-  ) {}
-
-  static async open(options: { dataDir: string; initial: CentreConfig; clock: () => number; log: Logger }): Promise<ConfigService> {
-    const db = new Low<StoredConfig>(new DurableJsonFile(join(options.dataDir, 'centre-config.json')), { version: 1, config: options.initial });
-    await db.read();
-    // A new data folder is seeded with the start-up file; an existing one keeps its own configuration.
-    const seeded = db.data.config === options.initial;
-    const stored = centreConfig.safeParse(db.data.config);
-    if (!stored.success) {
-      throw new Error(`the configuration in the data folder is not valid:\n  ${describeConfigIssues(stored.error).join('\n  ')}`);
-    }
-    db.data = { version: db.data.version, config: stored.data };
-    if (seeded) await db.write();
-    else if (JSON.stringify(stored.data) !== JSON.stringify(centreConfig.parse(options.initial))) {
-      options.log.warn('the configuration in the data folder is used; the start-up file differs from it (import the file from the supervisor screen to use it)');
-    }
-    const { journal, records } = await Journal.open(join(options.dataDir, 'audit.jsonl'), auditSchema);
-    return new ConfigService(db, journal as Journal<AuditEntry>, records as AuditEntry[], options);
+  constructor(
+    private readonly store: AdminStore,
+    private readonly deps: { log: Logger },
+  ) {
+    store.onApplied((record, previous) => {
+      if (!record.effects.some((e) => e.t === 'config')) return;
+      const next = store.currentConfig;
+      this.deps.log.info('configuration changed', { by: record.audit?.by, action: record.audit?.action, version: store.configVersion, paths: record.audit?.changes.map((c) => c.path) });
+      for (const listener of this.listeners) {
+        try {
+          listener(next, previous);
+        } catch (error) {
+          this.deps.log.error('configuration listener failed', { error: String(error) });
+        }
+      }
+    });
   }
 
   get current(): CentreConfig {
-    return this.db.data.config;
+    return this.store.currentConfig;
   }
 
   get version(): number {
-    return this.db.data.version;
+    return this.store.configVersion;
   }
 
   onChange(listener: (next: CentreConfig, previous: CentreConfig) => void): () => void {
@@ -82,58 +65,57 @@ export class ConfigService implements ConfigSource {
   }
 
   audit(limit: number): AuditEntry[] {
-    return this.auditEntries.slice(-limit).reverse();
+    return this.store.state.audit.slice(-limit).reverse();
   }
 
   /**
    * Replaces the whole configuration. Officers come without password hashes (the hub keeps the
-   * ones it has; a new officer brings a `password`, hashed here).
+   * ones it has; a new officer brings a `password`, hashed here). Officers removed or disabled, and
+   * officers whose password changed, are logged out everywhere in the same stored change.
    */
-  async replace(input: unknown, by: string, baseVersion: number, safety: SafetyCheck): Promise<ConfigResult> {
-    if (baseVersion !== this.version) return { ok: false, error: 'CONFIG_CONFLICT' };
+  async replace(input: unknown, by: string, baseVersion: number, safety: SafetyCheck, command?: CommandIdentity): Promise<ConfigResult> {
     const withHashes = await this.restoreHashes(input);
     if (!withHashes.ok) return withHashes;
     const parsed = centreConfig.safeParse(withHashes.config);
-    if (!parsed.success) return { ok: false, error: 'INVALID_CONFIG', problems: describeConfigIssues(parsed.error) };
-    const unsafe = safety(parsed.data, this.current);
-    if (unsafe) return { ok: false, error: 'UNSAFE_CONFIG_CHANGE', problems: [unsafe] };
-    return this.commit(parsed.data, by, 'config.replace');
+    const result = await this.store.commit<{ version: number }>({
+      ...command,
+      decide: (state) => {
+        if (baseVersion !== state.version) return { refused: 'CONFIG_CONFLICT' };
+        if (!parsed.success) return { refused: 'INVALID_CONFIG', problems: describeConfigIssues(parsed.error) };
+        const unsafe = safety(parsed.data, state.config);
+        if (unsafe) return { refused: 'UNSAFE_CONFIG_CHANGE', problems: [unsafe] };
+        return this.change(state, parsed.data, by, 'config.replace');
+      },
+    });
+    return result.ok ? { ok: true, version: result.data.version } : result;
   }
 
-  async setPassword(officerId: string, password: string, by: string): Promise<ConfigResult> {
-    const officers = this.current.officers;
-    if (!officers.some((o) => o.id === officerId)) return { ok: false, error: 'UNKNOWN_OFFICER' };
+  async setPassword(officerId: string, password: string, by: string, command?: CommandIdentity, keepSessionId?: string): Promise<ConfigResult> {
     const passwordHash = await hashPassword(password);
-    const next = { ...this.current, officers: officers.map((o) => (o.id === officerId ? { ...o, passwordHash } : o)) };
-    return this.commit(next, by, 'officer.password', [{ path: `officers[${officerId}].password`, before: null, after: '(changed)' }]);
+    const result = await this.store.commit<{ version: number }>({
+      ...command,
+      decide: (state) => {
+        if (!state.config.officers.some((o) => o.id === officerId)) return { refused: 'UNKNOWN_OFFICER' };
+        const next = { ...state.config, officers: state.config.officers.map((o) => (o.id === officerId ? { ...o, passwordHash } : o)) };
+        return this.change(state, next, by, 'officer.password', [{ path: `officers[${officerId}].password`, before: null, after: '(changed)' }], keepSessionId);
+      },
+    });
+    return result.ok ? { ok: true, version: result.data.version } : result;
   }
 
-  /** Records a supervisor's action that is not a configuration change (tokens, keys, closing the day). */
-  async recordAction(by: string, action: string, changes: ConfigChange[]): Promise<void> {
-    const entry: AuditEntry = { at: this.deps.clock(), by, action, changes };
-    await this.auditJournal.append(entry);
-    this.auditEntries.push(entry);
+  /** Records a supervisor's action that is not a configuration change (closing the day). */
+  async recordAction(by: string, action: string, changes: ConfigChange[]): Promise<boolean> {
+    const result = await this.store.commit({ decide: () => ({ effects: [], audit: { by, action, changes }, answer: null }) });
+    return result.ok;
   }
 
-  private async commit(next: CentreConfig, by: string, action: string, extra: ConfigChange[] = []): Promise<ConfigResult> {
-    const previous = this.current;
-    const changes = [...diff(redact(previous), redact(next), ''), ...extra];
-    if (changes.length === 0) return { ok: true, version: this.version };
-    const entry: AuditEntry = { at: this.deps.clock(), by, action, changes };
-    // The audit line first: a change nobody can trace is worse than a change not made.
-    await this.auditJournal.append(entry);
-    this.db.data = { version: this.version + 1, config: next };
-    await this.db.write();
-    this.auditEntries.push(entry);
-    this.deps.log.info('configuration changed', { by, action, version: this.version, paths: changes.map((c) => c.path) });
-    for (const listener of this.listeners) {
-      try {
-        listener(next, previous);
-      } catch (error) {
-        this.deps.log.error('configuration listener failed', { error: String(error) });
-      }
-    }
-    return { ok: true, version: this.version };
+  /** A new version of the configuration, its audit entry, and the sessions it ends. */
+  private change(state: AdminState, next: CentreConfig, by: string, action: string, extra: ConfigChange[] = [], keepSessionId?: string) {
+    const changes = [...diff(redact(state.config), redact(next), ''), ...extra];
+    if (changes.length === 0) return { effects: [], answer: { version: state.version } };
+    const version = state.version + 1;
+    const effects: AdminEffect[] = [{ t: 'config', version, config: next }, ...sessionsEndedBy(state, next, keepSessionId)];
+    return { effects, audit: { by, action, changes }, answer: { version } };
   }
 
   private async restoreHashes(input: unknown): Promise<{ ok: true; config: unknown } | { ok: false; error: ErrorCode; problems: string[] }> {
@@ -156,10 +138,28 @@ export class ConfigService implements ConfigSource {
     }
     return { ok: true, config: { ...(input as object), officers } };
   }
+}
 
-  async close(): Promise<void> {
-    await this.auditJournal.close();
+/**
+ * The sessions a new configuration ends: of officers removed, disabled, or with a new password
+ * (but the session `keep`, a supervisor changing their own password from it).
+ */
+function sessionsEndedBy(state: AdminState, next: CentreConfig, keep?: string): AdminEffect[] {
+  const ended = new Map<SessionEndReason, string[]>();
+  for (const session of state.sessions.values()) {
+    if (session.id === keep) continue;
+    const before = state.config.officers.find((o) => o.id === session.officerId);
+    const after = next.officers.find((o) => o.id === session.officerId);
+    const reason: SessionEndReason | null = !after
+      ? 'officer-removed'
+      : after.disabled && !before?.disabled
+        ? 'officer-disabled'
+        : before && before.passwordHash !== after.passwordHash
+          ? 'password-changed'
+          : null;
+    if (reason) ended.set(reason, [...(ended.get(reason) ?? []), session.id]);
   }
+  return [...ended].map(([reason, ids]) => ({ t: 'session-ended', ids, reason }));
 }
 
 /** The configuration without password hashes. */

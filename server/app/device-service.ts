@@ -72,6 +72,11 @@ export class DeviceService {
     return this.deps.config.current;
   }
 
+  /** The base URL phones and screens on the LAN reach the hub at. */
+  publicUrl(): string {
+    return this.deps.publicUrl();
+  }
+
   on(listener: Partial<DeviceEvents>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

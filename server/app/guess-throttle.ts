@@ -1,12 +1,17 @@
 /**
  * Slows down guessing (passwords, dossier lookup keys): after a few wrong tries for a key (a user
- * name, an address), further tries are refused for a delay that doubles with every failure, up to
- * 15 minutes. A right answer clears the count of that key.
+ * at an address, an address), further tries are refused for a delay that doubles with every
+ * failure, up to 15 minutes. A right answer clears the count of that key.
  */
-const FREE_FAILURES = 3;
-const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 15 * 60_000;
 const FORGET_AFTER_MS = 60 * 60_000;
+
+export interface ThrottleOptions {
+  /** Wrong tries allowed before the first delay. */
+  freeFailures: number;
+  /** The first delay; each further failure doubles it. */
+  baseDelayMs: number;
+}
 
 interface Entry {
   failures: number;
@@ -17,7 +22,10 @@ interface Entry {
 export class GuessThrottle {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly clock: () => number) {}
+  constructor(
+    private readonly clock: () => number,
+    private readonly options: ThrottleOptions = { freeFailures: 3, baseDelayMs: 5_000 },
+  ) {}
 
   /** Seconds to wait before another attempt, or 0. */
   retryAfterSeconds(keys: string[]): number {
@@ -40,8 +48,8 @@ export class GuessThrottle {
           : { failures: 0, blockedUntil: 0, lastFailure: now };
       entry.failures += 1;
       entry.lastFailure = now;
-      if (entry.failures > FREE_FAILURES) {
-        const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (entry.failures - FREE_FAILURES - 1));
+      if (entry.failures > this.options.freeFailures) {
+        const delay = Math.min(MAX_DELAY_MS, this.options.baseDelayMs * 2 ** (entry.failures - this.options.freeFailures - 1));
         entry.blockedUntil = now + delay;
       }
       this.entries.set(key, entry);

@@ -2,8 +2,8 @@ import type { ConfigSource, OfficerConfig } from '../config/centre-config';
 import { verifyPassword } from '../config/passwords';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { SessionInfo } from '../protocol/views';
-import { GuessThrottle } from './guess-throttle';
-import { SessionTokens } from './session-tokens';
+import { LoginThrottle } from './login-throttle';
+import type { Sessions } from './sessions';
 
 export type AuthResult<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; retryAfterSeconds?: number };
 
@@ -13,45 +13,43 @@ const DUMMY_HASH =
 
 /** Logs officers in and says, for a token, who it is and where they may work. */
 export class OfficerAuth {
-  private readonly throttle: GuessThrottle;
-  readonly tokens: SessionTokens;
+  readonly throttle: LoginThrottle;
 
   constructor(
     private readonly configSource: ConfigSource,
-    secret: Buffer,
+    readonly sessions: Sessions,
     clock: () => number,
-    sessionHours = 12,
   ) {
-    this.throttle = new GuessThrottle(clock);
-    this.tokens = new SessionTokens(secret, sessionHours * 3_600_000, clock);
+    this.throttle = new LoginThrottle(clock);
   }
 
-  async login(username: string, password: string, address: string): Promise<AuthResult<SessionInfo>> {
-    const keys = [`user:${username.toLowerCase()}`, `address:${address}`];
-    const wait = this.throttle.retryAfterSeconds(keys);
+  async login(username: string, password: string, where: { address: string; app: string }): Promise<AuthResult<SessionInfo>> {
+    const user = username.toLowerCase();
+    const wait = this.throttle.retryAfterSeconds(user, where.address);
     if (wait > 0) return { ok: false, error: 'RATE_LIMITED', retryAfterSeconds: wait };
-    const officer = this.configSource.current.officers.find((o) => o.id === username.toLowerCase());
+    const officer = this.configSource.current.officers.find((o) => o.id === user);
     const valid = await verifyPassword(password, officer?.passwordHash ?? DUMMY_HASH);
     if (!officer || !valid || officer.disabled) {
-      this.throttle.failed(keys);
+      this.throttle.failed(user, where.address);
       return { ok: false, error: 'BAD_CREDENTIALS' };
     }
-    this.throttle.succeeded(keys[0]!);
-    const { token, expiresAt } = this.tokens.issue(officer.id);
+    const opened = await this.sessions.open(officer.id, where);
+    if (!opened.ok) return { ok: false, error: opened.error };
+    this.throttle.succeeded(user, where.address);
     return {
       ok: true,
       data: {
-        token,
-        expiresAt,
+        token: opened.data.token,
+        expiresAt: opened.data.expiresAt,
         officer: { id: officer.id, name: officer.name, role: officer.role },
         counters: this.allowedCounters(officer),
       },
     };
   }
 
-  /** The officer behind a token, if the token is valid and the officer still enabled. */
+  /** The officer behind a token, if the session is open and the officer still enabled. */
   officerFor(token: unknown): AuthResult<OfficerConfig> {
-    const check = this.tokens.check(token);
+    const check = this.sessions.check(token);
     if (!check.ok) return check;
     const officer = this.configSource.current.officers.find((o) => o.id === check.officerId);
     if (!officer || officer.disabled) return { ok: false, error: 'NOT_LOGGED_IN' };

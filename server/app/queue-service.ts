@@ -6,7 +6,7 @@ import { createDayState, ensureConfigured, type DayState, type DomainContext, ty
 import { estimateWaitMinutes, type LearnedServiceMinutes } from '../domain/wait-estimate';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { CounterCommandName, ParsedCounterCommand } from '../protocol/commands';
-import type { CounterView, PublicCall, PublicView, StaffView, TicketFollowView, TicketIssued } from '../protocol/views';
+import type { CounterView, DayTicket, PublicCall, PublicView, StaffView, TicketFollowView, TicketIssued } from '../protocol/views';
 import type { Logger } from '../logger';
 import type { JournalRecord, QueueStore } from '../store/queue-store';
 import type { ReplayReport } from '../store/journal';
@@ -283,6 +283,29 @@ export class QueueService implements AnswerLedger {
   /** Every stored ticket of the current day, for reports (read-only use). */
   todayTickets(): readonly Ticket[] {
     return [...this.durable.tickets.values()];
+  }
+
+  /** The day's stored tickets in the order they were taken, for other systems. */
+  dayTickets(): DayTicket[] {
+    return [...this.durable.tickets.values()].map((t) => ({
+      ticketId: t.id,
+      number: t.number,
+      serviceId: t.serviceId,
+      priorityGroup: t.priorityGroup,
+      status: t.status,
+      source: t.source,
+      carriedFrom: t.carriedFrom,
+      takenAt: t.takenAt,
+      calledAt: t.calledAt,
+      servingAt: t.servingAt,
+      finishedAt: t.finishedAt,
+      counterId: t.counterId,
+      officerId: t.officerId,
+      recalls: t.recalls,
+      postponements: t.postponements,
+      transfers: t.transfers,
+      estimatedWaitMinutes: t.estimatedWaitMinutes,
+    }));
   }
 
   /** Whether and how the supervisor closed the day, as stored. */

@@ -14,8 +14,8 @@ const PROMPT_SECONDS = 90;
  */
 export class RatingPrompts {
   private readonly open = new Map<string, { ticketId: string; counterId: string; expiresAt: number }>();
-  /** Prompts answered lately: a retry of the same answer (a lost ack) is answered ok, once. */
-  private readonly answered = new Set<string>();
+  /** Prompts answered lately, with their answer: a retry of the same answer (a lost ack) is ok, another answer is refused. */
+  private readonly answered = new Map<string, { counterId: string; level: 1 | 2 | 3; reason: string | null; outcome: Promise<Result<null>> }>();
   private readonly listeners = new Set<(event: { counterId: string; prompt: RatingPrompt | null }) => void>();
 
   constructor(
@@ -41,20 +41,33 @@ export class RatingPrompts {
     return null;
   }
 
+  /** The counter a prompt (open or answered lately) belongs to, or null. */
+  counterOf(promptId: string): string | null {
+    return this.open.get(promptId)?.counterId ?? this.answered.get(promptId)?.counterId ?? null;
+  }
+
   async answer(promptId: string, level: 1 | 2 | 3, reason: string | null): Promise<Result<null>> {
-    if (this.answered.has(promptId)) return { ok: true, data: null };
+    const first = this.answered.get(promptId);
+    // The same answer again (a lost ack) gets the first one's outcome, once it is stored; another is refused.
+    if (first) return first.level === level && first.reason === reason ? first.outcome : { ok: false, error: 'ALREADY_RATED' };
     const prompt = this.open.get(promptId);
     if (!prompt || prompt.expiresAt <= this.clock()) {
       this.open.delete(promptId);
       return { ok: false, error: 'RATING_EXPIRED' as ErrorCode };
     }
-    const result = await this.queue.rate(prompt.ticketId, level, reason);
-    if (result.ok || result.error === 'ALREADY_RATED') {
-      this.open.delete(promptId);
-      this.answered.add(promptId);
-      if (this.answered.size > 1_000) this.answered.delete(this.answered.values().next().value!);
-      this.tell(prompt.counterId, null);
+    // Off the open prompts before the write: a second answer while this one is stored is refused.
+    this.open.delete(promptId);
+    const outcome = this.queue.rate(prompt.ticketId, level, reason);
+    this.answered.set(promptId, { counterId: prompt.counterId, level, reason, outcome });
+    if (this.answered.size > 1_000) this.answered.delete(this.answered.keys().next().value!);
+    const result = await outcome;
+    if (!result.ok && result.error !== 'ALREADY_RATED') {
+      // Not stored (a full disk): the question is open again.
+      this.answered.delete(promptId);
+      if (prompt.expiresAt > this.clock()) this.open.set(promptId, prompt);
+      return result;
     }
+    this.tell(prompt.counterId, null);
     return result;
   }
 

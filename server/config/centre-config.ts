@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bridgeConfig, deviceConfig, kioskConfig } from './device-config';
 import { notificationConfig } from '../notifications/notification-config';
+import { securityConfig } from './security-config';
 
 /**
  * The centre's configuration: what the supervisor sets up. Validated at start; a bad file stops
@@ -212,6 +213,8 @@ export const centreConfig = z
     alerts: alertConfig.default(() => ({ longWaitMinutes: 30, idleCounterMinutes: 5 })),
     /** SMS and e-mail to applicants (off until a channel is configured): docs/notifications.md. */
     notifications: notificationConfig,
+    /** Sessions, allowed origins, trusted kiosk networks and take limits: security-config.ts. */
+    security: securityConfig.default(() => securityConfig.parse({})),
     kiosks: z.array(kioskConfig).default(() => ([])),
     bridges: z.array(bridgeConfig).default(() => ([])),
     devices: z.array(deviceConfig).default(() => ([])),

@@ -67,6 +67,11 @@ export const en: Record<MessageKey, string> = {
   'error.UNTRUSTED_KIOSK': "Numbers can only be taken at the centre's kiosks.",
   'error.UNKNOWN_SESSION': 'There is no such session (it may have ended).',
   'error.INTERNAL': 'Something went wrong. Please try again.',
+  'session.ended.logout': 'Your session has ended: this account just logged out on another screen.',
+  'session.ended.passwordChanged': 'Your session has ended because the password was changed. Please log in with the new password.',
+  'session.ended.officerRemoved': 'Your session has ended: this account is no longer in the list of officers.',
+  'session.ended.officerDisabled': 'Your session has ended: this account has just been disabled.',
+  'session.ended.bySupervisor': 'The supervisor ended this session. Please log in again if needed.',
 
   'kiosk.title': 'Choose a service to take a number',
   'kiosk.subtitle': 'Touch the service you need',
@@ -436,6 +441,7 @@ export const en: Record<MessageKey, string> = {
   'sup.alert.deviceDown': '{device} {id}: {condition}.',
   'sup.alert.longWait': '{service}: someone has waited {minutes} minutes.',
   'sup.alert.idleCounter': 'Counter {number} is open but has called nobody for {minutes} minutes while {waiting} people wait.',
+  'sup.alert.loginGuessing': 'Someone is guessing the password of {user}: {failures} wrong tries within the hour, from {addresses} machines. Tries from unknown machines are being slowed down.',
   'sup.report.choose': 'Choose the period',
   'sup.report.period': 'Period',
   'sup.report.day': 'Day',
@@ -674,6 +680,7 @@ export const en: Record<MessageKey, string> = {
   'rate.sendFailed': 'Not sent yet. Please tap your answer again.',
   'rate.close': 'Close',
   'rate.noCounter': 'This rating screen is not paired with a counter.',
+  'rate.notPaired': 'This rating screen is not paired with the counter yet. Please ask the supervisor to pair it under Devices.',
   'rate.invite': 'Ask for rating',
   'rate.invite.none': 'Nothing to rate yet: press Done first.',
   // results board and phone lookup

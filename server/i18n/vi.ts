@@ -68,6 +68,11 @@ export const vi = {
   'error.UNTRUSTED_KIOSK': 'Chỉ lấy được số tại ki-ốt của Trung tâm.',
   'error.UNKNOWN_SESSION': 'Không có phiên đăng nhập này (có thể đã kết thúc).',
   'error.INTERNAL': 'Có lỗi xảy ra. Vui lòng thử lại.',
+  'session.ended.logout': 'Phiên làm việc đã kết thúc: tài khoản này vừa đăng xuất trên một màn hình khác.',
+  'session.ended.passwordChanged': 'Phiên làm việc đã kết thúc vì mật khẩu vừa được đổi. Vui lòng đăng nhập bằng mật khẩu mới.',
+  'session.ended.officerRemoved': 'Phiên làm việc đã kết thúc: tài khoản này không còn trong danh sách cán bộ.',
+  'session.ended.officerDisabled': 'Phiên làm việc đã kết thúc: tài khoản này vừa bị tạm khóa.',
+  'session.ended.bySupervisor': 'Cán bộ giám sát đã kết thúc phiên làm việc này. Vui lòng đăng nhập lại nếu cần.',
 
   'kiosk.title': 'Mời chọn lĩnh vực để lấy số thứ tự',
   'kiosk.subtitle': 'Chạm vào lĩnh vực bạn cần làm thủ tục',
@@ -437,6 +442,7 @@ export const vi = {
   'sup.alert.deviceDown': '{device} {id}: {condition}.',
   'sup.alert.longWait': '{service}: có người đã chờ {minutes} phút.',
   'sup.alert.idleCounter': 'Quầy {number} đang mở nhưng {minutes} phút chưa gọi ai, trong khi {waiting} người đang chờ.',
+  'sup.alert.loginGuessing': 'Có người đang dò mật khẩu của tài khoản {user}: {failures} lần sai trong một giờ, từ {addresses} máy. Các lần thử từ máy lạ đang bị làm chậm.',
   'sup.report.choose': 'Chọn kỳ báo cáo',
   'sup.report.period': 'Kỳ báo cáo',
   'sup.report.day': 'Ngày',
@@ -675,6 +681,7 @@ export const vi = {
   'rate.sendFailed': 'Chưa gửi được. Vui lòng chạm lại lựa chọn của quý khách.',
   'rate.close': 'Đóng',
   'rate.noCounter': 'Màn hình đánh giá này chưa được gắn với quầy nào.',
+  'rate.notPaired': 'Màn hình đánh giá này chưa được ghép với quầy. Xin báo cán bộ giám sát ghép màn hình trong mục Thiết bị.',
   'rate.invite': 'Mời đánh giá',
   'rate.invite.none': 'Chưa có lượt nào để đánh giá: bấm Xong trước.',
   // results board and phone lookup

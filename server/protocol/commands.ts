@@ -62,10 +62,24 @@ export const dossierLookupSchema = z.strictObject({
   key: z.string().trim().min(1).max(20),
   lang,
 });
-export const apiKeySchema = z.strictObject({
+const integrationId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes');
+/** What an API key may be used for: pushing dossiers, taking tickets (and listing the day's). */
+export const apiKeyScopeSchema = z.enum(['dossiers', 'tickets']);
+export const apiKeyIssueSchema = z.strictObject({
   ...envelope,
-  integrationId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes'),
+  integrationId,
+  scopes: z.array(apiKeyScopeSchema).min(1).max(2).default(() => ['dossiers' as const]),
 });
+export const apiKeySchema = z.strictObject({ ...envelope, integrationId });
+/** A kiosk or a counter's rating screen paired with the hub: the secret it then shows in its handshake. */
+export const pairingSchema = z.strictObject({
+  ...envelope,
+  kind: z.enum(['kiosk', 'rating']),
+  /** The kiosk's id, or the counter whose rating screen it is. */
+  targetId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes'),
+});
+/** The supervisor ends an officer's session (session:list gives the ids). */
+export const sessionEndSchema = z.strictObject({ ...envelope, sessionId: z.string().min(1).max(40) });
 export const ratingWatchSchema = z.strictObject({ counterId: entityId, lang });
 export const ratingSubmitSchema = z.strictObject({
   promptId: z.string().uuid(),

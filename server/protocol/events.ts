@@ -14,6 +14,7 @@ import type {
 import type {
   AckCallback,
   CounterView,
+  CredentialView,
   DeadlineRow,
   DossierLookupView,
   PrintState,
@@ -21,6 +22,7 @@ import type {
   RatingPrompt,
   PublicView,
   SessionInfo,
+  SessionView,
   Snapshot,
   StaffView,
   TicketFollowView,
@@ -49,7 +51,28 @@ export interface ClientToServerEvents extends CounterCommandEvents {
   /** Supervisors: dossiers near and past their deadline. */
   'dossier:deadlines': (payload: Record<string, never>, ack: AckCallback<DeadlineRow[]>) => void;
   /** Supervisors: API keys for other systems (the one-stop software). The key is shown once. */
-  'apikey:issue': (payload: { commandId: string; integrationId: string }, ack: AckCallback<{ integrationId: string; key: string }>) => void;
+  'apikey:issue': (
+    payload: { commandId: string; integrationId: string; scopes?: ('dossiers' | 'tickets')[] },
+    ack: AckCallback<{ integrationId: string; key: string; scopes: ('dossiers' | 'tickets')[] }>,
+  ) => void;
+  /**
+   * Supervisors: pair a kiosk (it may then take numbers from any network) or a counter's rating
+   * screen (only it may answer that counter's question). The secret is shown once, in `url` too.
+   */
+  'pairing:issue': (
+    payload: { commandId: string; kind: 'kiosk' | 'rating'; targetId: string },
+    ack: AckCallback<{ kind: 'kiosk' | 'rating'; targetId: string; secret: string; url: string }>,
+  ) => void;
+  'pairing:revoke': (
+    payload: { commandId: string; kind: 'kiosk' | 'rating'; targetId: string },
+    ack: AckCallback<{ kind: 'kiosk' | 'rating'; targetId: string; revoked: boolean }>,
+  ) => void;
+  /** Supervisors: every API key, bridge token and pairing issued (never the secrets). */
+  'credential:list': (payload: Record<string, never>, ack: AckCallback<CredentialView[]>) => void;
+  /** Supervisors: the officers' open sessions (who, where, since when). */
+  'session:list': (payload: Record<string, never>, ack: AckCallback<SessionView[]>) => void;
+  /** Supervisors: end a session; its screens are logged out at once. */
+  'session:end': (payload: { commandId: string; sessionId: string }, ack: AckCallback<{ sessionId: string; ended: true }>) => void;
   'apikey:revoke': (payload: { commandId: string; integrationId: string }, ack: AckCallback<{ integrationId: string; revoked: boolean }>) => void;
   /** A rating screen at a counter (or the counter tablet turned around): receive its questions. */
   'rating:watch': (payload: { counterId: string; lang?: 'vi' | 'en' }, ack: AckCallback<RatingPrompt | null>) => void;
@@ -97,6 +120,11 @@ export interface ServerToClientEvents {
   'ticket:print-state': (message: PrintState) => void;
   /** To a kiosk: the state of its printer (null: it has none), on connect and on change. */
   'kiosk:printer': (message: { condition: DeviceCondition | null }) => void;
+  /**
+   * To every screen using a session that just ended (logout anywhere, a password change, the
+   * officer removed or disabled, ended by the supervisor): it has left the staff and counter rooms.
+   */
+  'session:ended': (message: { reason: 'logout' | 'password-changed' | 'officer-removed' | 'officer-disabled' | 'ended-by-supervisor' }) => void;
   /** To a counter's rating screens: a question opens (a prompt) or closes (null). */
   'rating:prompt': (message: { counterId: string; prompt: RatingPrompt | null }) => void;
 }
@@ -108,4 +136,6 @@ export interface ClientHello {
   lang?: 'vi' | 'en';
   /** A kiosk's id from the configuration (its printer, its room). */
   kioskId?: string;
+  /** A paired kiosk's or rating screen's secret (pairing:issue); a paired kiosk is the kiosk it was paired as. */
+  pairing?: string;
 }

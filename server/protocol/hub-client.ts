@@ -90,6 +90,8 @@ export interface HubClientOptions {
   token?: () => string | null;
   /** A kiosk's configured id (its printer and room), if the page was given one. */
   kioskId?: string | null;
+  /** The secret of a paired kiosk or rating screen, read at every (re)connect. */
+  pairing?: () => string | null;
   /** Where the hub is; the page's own origin by default. */
   url?: string;
   /** How long to wait for an ack before saying the hub did not answer. */
@@ -121,6 +123,10 @@ export interface HubClient {
    * open question now, then every change; asked again after each reconnect. Null stops listening.
    */
   watchRating(counterId: string | null): Promise<ClientAck<RatingPrompt | null> | null>;
+  /** Every answer to the watched counter's rating:watch (asked again after each reconnect): FORBIDDEN when not paired. */
+  onRatingWatch(listener: (answer: ClientAck<RatingPrompt | null>) => void): () => void;
+  /** The session this screen used ended (logged out elsewhere, a new password, ended by the supervisor). */
+  onSessionEnded(listener: (reason: string) => void): () => void;
   /** The question of the watched counter opened (a prompt) or closed (null). */
   onRatingPrompt(listener: (event: { counterId: string; prompt: RatingPrompt | null }) => void): () => void;
   command<N extends CommandName>(
@@ -168,6 +174,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
     const data: ClientHello = { app: options.app, lang: options.lang() };
     if (token) data.token = token;
     if (options.kioskId) data.kioskId = options.kioskId;
+    const pairing = options.pairing?.() ?? null;
+    if (pairing) data.pairing = pairing;
     return data;
   };
   const socketOptions = {
@@ -203,6 +211,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const printStateListeners = new Set<(state: PrintState) => void>();
   let ratingCounterId: string | null = null;
   const ratingListeners = new Set<(event: { counterId: string; prompt: RatingPrompt | null }) => void>();
+  const sessionEndedListeners = new Set<(reason: string) => void>();
+  const ratingWatchListeners = new Set<(answer: ClientAck<RatingPrompt | null>) => void>();
   /** Emits waiting for an answer: settled with NO_ANSWER if the connection drops. */
   const inFlight = new Set<() => void>();
   /** Commands whose outcome is unknown, by what was pressed: a repeat reuses the id. */
@@ -286,7 +296,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
     const pressKey = `${name} ${stableJson(input)}`;
     const commandId = opts?.commandId ?? unsettled.get(pressKey)?.commandId ?? newCommandId();
     const answer = await emit(name, { ...input, commandId, lang: options.lang() });
-    if (!answer.ok && 'local' in answer) unsettled.set(pressKey, { commandId, at: Date.now() });
+    // No answer, or the hub was stopping: the same press again reuses the id (it is done at most once).
+    if (!answer.ok && ('local' in answer || answer.error === 'SHUTTING_DOWN')) unsettled.set(pressKey, { commandId, at: Date.now() });
     else unsettled.delete(pressKey);
     if (answer.ok && name.startsWith('counter:')) acceptCounterAck(answer.data as CounterView);
     return answer as ClientAck<CommandResult<N>>;
@@ -347,6 +358,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     printStateListeners.forEach((l) => safely(() => l(m)));
   });
 
+  socket.on('session:ended', (m) => {
+    const reason = m && typeof m === 'object' && typeof m.reason === 'string' ? m.reason : 'logout';
+    sessionEndedListeners.forEach((l) => safely(() => l(reason)));
+  });
+
   socket.on('rating:prompt', (m) => {
     if (!m || typeof m !== 'object' || typeof m.counterId !== 'string' || m.counterId !== ratingCounterId) return;
     tellRating(m.counterId, m.prompt ?? null);
@@ -358,7 +374,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
 
   async function askRating(wanted: string): Promise<ClientAck<RatingPrompt | null>> {
     const answer = await request('rating:watch', { counterId: wanted });
-    if (answer.ok && ratingCounterId === wanted) tellRating(wanted, answer.data);
+    if (ratingCounterId !== wanted) return answer;
+    if (answer.ok) tellRating(wanted, answer.data);
+    if (!('local' in answer)) ratingWatchListeners.forEach((l) => safely(() => l(answer)));
     return answer;
   }
 
@@ -394,6 +412,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
     onKioskPrinter: (l) => subscribe(kioskPrinterListeners, l),
     onPrintState: (l) => subscribe(printStateListeners, l),
     onRatingPrompt: (l) => subscribe(ratingListeners, l),
+    onSessionEnded: (l) => subscribe(sessionEndedListeners, l),
+    onRatingWatch: (l) => subscribe(ratingWatchListeners, l),
     async watchRating(id) {
       if (id === ratingCounterId) return null;
       ratingCounterId = id;

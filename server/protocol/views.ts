@@ -142,6 +142,29 @@ export interface CounterTicket {
   targetCounterId: string | null;
 }
 
+/** A ticket of the day as stored, for other systems (GET /api/tickets with an API key). */
+export interface DayTicket {
+  ticketId: string;
+  number: string;
+  serviceId: string;
+  priorityGroup: string | null;
+  status: TicketStatus;
+  source: 'kiosk' | 'api' | 'counter' | 'carry-over';
+  /** The number it had on the last working day, when carried over. */
+  carriedFrom: string | null;
+  takenAt: number;
+  calledAt: number | null;
+  servingAt: number | null;
+  finishedAt: number | null;
+  /** The counter (and officer) that called it last. */
+  counterId: string | null;
+  officerId: string | null;
+  recalls: number;
+  postponements: number;
+  transfers: number;
+  estimatedWaitMinutes: number | null;
+}
+
 export interface CounterView {
   counterId: string;
   number: number;
@@ -183,7 +206,9 @@ export type StaffAlert =
   | { kind: 'printer-paper'; deviceId: string; condition: 'paper-near-end' | 'paper-out' }
   | { kind: 'device-down'; deviceId: string; condition: DeviceCondition }
   | { kind: 'long-wait'; serviceId: string; minutes: number }
-  | { kind: 'idle-counter'; counterId: string; minutes: number; waiting: number };
+  | { kind: 'idle-counter'; counterId: string; minutes: number; waiting: number }
+  /** Wrong passwords for one user name from many machines within the hour: someone is guessing. */
+  | { kind: 'login-guessing'; username: string; failures: number; addresses: number; since: number };
 
 /** A configured device and its state, for the supervisor. */
 export interface DeviceView {
@@ -231,6 +256,33 @@ export interface SessionInfo {
   officer: { id: string; name: string; role: 'officer' | 'supervisor' };
   /** Counters this officer may work at. */
   counters: string[];
+}
+
+/** A secret the supervisor issued, without the secret: for the supervisor's lists. */
+export interface CredentialView {
+  kind: 'apikey' | 'bridge' | 'kiosk' | 'rating';
+  /** The integration, bridge, kiosk, or counter (of a rating screen) it belongs to. */
+  ownerId: string;
+  issuedAt: number;
+  issuedBy: string;
+  /** What an API key may do. */
+  scopes: ('dossiers' | 'tickets')[] | null;
+}
+
+/** An officer's open session, for the supervisor. */
+export interface SessionView {
+  sessionId: string;
+  officer: { id: string; name: string; role: 'officer' | 'supervisor' };
+  /** The app it logged in from, and the address it logged in from. */
+  app: string;
+  address: string;
+  since: number;
+  expiresAt: number;
+  /** Screens connected with it now, and the counters they work at. */
+  connections: number;
+  counters: string[];
+  /** The session asking. */
+  current: boolean;
 }
 
 export interface Snapshot {

@@ -3,7 +3,7 @@ import type { DeviceService } from '../app/device-service';
 import type { Logger } from '../logger';
 import type { KeypadAnswer, PrintResult } from '../../hardware/device-contract';
 import { deviceStatusSchema, keypadCommandSchema, printResultSchema, type BridgeToHubEvents, type HubToBridgeEvents } from '../protocol/bridge-events';
-import type { TokenStore } from '../store/token-store';
+import type { Credentials } from '../app/credentials';
 
 type BridgeSocket = Socket<BridgeToHubEvents, HubToBridgeEvents, Record<string, never>, { bridgeId: string }>;
 export type BridgeNamespace = Namespace<BridgeToHubEvents, HubToBridgeEvents, Record<string, never>, { bridgeId: string }>;
@@ -17,14 +17,14 @@ const PRINT_TIMEOUT_MS = 60_000; // a raster ticket at 9600 baud takes ~20 s
  */
 export function attachBridgeHandlers(
   nsp: BridgeNamespace,
-  deps: { devices: DeviceService; tokens: TokenStore; internalToken: string; log: Logger },
+  deps: { devices: DeviceService; credentials: Credentials; internalToken: string; log: Logger },
 ): void {
-  const { devices, tokens, log } = deps;
+  const { devices, credentials, log } = deps;
 
   nsp.use((socket, next) => {
     const token: unknown = socket.handshake.auth?.token;
     const bridgeId =
-      typeof token !== 'string' || token.length > 200 ? null : token === deps.internalToken ? 'hub' : tokens.ownerOf(token);
+      typeof token !== 'string' || token.length > 200 ? null : token === deps.internalToken ? 'hub' : credentials.ownerOf('bridge', token);
     if (!bridgeId || !devices.isKnownBridge(bridgeId)) return next(new Error('NOT_LOGGED_IN'));
     socket.data.bridgeId = bridgeId;
     next();

@@ -8,7 +8,11 @@ import type { DossierService } from '../app/dossier-service';
 import type { GuessThrottle } from '../app/guess-throttle';
 import { statusChangeSchema } from '../domain/dossier-register';
 import { dossierInputSchema } from '../domain/dossier-register';
-import type { TokenStore } from '../store/token-store';
+import type { Credentials, ApiKeyScope } from '../app/credentials';
+import type { TakeLimiter } from '../app/take-limiter';
+import { commandFingerprint } from '../app/idempotency';
+import type { CommandGate } from './socket-edge';
+import type { OriginPolicy } from './origin-policy';
 import type { OfficerAuth } from '../app/officer-auth';
 import type { ReportService } from '../app/report-service';
 import { reportRequestSchema } from '../protocol/commands';
@@ -38,8 +42,12 @@ interface Deps {
   clipDirs: string[];
   publicView: () => PublicView;
   dossiers: DossierService;
-  apiKeys: TokenStore;
+  credentials: Credentials;
   lookupThrottle: GuessThrottle;
+  takeLimiter: TakeLimiter;
+  origins: OriginPolicy;
+  /** Closed while the hub stops: changes are refused with SHUTTING_DOWN (retry). */
+  gate: CommandGate;
   auth: OfficerAuth;
   reports: ReportService;
 }
@@ -52,19 +60,31 @@ export function createHttpApp(deps: Deps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(securityHeaders);
+  // A page on another site cannot use the hub, whatever it sends (see origin-policy.ts).
+  app.use((req, res, next) => {
+    if (deps.origins.allows(req.get('Origin'), req.get('Host'))) return next();
+    sendError(res, 'ORIGIN_NOT_ALLOWED', requestLang(req));
+  });
+  // While the hub stops, nothing new is changed: a client retries once it is back.
+  app.use((req, res, next) => {
+    if (deps.gate.accepting || req.method === 'GET' || req.method === 'HEAD') return next();
+    res.setHeader('Retry-After', '2');
+    sendError(res, 'SHUTTING_DOWN', requestLang(req));
+  });
 
-  // The one-stop software's API: every call needs an API key the supervisor issued.
-  const integration = (req: Request, res: Response, next: NextFunction) => {
+  // Other systems' API: every call needs an API key the supervisor issued, for that use.
+  const integration = (scope: ApiKeyScope) => (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('Authorization') ?? '';
     const key = /^Bearer (\S{1,200})$/.exec(header)?.[1] ?? req.get('X-Api-Key');
-    const owner = key ? deps.apiKeys.ownerOf(key) : null;
-    if (!owner) return sendError(res, 'NOT_LOGGED_IN', requestLang(req));
-    res.locals.integration = owner;
+    const credential = key ? deps.credentials.credentialOf('apikey', key) : null;
+    if (!credential) return sendError(res, 'NOT_LOGGED_IN', requestLang(req));
+    if (!(credential.scopes ?? ['dossiers']).includes(scope)) return sendError(res, 'FORBIDDEN', requestLang(req));
+    res.locals.integration = credential.ownerId;
     next();
   };
 
   // A bulk load is large; it gets its own body limit, before the small default one.
-  app.post('/api/dossiers/import', integration, express.json({ limit: '64mb' }), async (req, res) => {
+  app.post('/api/dossiers/import', integration('dossiers'), express.json({ limit: '64mb' }), async (req, res) => {
     const lang = requestLang(req);
     const rows: unknown = req.body?.dossiers;
     if (!Array.isArray(rows) || rows.length > 50_000) return sendError(res, 'INVALID_PAYLOAD', lang);
@@ -79,7 +99,7 @@ export function createHttpApp(deps: Deps): express.Express {
 
   app.use(express.json({ limit: '16kb' }));
 
-  app.post('/api/dossiers', integration, async (req, res) => {
+  app.post('/api/dossiers', integration('dossiers'), async (req, res) => {
     const lang = requestLang(req);
     const input = dossierInputSchema.safeParse(req.body);
     if (!input.success) return sendInvalid(res, lang, input.error);
@@ -88,7 +108,7 @@ export function createHttpApp(deps: Deps): express.Express {
     res.json({ code: input.data.code, changed: result.data.changed });
   });
 
-  app.post('/api/dossiers/:code/status', integration, async (req, res) => {
+  app.post('/api/dossiers/:code/status', integration('dossiers'), async (req, res) => {
     const lang = requestLang(req);
     const input = statusChangeSchema.safeParse(req.body);
     if (!input.success) return sendInvalid(res, lang, input.error);
@@ -163,18 +183,33 @@ export function createHttpApp(deps: Deps): express.Express {
     res.json(deps.versioned(deps.publicView()));
   });
 
-  app.post('/api/tickets', async (req, res) => {
+  // Another system takes a number for a visitor (an API key with the "tickets" scope). The
+  // Idempotency-Key is the integration's own: the same key for another body is refused (422).
+  app.post('/api/tickets', integration('tickets'), async (req, res) => {
     const lang = requestLang(req);
     const body = restTakeBody.safeParse(req.body);
     const headerKey = req.get('Idempotency-Key');
-    const key = headerKey === undefined ? randomUUID() : commandIdSchema.safeParse(headerKey).data;
-    if (!body.success || key === undefined) return sendError(res, 'INVALID_PAYLOAD', lang);
-    const result = await deps.service.takeTicket(
-      { commandId: key, serviceId: body.data.serviceId, priorityGroup: body.data.priorityGroup ?? null },
-      'api',
-    );
+    const idempotencyKey = headerKey === undefined ? randomUUID() : commandIdSchema.safeParse(headerKey).data;
+    if (!body.success || idempotencyKey === undefined) return sendError(res, 'INVALID_PAYLOAD', lang);
+    const owner = String(res.locals.integration);
+    const command = { commandId: `${owner}.${idempotencyKey}`, serviceId: body.data.serviceId, priorityGroup: body.data.priorityGroup ?? null };
+    if (!deps.service.answered(`public:${command.commandId}`)) {
+      const allowed = deps.takeLimiter.take([{ key: `integration:${owner}`, limit: deps.takeLimiter.limits.perIntegration }]);
+      if (!allowed.ok) {
+        res.setHeader('Retry-After', String(allowed.retryAfterSeconds));
+        return sendError(res, 'RATE_LIMITED', lang, undefined, allowed.retryAfterSeconds);
+      }
+    }
+    const fp = commandFingerprint('ticket:take', { serviceId: command.serviceId, priorityGroup: command.priorityGroup });
+    const result = await deps.service.takeTicket(command, 'api', null, fp);
     if (!result.ok) return sendError(res, result.error, lang);
     res.status(201).json(result.data);
+  });
+
+  // The day's tickets as stored, for another system (an API key with the "tickets" scope).
+  app.get('/api/tickets', integration('tickets'), (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(deps.versioned({ day: deps.service.day, tickets: deps.service.dayTickets() }));
   });
 
   // Voice clips for the wall display, by id (display/voice/clips.ts lists them).

@@ -19,8 +19,14 @@ export interface SocketData {
   app: 'kiosk' | 'display' | 'counter';
   lang: Lang;
   token: string | null;
+  /** The session of the token, while it is open: how a session that ends finds its sockets. */
+  sessionId: string | null;
   counterId: string | null;
   kioskId: string | null;
+  /** The kiosk this socket is paired as (a kiosk pairing's secret in the handshake), if any. */
+  pairedKiosk: string | null;
+  /** The counter whose rating screen this socket is paired as, if any. */
+  pairedRating: string | null;
   address: string;
 }
 

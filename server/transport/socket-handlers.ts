@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Lang } from '../i18n';
 import type { Logger } from '../logger';
 import type { OfficerAuth } from '../app/officer-auth';
 import type { QueueService } from '../app/queue-service';
@@ -9,9 +8,12 @@ import type { RatingPrompts } from '../app/rating-prompts';
 import type { ConfigService } from '../app/config-service';
 import type { ReportService } from '../app/report-service';
 import type { GuessThrottle } from '../app/guess-throttle';
-import type { AnswerLedger } from '../app/idempotency';
-import type { TokenStore } from '../store/token-store';
-import type { Ack, PublicView, StaffView } from '../protocol/views';
+import type { Credentials } from '../app/credentials';
+import type { Sessions } from '../app/sessions';
+import type { AdminStore } from '../store/admin-store';
+import type { TakeLimiter } from '../app/take-limiter';
+import type { OriginPolicy } from './origin-policy';
+import type { PublicView, StaffView } from '../protocol/views';
 import type { Versioner } from './publisher';
 import { createEdge, errorAck, type CommandGate, type HubSocket, type HubServer } from './socket-edge';
 import { registerQueueHandlers } from './handlers/queue-handlers';
@@ -30,44 +32,21 @@ const helloSchema = z.object({
   token: z.string().max(512).optional(),
   lang: z.enum(['vi', 'en']).optional(),
   kioskId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/).optional(),
+  /** The secret of a paired kiosk or rating screen (pairing:issue). */
+  pairing: z.string().max(200).optional(),
 });
-
-/**
- * Answers of officers' and supervisors' commands that are not queue moves (reprint, tokens, keys,
- * configuration), by officer and commandId: a retry after a lost answer gets the first answer
- * instead of a second token or a second printout, and the same id for another command is refused.
- */
-export class AnswerCache implements AnswerLedger {
-  private readonly answers = new Map<string, { fp: string; answer: Promise<Ack<unknown>> }>();
-
-  answered(key: string): boolean {
-    return this.answers.has(key);
-  }
-
-  once<T>(key: string, fp: string, lang: Lang, run: () => Promise<Ack<T>>): Promise<Ack<T>> {
-    const known = this.answers.get(key);
-    if (known) return (known.fp === fp ? known.answer : Promise.resolve(errorAck('IDEMPOTENCY_CONFLICT', lang))) as Promise<Ack<T>>;
-    const answer = run();
-    this.answers.set(key, { fp, answer });
-    // A refusal changed nothing: the same press may be tried again.
-    void answer.then((a) => {
-      if (!a.ok && this.answers.get(key)?.answer === answer) this.answers.delete(key);
-    }, () => this.answers.delete(key));
-    if (this.answers.size > 5_000) this.answers.delete(this.answers.keys().next().value!);
-    return answer;
-  }
-}
 
 /** What the feature handlers use. */
 export interface HandlerDeps {
   service: QueueService;
   devices: DeviceService;
-  bridgeTokens: TokenStore;
+  credentials: Credentials;
+  sessions: Sessions;
+  admin: AdminStore;
   auth: OfficerAuth;
   log: Logger;
   versioned: Versioner;
   dossiers: DossierService;
-  apiKeys: TokenStore;
   publicView: () => PublicView;
   staffView: () => StaffView;
   /** Wrong dossier codes or keys from one address are slowed down (shared with the REST lookup). */
@@ -77,7 +56,45 @@ export interface HandlerDeps {
   config: ConfigService;
   clock: () => number;
   gate: CommandGate;
-  answers: AnswerCache;
+  origins: OriginPolicy;
+  takeLimiter: TakeLimiter;
+  /** The sockets of each open session: a session that ends is ended on every one of them at once. */
+  sessionSockets: SessionSockets;
+}
+
+/** What the handlers get besides: the hub's own operations on its sockets. */
+export interface HandlerContext extends HandlerDeps {
+  /** A pairing was revoked or replaced: the screens paired with its old secret are paired no more. */
+  unpair(kind: 'kiosk' | 'rating', targetId: string): void;
+}
+
+/** Which sockets use which session. */
+export class SessionSockets {
+  private readonly bySession = new Map<string, Set<HubSocket>>();
+
+  /** The socket now uses this token's session (or none). */
+  use(socket: HubSocket, token: string | null, sessions: Sessions): void {
+    this.drop(socket);
+    socket.data.token = token;
+    socket.data.sessionId = token ? (sessions.sessionOf(token)?.id ?? null) : null;
+    if (!socket.data.sessionId) return;
+    let set = this.bySession.get(socket.data.sessionId);
+    if (!set) this.bySession.set(socket.data.sessionId, (set = new Set()));
+    set.add(socket);
+  }
+
+  drop(socket: HubSocket): void {
+    const id = socket.data.sessionId;
+    if (!id) return;
+    const set = this.bySession.get(id);
+    set?.delete(socket);
+    if (set?.size === 0) this.bySession.delete(id);
+    socket.data.sessionId = null;
+  }
+
+  socketsOf(sessionId: string): HubSocket[] {
+    return [...(this.bySession.get(sessionId) ?? [])];
+  }
 }
 
 /**
@@ -93,18 +110,59 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): void {
     log,
     gate: deps.gate,
     counterIds: () => deps.config.current.counters.map((c) => c.id),
-    ledgers: [deps.service, deps.answers],
+    ledgers: [deps.service, deps.admin],
+  };
+
+  // A session that ends (logout on any screen, a new password, the officer removed or disabled, the
+  // supervisor ending it) ends on every socket that uses it, at once: they leave the staff and
+  // counter rooms and are told why.
+  deps.sessions.onEnded(({ ids, reason }) => {
+    for (const id of ids)
+      for (const socket of deps.sessionSockets.socketsOf(id)) {
+        deps.sessionSockets.drop(socket);
+        socket.data.token = null;
+        if (socket.data.counterId) void socket.leave(`counter:${socket.data.counterId}`);
+        socket.data.counterId = null;
+        void socket.leave('staff');
+        socket.emit('session:ended', { reason });
+      }
+  });
+
+  const context: HandlerContext = {
+    ...deps,
+    unpair(kind, targetId) {
+      for (const socket of io.sockets.sockets.values()) {
+        // Still paired if its secret is still the one issued (a repeated issue replaces nothing).
+        const secret = (socket.handshake.auth as { pairing?: unknown } | undefined)?.pairing;
+        if (deps.credentials.credentialOf(kind, secret)?.ownerId === targetId) continue;
+        if (kind === 'kiosk' && socket.data.pairedKiosk === targetId) socket.data.pairedKiosk = null;
+        if (kind === 'rating' && socket.data.pairedRating === targetId) {
+          socket.data.pairedRating = null;
+          void socket.leave(`rate:${targetId}`);
+        }
+      }
+    },
   };
 
   io.use((socket, next) => {
+    // A page on another site cannot connect (origin-policy.ts).
+    if (!deps.origins.allows(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error('ORIGIN_NOT_ALLOWED'));
     const hello = helloSchema.safeParse(socket.handshake.auth ?? {});
     if (!hello.success) return next(new Error('INVALID_PAYLOAD'));
+    // A paired kiosk or rating screen proves it with the secret the supervisor gave it.
+    const pairing = hello.data.pairing ?? null;
+    // A secret no longer valid (revoked, replaced) is ignored: the screen connects unpaired.
+    const kiosk = pairing ? deps.credentials.credentialOf('kiosk', pairing) : null;
+    const rating = pairing && !kiosk ? deps.credentials.credentialOf('rating', pairing) : null;
     socket.data = {
       app: hello.data.app,
       lang: hello.data.lang ?? 'vi',
-      token: hello.data.token ?? null,
+      token: null,
+      sessionId: null,
       counterId: null,
-      kioskId: hello.data.kioskId ?? null,
+      kioskId: kiosk?.ownerId ?? hello.data.kioskId ?? null,
+      pairedKiosk: kiosk?.ownerId ?? null,
+      pairedRating: rating?.ownerId ?? null,
       address: socket.handshake.address,
     };
     next();
@@ -112,7 +170,12 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): void {
 
   io.on('connection', (socket: HubSocket) => {
     void socket.join('public');
-    if (socket.data.token && auth.officerFor(socket.data.token).ok) void socket.join('staff');
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token === 'string' && auth.officerFor(token).ok) {
+      deps.sessionSockets.use(socket, token, deps.sessions);
+      void socket.join('staff');
+    } else if (typeof token === 'string') socket.data.token = token;
+    socket.on('disconnect', () => deps.sessionSockets.drop(socket));
     // A full snapshot on connect: a screen never has to guess what it missed.
     socket.emit('queue:public', versioned(publicView()));
     if (socket.data.kioskId) {
@@ -121,13 +184,13 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): void {
       for (const state of devices.recentPrintStates(socket.data.kioskId)) socket.emit('ticket:print-state', state);
     }
     const edge = createEdge(socket, edgeDeps);
-    registerQueueHandlers(edge, deps);
-    registerCounterHandlers(edge, deps);
-    registerSessionHandlers(edge, deps);
-    registerSupervisorHandlers(edge, deps);
-    registerDeviceHandlers(edge, deps);
-    registerDossierHandlers(edge, deps);
-    registerRatingHandlers(edge, deps);
+    registerQueueHandlers(edge, context);
+    registerCounterHandlers(edge, context);
+    registerSessionHandlers(edge, context);
+    registerSupervisorHandlers(edge, context);
+    registerDeviceHandlers(edge, context);
+    registerDossierHandlers(edge, context);
+    registerRatingHandlers(edge, context);
   });
   log.debug('socket handlers attached');
 }

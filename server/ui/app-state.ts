@@ -42,6 +42,8 @@ export interface AppStateOptions {
   /** Read at every (re)connect: the officer's session token, if any. */
   token?: () => string | null;
   kioskId?: string | null;
+  /** The pairing secret of a kiosk or rating screen (pairing.ts). */
+  pairing?: string | null;
   ackTimeoutMs?: number;
   offlineAfterMs?: number;
 }
@@ -62,6 +64,7 @@ export function createAppState(options: AppStateOptions): AppState {
     lang: () => lang.peek(),
     ...(options.token ? { token: options.token } : {}),
     ...(options.kioskId ? { kioskId: options.kioskId } : {}),
+    ...(options.pairing ? { pairing: () => options.pairing ?? null } : {}),
     ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
   });
   const now = signal(client.serverNow());

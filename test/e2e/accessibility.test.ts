@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../../server/hub';
 import { OFFICER_PASSWORD } from '../helpers/test-centre';
 import { logInOnPad, openScreen, setUpBrowserTests, SHOTS, skipBrowserTests, visible, type Screen } from './browser';
-import { startHubWithDossiers } from './web-hub';
+import { startHubWithDossiers, takeTicket } from './web-hub';
 
 /**
  * axe-core on every screen a person uses, in Vietnamese: the kiosk (idle, start, priority question,
@@ -55,7 +55,7 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core) of the screens, in V
   it('the kiosk: idle, start, priority, ticket, a full service, lookup and dossier', { timeout: 90_000 }, async () => {
     // Tư pháp gives two numbers a day: take them, so that its tile says it is full.
     for (let i = 0; i < 2; i++)
-      await fetch(`${hub.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serviceId":"tu-phap"}' });
+      await takeTicket(hub, 'tu-phap');
     const { page, errors } = await open('/kiosk/?idle=4', 1080, 1920);
     const severe: string[] = [];
     await visible(page.getByText('Mời chọn lĩnh vực để lấy số thứ tự'));
@@ -98,7 +98,7 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core) of the screens, in V
   });
 
   it('the counter pad: login, and the pad with a called ticket', { timeout: 60_000 }, async () => {
-    await fetch(`${hub.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serviceId":"chung-thuc"}' });
+    await takeTicket(hub, 'chung-thuc');
     const { page, errors } = await open('/counter/', 1280, 800);
     const severe: string[] = [];
     await visible(page.getByLabel('Tên đăng nhập'));

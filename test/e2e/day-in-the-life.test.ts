@@ -17,7 +17,7 @@ import {
   visible,
   type Screen,
 } from './browser';
-import { startHubWithDossiers } from './web-hub';
+import { startHubWithDossiers, takeTicket } from './web-hub';
 
 /**
  * A day at a centre with two counters, through every screen, in Debian's Chromium against a real
@@ -202,7 +202,7 @@ describe.skipIf(skipBrowserTests)('a day at the centre, through every screen', (
     await bothLanguages(kiosk, 'kiosk-portrait-5-closed', { vi: 'Lĩnh vực Đất đai đang ngoài giờ tiếp nhận', en: 'Land: outside opening hours' });
     await kiosk.getByRole('button', { name: 'Quay lại' }).click();
     for (let i = 0; i < 2; i++)
-      expect((await fetch(`${hub.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serviceId":"tu-phap"}' })).status).toBe(201);
+      await takeTicket(hub, 'tu-phap');
     await approach(kiosk);
     await textIs(kiosk.locator('.tile', { hasText: 'Tư pháp' }).locator('.tile__closed'), 'Đã hết số hôm nay');
     await kiosk.locator('.tile', { hasText: 'Tư pháp' }).click();

@@ -21,7 +21,7 @@ import {
   vnIso,
   type Screen,
 } from './browser';
-import { startHubWithDossiers } from './web-hub';
+import { startHubWithDossiers, takeTicket } from './web-hub';
 
 /**
  * The kiosk in Debian's Chromium against a real hub with dossiers in its register: the idle screen,
@@ -267,7 +267,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: idle screen, start screen and doss
     const { hub } = await hubWithDossiers();
     // Tư pháp gives two numbers a day: take them.
     for (let i = 0; i < 2; i++)
-      expect((await fetch(`${hub.url}/api/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"serviceId":"tu-phap"}' })).status).toBe(201);
+      await takeTicket(hub, 'tu-phap');
     const { page, errors } = await kiosk(hub);
     const tile = page.locator('.tile', { hasText: 'Tư pháp' });
     await textIs(tile.locator('.tile__closed'), 'Đã hết số hôm nay');

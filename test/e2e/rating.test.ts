@@ -27,6 +27,22 @@ describe.skipIf(skipBrowserTests)('rating the service at a counter', () => {
     hub = await startWebHub(cleanups, { config: testCentre(), name: 'rating', clock: () => Date.now() + skew.ms });
   });
 
+  /** Pairs a counter's rating screen as the supervisor does: the URL to open it with, once. */
+  async function pairingUrl(counterId: string): Promise<{ path: string; secret: string }> {
+    const sup = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
+    try {
+      await new Promise<void>((res) => sup.once('connect', () => res()));
+      expectOk(await send(sup as never, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
+      const paired = expectOk(
+        await send<{ url: string; secret: string }>(sup as never, 'pairing:issue', { commandId: `pair-${counterId}-${Date.now()}`, kind: 'rating', targetId: counterId }),
+      );
+      const url = new URL(paired.url);
+      return { path: `${url.pathname}${url.search}`, secret: paired.secret };
+    } finally {
+      sup.disconnect();
+    }
+  }
+
   async function screen(path: string, width: number, height: number, touch = false): Promise<Screen> {
     const opened = await openScreen(browser(), `${hub.url}${path}`, { width, height, touch });
     cleanups.add('screen', () => opened.context.close().catch(() => undefined));
@@ -37,16 +53,26 @@ describe.skipIf(skipBrowserTests)('rating the service at a counter', () => {
     await takeTicket(hub, 'ho-tich');
     await takeTicket(hub, 'ho-tich');
 
-    // The tablet beside counter 1, portrait.
-    const tablet = await screen('/counter/rate/?counter=c1', 800, 1280, true);
+    // The tablet beside counter 1, portrait, opened once with the pairing URL the supervisor got.
+    const pairing = await pairingUrl('c1');
+    expect(pairing.path).toMatch(/^\/counter\/rate\/\?counter=c1&pair=/);
+    const tablet = await screen(pairing.path, 800, 1280, true);
     const idle = tablet.page.getByTestId('rating-idle');
     await visible(idle);
     expect(await idle.innerText()).toContain('Quầy 1');
     expect(await idle.innerText()).toContain('Cảm ơn quý khách');
+    // The secret is kept by the tablet and taken out of the address bar.
+    expect(new URL(tablet.page.url()).search).toBe('?counter=c1');
     await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-idle.png') });
 
-    // A watcher of our own, to try a second answer to the same question later.
-    const watcher = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
+    // A stranger (any page or program on the LAN) may not watch or answer counter 1's question.
+    const stranger = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter' } });
+    cleanups.add('client', () => void stranger.disconnect());
+    await new Promise<void>((res) => stranger.once('connect', () => res()));
+    expect(await send(stranger as never, 'rating:watch', { counterId: 'c1' })).toMatchObject({ ok: false, error: 'FORBIDDEN' });
+
+    // A second screen with the tablet's secret, to try a second answer to the same question later.
+    const watcher = io(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { app: 'counter', pairing: pairing.secret } });
     cleanups.add('client', () => void watcher.disconnect());
     const prompts: RatingPrompt[] = [];
     watcher.on('rating:prompt', (m) => m.prompt && prompts.push(m.prompt));
@@ -91,11 +117,12 @@ describe.skipIf(skipBrowserTests)('rating the service at a counter', () => {
     await visible(tablet.page.getByText('Cảm ơn quý khách!'));
     await tablet.page.screenshot({ path: join(SHOTS, 'rating-tablet-thanks.png') });
 
-    // A second answer is impossible: nothing to tap, and the pad has nothing to ask. The same prompt
-    // sent again (a retry after a lost answer) is answered ok but counts once: see the report below.
+    // A second answer is impossible: nothing to tap, and the pad has nothing to ask. Another answer
+    // to the same prompt is refused; the stranger cannot answer it either (see the report below).
     expect(await tablet.page.getByTestId('rate-3').count()).toBe(0);
     expect(prompts).toHaveLength(1);
-    expect(await send(watcher as never, 'rating:submit', { promptId: prompts[0]!.promptId, level: 3 })).toMatchObject({ ok: true });
+    expect(await send(stranger as never, 'rating:submit', { promptId: prompts[0]!.promptId, level: 3 })).toMatchObject({ ok: false, error: 'FORBIDDEN' });
+    expect(await send(watcher as never, 'rating:submit', { promptId: prompts[0]!.promptId, level: 3 })).toMatchObject({ ok: false, error: 'ALREADY_RATED' });
     expect(await invite.isDisabled()).toBe(true);
     await visible(idle, 15_000);
 
@@ -138,7 +165,12 @@ describe.skipIf(skipBrowserTests)('rating the service at a counter', () => {
 
   it('a question nobody answers lapses by itself; a tablet without a counter says so', { timeout: 30_000 }, async () => {
     await takeTicket(hub, 'chung-thuc');
-    const tablet = await screen('/counter/rate/?counter=c2', 800, 1280, true);
+    // A tablet nobody paired says so, and is shown no question.
+    const unpaired = await screen('/counter/rate/?counter=c2', 800, 1280, true);
+    await visible(unpaired.page.getByTestId('rating-not-paired'));
+    expect(await unpaired.page.getByTestId('rating-not-paired').innerText()).toContain('chưa được ghép với quầy');
+    await unpaired.page.screenshot({ path: join(SHOTS, 'rating-tablet-not-paired.png') });
+    const tablet = await screen((await pairingUrl('c2')).path, 800, 1280, true);
     const idle = tablet.page.getByTestId('rating-idle');
     await visible(idle);
     expect(await idle.innerText()).toContain('Quầy 2');
@@ -161,6 +193,6 @@ describe.skipIf(skipBrowserTests)('rating the service at a counter', () => {
     await visible(unknown.page.getByTestId('rating-no-counter'));
     expect(await unknown.page.getByTestId('rating-no-counter').innerText()).toContain('chưa được gắn với quầy nào');
     await unknown.page.screenshot({ path: join(SHOTS, 'rating-tablet-no-counter.png') });
-    for (const s of [tablet, unknown]) expect(s.errors).toEqual([]);
+    for (const s of [tablet, unknown, unpaired]) expect(s.errors).toEqual([]);
   });
 });

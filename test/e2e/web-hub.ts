@@ -91,13 +91,18 @@ export async function officerSocket(
   return socket;
 }
 
-/** Takes a number as a kiosk does (POST /api/tickets). */
+/** Takes a number as a kiosk does (ticket:take from a machine on the centre's network). */
 export async function takeTicket(hub: RunningHub, serviceId: string): Promise<TicketIssued> {
-  const response = await fetch(`${hub.url}/api/tickets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ serviceId }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as TicketIssued;
+  const socket = io(hub.url, { auth: { app: 'kiosk' }, transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    await new Promise<void>((ok, fail) => {
+      socket.once('connect', ok);
+      socket.once('connect_error', fail);
+    });
+    const answer = await socket.timeout(10_000).emitWithAck('ticket:take', { commandId: randomUUID(), serviceId });
+    expect(answer.ok, JSON.stringify(answer)).toBe(true);
+    return answer.data as TicketIssued;
+  } finally {
+    socket.close();
+  }
 }

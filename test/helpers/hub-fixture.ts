@@ -142,3 +142,27 @@ export async function officerAtCounter(hub: TestHub, username: string, password:
   expectOk(await send(socket, 'counter:open', { commandId: newCommandId(), counterId }));
   return socket;
 }
+
+/** A supervisor's socket, logged in as `sup` of the test centre. */
+export async function supervisorSocket(hub: TestHub): Promise<HubClient> {
+  const { SUPERVISOR_PASSWORD } = await import('./test-centre');
+  const socket = await hub.connect({ app: 'counter' });
+  expectOk(await send(socket, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
+  return socket;
+}
+
+/** Pairs a kiosk or a counter's rating screen as the supervisor would; returns the pairing secret. */
+export async function pairScreen(hub: TestHub, kind: 'kiosk' | 'rating', targetId: string): Promise<string> {
+  const supervisor = await supervisorSocket(hub);
+  const paired = expectOk(await send<{ secret: string }>(supervisor, 'pairing:issue', { commandId: newCommandId(), kind, targetId }));
+  supervisor.disconnect();
+  return paired.secret;
+}
+
+/** An API key for another system, issued by the supervisor, with the scopes asked for. */
+export async function issueApiKey(hub: TestHub, integrationId: string, scopes: ('dossiers' | 'tickets')[] = ['dossiers']): Promise<string> {
+  const supervisor = await supervisorSocket(hub);
+  const issued = expectOk(await send<{ key: string }>(supervisor, 'apikey:issue', { commandId: newCommandId(), integrationId, scopes }));
+  supervisor.disconnect();
+  return issued.key;
+}

@@ -42,8 +42,12 @@ export function testCentreInput(): CentreConfigInput {
     ],
     priorityGroups: [{ id: 'elderly', name: { vi: 'Người cao tuổi', en: 'Elderly' } }],
     ordering: { priority: 'interleave', interleave: { normal: 2, priority: 1 }, acrossServices: 'oldest-first' },
+    // Tests take numbers as fast as a test can; the limits have tests of their own (trust.test.ts).
+    security: { takeLimits: { perKiosk: UNLIMITED, perAddress: UNLIMITED, perIntegration: UNLIMITED } },
   };
 }
+
+const UNLIMITED = { burst: 1000, perMinute: 10_000 };
 
 export function testCentre(patch?: (input: CentreConfigInput) => void): CentreConfig {
   const input = testCentreInput();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingPrompt } from '../../server/protocol/views';
-import { expectOk, newCommandId, nextEvent, officerAtCounter, send, startTestHub, tempDataDir, type TestHub } from '../helpers/hub-fixture';
+import { expectOk, newCommandId, nextEvent, officerAtCounter, pairScreen, send, startTestHub, tempDataDir, type TestHub } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD } from '../helpers/test-centre';
 
 let hubs: TestHub[] = [];
@@ -17,9 +17,9 @@ describe('satisfaction ratings', () => {
     const kiosk = await hub.connect({ app: 'kiosk' });
     expectOk(await send(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' }));
     const counter = await officerAtCounter(hub, 'o1', OFFICER_PASSWORD, 'c1');
-    const tablet = await hub.connect({ app: 'counter' });
+    const tablet = await hub.connect({ app: 'counter', pairing: await pairScreen(hub, 'rating', 'c1') });
     expect(expectOk(await send<RatingPrompt | null>(tablet, 'rating:watch', { counterId: 'c1' }))).toBeNull();
-    const otherCounter = await hub.connect({ app: 'counter' });
+    const otherCounter = await hub.connect({ app: 'counter', pairing: await pairScreen(hub, 'rating', 'c2') });
     expectOk(await send(otherCounter, 'rating:watch', { counterId: 'c2' }));
     let otherAsked = false;
     otherCounter.on('rating:prompt', () => (otherAsked = true));
@@ -58,7 +58,7 @@ describe('satisfaction ratings', () => {
     const kiosk = await hub.connect({ app: 'kiosk' });
     expectOk(await send(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' }));
     const counter = await officerAtCounter(hub, 'o1', OFFICER_PASSWORD, 'c1');
-    const tablet = await hub.connect({ app: 'counter' });
+    const tablet = await hub.connect({ app: 'counter', pairing: await pairScreen(hub, 'rating', 'c1') });
     expectOk(await send(tablet, 'rating:watch', { counterId: 'c1' }));
     expectOk(await send(counter, 'counter:call-next', { commandId: newCommandId(), counterId: 'c1' }));
     const asked = nextEvent<{ prompt: RatingPrompt | null }>(tablet, 'rating:prompt', (m) => m.prompt !== null);

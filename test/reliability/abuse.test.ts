@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { COUNTER_COMMANDS } from '../../server/protocol/commands';
 import type { Ack } from '../../server/protocol/views';
-import { expectOk, newCommandId, officerAtCounter, recordEvents, send, startTestHub, type HubClient } from '../helpers/hub-fixture';
+import { expectOk, newCommandId, officerAtCounter, pairScreen, recordEvents, send, startTestHub, type HubClient } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD } from '../helpers/test-centre';
 import { report } from './sizes';
 
@@ -111,7 +111,7 @@ describe('abuse', () => {
     try {
       const display = await hub.connect({ app: 'display' });
       const kioskScreen = await hub.connect({ app: 'kiosk', kioskId: 'k1' });
-      const rating = await hub.connect({ app: 'counter' });
+      const rating = await hub.connect({ app: 'counter', pairing: await pairScreen(hub, 'rating', 'c1') });
       expectOk(await send(rating, 'rating:watch', { counterId: 'c1' }));
       const seen = [...recordEvents(display), ...[]];
       const kioskSeen = recordEvents(kioskScreen);

@@ -1,9 +1,9 @@
 import { COUNTER_COMMANDS, counterCommandSchemas, type CounterCommandName, type ParsedCounterCommand } from '../../protocol/commands';
 import { errorAck, type Edge } from '../socket-edge';
-import type { HandlerDeps } from '../socket-handlers';
+import type { HandlerContext } from '../socket-handlers';
 
 /** The counter pad's moves: open, Next, Recall, Start, Skip, Postpone, Transfer, Done, Pause, Close. */
-export function registerCounterHandlers(edge: Edge, deps: HandlerDeps): void {
+export function registerCounterHandlers(edge: Edge, deps: HandlerContext): void {
   const { service } = deps;
   for (const name of COUNTER_COMMANDS) {
     edge.command(name, counterCommandSchemas[name], async ({ payload, fp, lang }) => {

@@ -1,10 +1,10 @@
 import { dossierLookupSchema } from '../../protocol/commands';
 import type { DeadlineRow } from '../../protocol/views';
 import { errorAck, type Edge } from '../socket-edge';
-import type { HandlerDeps } from '../socket-handlers';
+import type { HandlerContext } from '../socket-handlers';
 
 /** A visitor's dossier lookup (kiosk, phone), and the supervisor's deadline list. */
-export function registerDossierHandlers(edge: Edge, deps: HandlerDeps): void {
+export function registerDossierHandlers(edge: Edge, deps: HandlerContext): void {
   const { socket } = edge;
   const { lookupThrottle } = deps;
 

@@ -1,15 +1,34 @@
 import { stateRequestSchema, takeTicketSchema, ticketStatusSchema } from '../../protocol/commands';
 import type { Snapshot } from '../../protocol/views';
 import { errorAck, type Edge } from '../socket-edge';
-import type { HandlerDeps } from '../socket-handlers';
+import type { HandlerContext } from '../socket-handlers';
 
 /** Taking a number, following one, and the snapshot a screen asks for. */
-export function registerQueueHandlers(edge: Edge, deps: HandlerDeps): void {
+export function registerQueueHandlers(edge: Edge, deps: HandlerContext): void {
   const { socket } = edge;
   const { service, auth, versioned, publicView, staffView } = deps;
 
   edge.command('ticket:take', takeTicketSchema, async ({ payload, fp, lang }) => {
-    if (edge.usedElsewhere(`public:${payload.commandId}`, service)) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    const key = `public:${payload.commandId}`;
+    if (edge.usedElsewhere(key, service)) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    // A retry of a take already answered is answered again, whoever and however fast; a new take
+    // must come from a kiosk the centre trusts, within its limits.
+    if (!service.answered(key)) {
+      const { address, pairedKiosk, kioskId } = socket.data;
+      if (!pairedKiosk && !deps.takeLimiter.onKioskNetwork(address)) return errorAck('UNTRUSTED_KIOSK', lang);
+      const limits = deps.takeLimiter.limits;
+      // A paired kiosk is limited as itself; any other machine also by its address (one machine
+      // cannot escape its limit by claiming many kiosk ids).
+      const allowed = deps.takeLimiter.take(
+        pairedKiosk
+          ? [{ key: `kiosk:${pairedKiosk}`, limit: limits.perKiosk }]
+          : [
+              { key: `kiosk:${kioskId ?? address}`, limit: limits.perKiosk },
+              { key: `address:${address}`, limit: limits.perAddress },
+            ],
+      );
+      if (!allowed.ok) return errorAck('RATE_LIMITED', lang, allowed.retryAfterSeconds);
+    }
     const result = await service.takeTicket(payload, 'kiosk', socket.data.kioskId, fp);
     return result.ok ? result : errorAck(result.error, lang);
   });

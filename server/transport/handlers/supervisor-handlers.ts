@@ -1,4 +1,5 @@
 import {
+  apiKeyIssueSchema,
   apiKeySchema,
   auditListSchema,
   closeDaySchema,
@@ -7,11 +8,16 @@ import {
   setPasswordSchema,
 } from '../../protocol/commands';
 import { errorAck, type Edge } from '../socket-edge';
-import type { HandlerDeps } from '../socket-handlers';
+import type { HandlerContext } from '../socket-handlers';
 
 /** The supervisor's commands: configuration, passwords, the audit trail, closing the day, reports, API keys. */
-export function registerSupervisorHandlers(edge: Edge, deps: HandlerDeps): void {
-  const { service, log, answers } = deps;
+export function registerSupervisorHandlers(edge: Edge, deps: HandlerContext): void {
+  const { service, log, admin, credentials } = deps;
+  /** A supervisor's command: its key, refused if the commandId was used for another kind of command. */
+  const identity = (officerId: string, commandId: string, fp: string) => {
+    const key = `officer:${officerId}:${commandId}`;
+    return edge.usedElsewhere(key, admin) ? null : { key, fp };
+  };
 
   edge.on('report:get', async (payload, lang) => {
     const parsed = reportRequestSchema.safeParse(payload);
@@ -35,26 +41,44 @@ export function registerSupervisorHandlers(edge: Edge, deps: HandlerDeps): void 
     return { ok: true, data: deps.config.audit(parsed.data.limit) };
   });
 
-  edge.command('apikey:issue', apiKeySchema, async ({ payload, fp, lang }) => {
+  edge.command('apikey:issue', apiKeyIssueSchema, async ({ payload, fp, lang }) => {
     const officer = edge.supervisor();
     if (!officer.ok) return errorAck(officer.error, lang);
-    return answers.once(`officer:${officer.data.id}:${payload.commandId}`, fp, lang, async () => {
-      const key = await deps.apiKeys.issue(payload.integrationId, officer.data.id, deps.clock());
-      log.info('API key issued', { integration: payload.integrationId, by: officer.data.id });
-      await deps.config.recordAction(officer.data.id, 'apikey.issued', [{ path: `apiKeys[${payload.integrationId}]`, before: null, after: '(issued)' }]);
-      return { ok: true, data: { integrationId: payload.integrationId, key } };
+    const command = identity(officer.data.id, payload.commandId, fp);
+    if (!command) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    const { integrationId, scopes } = payload;
+    const result = await credentials.issue({
+      kind: 'apikey',
+      ownerId: integrationId,
+      by: officer.data.id,
+      scopes,
+      audit: { action: 'apikey.issued', path: `apiKeys[${integrationId}]` },
+      command,
+      answer: (key) => ({ integrationId, key, scopes }),
+      secretField: 'key',
     });
+    if (!result.ok) return errorAck(result.error, lang);
+    log.info('API key issued', { integration: integrationId, scopes, by: officer.data.id });
+    return result;
   });
 
   edge.command('apikey:revoke', apiKeySchema, async ({ payload, fp, lang }) => {
     const officer = edge.supervisor();
     if (!officer.ok) return errorAck(officer.error, lang);
-    return answers.once(`officer:${officer.data.id}:${payload.commandId}`, fp, lang, async () => {
-      const revoked = await deps.apiKeys.revoke(payload.integrationId);
-      log.info('API key revoked', { integration: payload.integrationId, by: officer.data.id, revoked });
-      if (revoked) await deps.config.recordAction(officer.data.id, 'apikey.revoked', [{ path: `apiKeys[${payload.integrationId}]`, before: '(issued)', after: null }]);
-      return { ok: true, data: { integrationId: payload.integrationId, revoked } };
+    const command = identity(officer.data.id, payload.commandId, fp);
+    if (!command) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    const { integrationId } = payload;
+    const result = await credentials.revoke({
+      kind: 'apikey',
+      ownerId: integrationId,
+      by: officer.data.id,
+      audit: { action: 'apikey.revoked', path: `apiKeys[${integrationId}]` },
+      command,
+      answer: (revoked) => ({ integrationId, revoked }),
     });
+    if (!result.ok) return errorAck(result.error, lang);
+    log.info('API key revoked', { integration: integrationId, by: officer.data.id, revoked: result.data.revoked });
+    return result;
   });
 
   edge.command('day:close', closeDaySchema, async ({ payload, fp, lang }) => {
@@ -72,18 +96,19 @@ export function registerSupervisorHandlers(edge: Edge, deps: HandlerDeps): void 
   edge.command('config:replace', configReplaceSchema, async ({ payload, fp, lang }) => {
     const officer = edge.supervisor();
     if (!officer.ok) return errorAck(officer.error, lang);
-    return answers.once(`officer:${officer.data.id}:${payload.commandId}`, fp, lang, async () => {
-      const result = await deps.config.replace(payload.config, officer.data.id, payload.baseVersion, (next) => service.configProblem(next));
-      return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang, undefined, result.problems);
-    });
+    const command = identity(officer.data.id, payload.commandId, fp);
+    if (!command) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    const result = await deps.config.replace(payload.config, officer.data.id, payload.baseVersion, (next) => service.configProblem(next), command);
+    return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang, undefined, result.problems);
   });
 
   edge.command('officer:set-password', setPasswordSchema, async ({ payload, fp, lang }) => {
     const officer = edge.supervisor();
     if (!officer.ok) return errorAck(officer.error, lang);
-    return answers.once(`officer:${officer.data.id}:${payload.commandId}`, fp, lang, async () => {
-      const result = await deps.config.setPassword(payload.officerId, payload.password, officer.data.id);
-      return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang);
-    });
+    const command = identity(officer.data.id, payload.commandId, fp);
+    if (!command) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    // The supervisor's own session stays when they change their own password; every other ends.
+    const result = await deps.config.setPassword(payload.officerId, payload.password, officer.data.id, command, edge.socket.data.sessionId ?? undefined);
+    return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang);
   });
 }

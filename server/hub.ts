@@ -88,6 +88,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const service = new QueueService({ config, store, clock, log, learned });
     const startReport = await service.start();
     const auth = new OfficerAuth(config, sessions, clock);
+    // A day closed just before a crash may have missed its audit entry (two journals): record it now.
+    const closing = service.closing;
+    if (closing) await config.recordAction(closing.by, 'day.closed', [{ path: 'day', before: 'open', after: closing.mode }], closing.at);
     const dossierStore = new DossierStore(options.dataDir);
     const dossiers = new DossierService({ config, store: dossierStore, clock, log });
     const dossierStart = await dossiers.start();

@@ -103,9 +103,15 @@ export class ConfigService implements ConfigSource {
     return result.ok ? { ok: true, version: result.data.version } : result;
   }
 
-  /** Records a supervisor's action that is not a configuration change (closing the day). */
-  async recordAction(by: string, action: string, changes: ConfigChange[]): Promise<boolean> {
-    const result = await this.store.commit({ decide: () => ({ effects: [], audit: { by, action, changes }, answer: null }) });
+  /** Records a supervisor's action that is not a configuration change (closing the day), done at `at`. */
+  async recordAction(by: string, action: string, changes: ConfigChange[], at?: number): Promise<boolean> {
+    const result = await this.store.commit({
+      decide: (state) =>
+        // Once: the record of an action is not made twice (a start repairing a missing one).
+        at !== undefined && state.audit.some((a) => a.action === action && a.at === at)
+          ? { effects: [], answer: null }
+          : { effects: [], audit: { by, action, changes, ...(at !== undefined ? { at } : {}) }, answer: null },
+    });
     return result.ok;
   }
 

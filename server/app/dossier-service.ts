@@ -56,6 +56,12 @@ export class DossierService {
   private snapshotSeq = -1;
   /** Set while the register is read back from disk after a failed write. */
   private reloading: Promise<void> | null = null;
+  /**
+   * Dossiers as changes decided but not yet on disk leave them, by code, with the change's seq:
+   * the next decision about a dossier sees them, while the register (what lookups, the board and
+   * the supervisor read) takes a change only once it is stored.
+   */
+  private readonly pending = new Map<string, { seq: number; dossier: Dossier | undefined }>();
 
   constructor(
     private readonly deps: { config: ConfigSource; store: DossierStore; clock: () => number; log: Logger },
@@ -152,7 +158,7 @@ export class DossierService {
     // Inline, not `await this.ready()`: an awaited call resumes a turn later, when a compaction may
     // have begun; this loop's last check and the commit below run in the same turn.
     while (this.barrier || this.reloading) await (this.barrier ?? this.reloading);
-    const decision = decideUpsert(this.register.get(input.code), input, this.codePattern, this.deps.clock());
+    const decision = decideUpsert(this.decided(input.code), input, this.codePattern, this.deps.clock());
     if (!decision.ok) return { ok: false, error: decision.error };
     if (!decision.change) return { ok: true, data: { changed: false } };
     const result = await this.commit([decision.change]);
@@ -163,7 +169,7 @@ export class DossierService {
     // Inline, not `await this.ready()`: an awaited call resumes a turn later, when a compaction may
     // have begun; this loop's last check and the commit below run in the same turn.
     while (this.barrier || this.reloading) await (this.barrier ?? this.reloading);
-    const decision = decideStatus(this.register.get(code), input);
+    const decision = decideStatus(this.decided(code), input);
     if (!decision.ok) return { ok: false, error: decision.error };
     if (!decision.change) return { ok: true, data: { changed: false } };
     const result = await this.commit([decision.change]);
@@ -195,7 +201,7 @@ export class DossierService {
       const earlier = seen.get(parsed.data.code);
       if (earlier !== undefined) return void rejected.push({ index, field: 'code', reason: `repeats row ${earlier}` });
       seen.set(parsed.data.code, index);
-      const existing = this.register.get(parsed.data.code);
+      const existing = this.decided(parsed.data.code);
       const decision = decideUpsert(existing, parsed.data, this.codePattern, now);
       if (!decision.ok) return void rejected.push({ index, field: decision.error === 'INVALID_DOSSIER_CODE' ? 'code' : 'dueAt', reason: decision.error });
       if (!decision.change) return;
@@ -295,15 +301,30 @@ export class DossierService {
     return run;
   }
 
+  /** A dossier as the changes decided so far leave it (stored or not): what decisions read. */
+  private decided(code: string): Dossier | undefined {
+    const pending = this.pending.get(code);
+    return pending ? pending.dossier : this.register.get(code);
+  }
+
   private async commitNow(changes: DossierChange[], quiet: boolean): Promise<DossierResult<null>> {
+    const codeOf = (c: DossierChange) => (c.type === 'dossier-upserted' ? c.dossier.code : c.code);
+    const seq = ++this.seq;
+    // What the changes make of each dossier, worked out on copies: the register is not touched yet.
+    const scratch = new Map<string, Dossier>();
+    for (const change of changes) {
+      const code = codeOf(change);
+      if (!scratch.has(code)) {
+        const base = this.decided(code);
+        if (base) scratch.set(code, structuredClone(base));
+      }
+      applyDossierChange(scratch, change);
+    }
+    for (const change of changes) this.pending.set(codeOf(change), { seq, dossier: scratch.get(codeOf(change)) });
     const before = changes.map((c) => {
-      const code = c.type === 'dossier-upserted' ? c.dossier.code : c.code;
-      const existing = this.register.get(code);
+      const existing = this.register.get(codeOf(c));
       return existing ? structuredClone(existing) : null;
     });
-    changes.forEach((change) => applyDossierChange(this.register, change));
-    this.board = null;
-    const seq = ++this.seq;
     try {
       await this.deps.store.append({ seq, changes });
     } catch (error) {
@@ -311,9 +332,12 @@ export class DossierService {
       await this.reload();
       return { ok: false, error: 'STORAGE_FAILED' };
     }
+    // Stored: now the register (and every reader) has it.
+    changes.forEach((change) => applyDossierChange(this.register, change));
+    for (const change of changes) if (this.pending.get(codeOf(change))?.seq === seq) this.pending.delete(codeOf(change));
+    this.board = null;
     changes.forEach((change, i) => {
-      const code = change.type === 'dossier-upserted' ? change.dossier.code : change.code;
-      const after = this.register.get(code);
+      const after = this.register.get(codeOf(change));
       if (!after) return;
       for (const listener of this.listeners) {
         try {
@@ -334,6 +358,7 @@ export class DossierService {
    */
   private reload(): Promise<void> {
     this.reloading ??= (async () => {
+      this.pending.clear();
       const { snapshot, records } = await this.deps.store.load();
       const fresh = new Map<string, Dossier>();
       for (const dossier of snapshot.dossiers) fresh.set(dossier.code, dossier);

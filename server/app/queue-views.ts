@@ -53,7 +53,8 @@ export function publicView(
     })),
     priorityGroups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, icon: g.icon ?? null })),
     display: { notice: config.display.notice ?? null, voice: config.display.voice },
-    closing: state.closed,
+    // Who closed it is for the audit trail, not for public screens.
+    closing: state.closed && { mode: state.closed.mode, at: state.closed.at },
     carriedOver: [...state.carried]
       .map((id) => state.tickets.get(id))
       .filter((t) => t !== undefined && t.status === 'waiting' && t.carriedFrom !== null)

@@ -40,7 +40,9 @@ export class ServiceTimeProfile {
   /** Learns from a finished day's served tickets (once per day). */
   async learn(day: string, tickets: readonly Ticket[], timeZone: string): Promise<void> {
     if (this.db.data.learnedDay !== null && day <= this.db.data.learnedDay) return;
-    for (const profile of Object.values(this.db.data.services)) {
+    // Worked out on a copy and stored before it is used: a write the disk refuses changes nothing.
+    const next: ProfileData = structuredClone(this.db.data);
+    for (const profile of Object.values(next.services)) {
       profile.minutes = profile.minutes.map((m) => m * DECAY);
       profile.count = profile.count.map((c) => c * DECAY);
     }
@@ -48,11 +50,12 @@ export class ServiceTimeProfile {
       if (t.status !== 'done' || t.finishedAt === null || t.calledAt === null) continue;
       const started = t.servingAt ?? t.calledAt;
       const hour = Math.floor(domainContext(started, timeZone).minuteOfDay / 60);
-      const profile = (this.db.data.services[t.serviceId] ??= { minutes: Array(24).fill(0), count: Array(24).fill(0) });
+      const profile = (next.services[t.serviceId] ??= { minutes: Array(24).fill(0), count: Array(24).fill(0) });
       profile.minutes[hour]! += (t.finishedAt - started) / 60_000;
       profile.count[hour]! += 1;
     }
-    this.db.data.learnedDay = day;
-    await this.db.write();
+    next.learnedDay = day;
+    await this.db.adapter.write(next);
+    this.db.data = next;
   }
 }

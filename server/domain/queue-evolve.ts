@@ -150,7 +150,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
     }
     case 'day-closed': {
       if (state.closed) return 'the day is closed already';
-      state.closed = { mode: event.mode, at: event.at };
+      state.closed = { mode: event.mode, at: event.at, by: event.by };
       return null;
     }
     case 'ticket-rated': {

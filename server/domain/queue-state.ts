@@ -71,7 +71,7 @@ export interface DayState {
   /** Today's figures per officer, kept as events apply (never recounted from all tickets). */
   officerStats: Map<string, OfficerDayStats>;
   /** Set when the supervisor closed the day: no more tickets are taken. */
-  closed: { mode: 'serve' | 'cancel' | 'carry-over'; at: number } | null;
+  closed: { mode: 'serve' | 'cancel' | 'carry-over'; at: number; by: string } | null;
   /** Tickets carried over from the last working day (few), so views need not walk every ticket. */
   carried: Set<string>;
   /**

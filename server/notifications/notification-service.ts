@@ -83,6 +83,8 @@ export interface NotificationService {
 /** Statuses in which the centre is handling the dossier: a missed due date is the centre's. */
 const HANDLING: ReadonlySet<DossierStatus> = new Set<DossierStatus>([2, 4]);
 const HOUR_MS = 60 * 60 * 1000;
+/** How soon messages the disk refused are tried again. */
+const UNSTORED_RETRY_MS = 30_000;
 
 export function outboxPath(dataDir: string): string {
   return join(dataDir, 'notifications', 'outbox.jsonl');
@@ -100,6 +102,9 @@ export function createNotificationService(options: NotificationServiceOptions): 
   let ownTransports: { close?(): Promise<void> | void }[] = [];
   let unsubscribe: (() => void) | null = null;
   let lateTimer: NodeJS.Timeout | null = null;
+  /** Messages the disk refused to store: tried again after a while. */
+  let unstored: NewOutboxMessage[] = [];
+  let unstoredTimer: NodeJS.Timeout | null = null;
   let lateRun: Promise<number> | null = null;
   let buffer: NewOutboxMessage[] = [];
   let flushing: Promise<void> = Promise.resolve();
@@ -188,7 +193,19 @@ export function createNotificationService(options: NotificationServiceOptions): 
     try {
       return (await outbox.enqueue(items)).length;
     } catch (error) {
-      log.error('notification: could not store messages', { count: items.length, reason: describeFailure(error) });
+      // Nothing of it is in the outbox (it stores first, then holds): keep the messages here and try
+      // again, so a full disk delays them instead of losing them (their keys keep them single).
+      log.error('notification: could not store messages; will try again', { count: items.length, reason: describeFailure(error) });
+      unstored.push(...items);
+      if (!unstoredTimer) {
+        unstoredTimer = setTimeout(() => {
+          unstoredTimer = null;
+          const again = unstored;
+          unstored = [];
+          void store(again);
+        }, UNSTORED_RETRY_MS);
+        unstoredTimer.unref?.();
+      }
       return 0;
     }
   }
@@ -260,6 +277,8 @@ export function createNotificationService(options: NotificationServiceOptions): 
       unsubscribe = null;
       if (lateTimer) clearInterval(lateTimer);
       lateTimer = null;
+      if (unstoredTimer) clearTimeout(unstoredTimer);
+      unstoredTimer = null;
       await flushing;
       if (lateRun) await lateRun;
       const box = outbox;

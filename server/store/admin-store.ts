@@ -117,7 +117,8 @@ export interface AdminState {
 /** What a change decided: what it does, what it records in the audit trail, and what it answers. */
 export interface Decided<T> {
   effects: AdminEffect[];
-  audit?: Omit<AuditEntry, 'at'>;
+  /** The audit entry; dated now unless it records something that happened elsewhere at `at`. */
+  audit?: Omit<AuditEntry, 'at'> & { at?: number };
   answer: T;
   /** Top-level string fields of the answer that are secrets: kept sealed, for a repeat's answer. */
   sealed?: readonly string[];
@@ -270,7 +271,7 @@ export class AdminStore implements AnswerLedger {
       seq: this.seq + 1,
       at: now,
       effects: decided.effects,
-      ...(decided.audit ? { audit: { ...decided.audit, at: now } } : {}),
+      ...(decided.audit ? { audit: { ...decided.audit, at: decided.audit.at ?? now } } : {}),
       ...(change.key && change.fp !== undefined ? { answer: { key: change.key, fp: change.fp, at: now, data: this.seal(decided.answer, decided.sealed) } } : {}),
     };
     if (record.effects.length === 0 && !record.audit && !record.answer) return { ok: true, data: decided.answer };

@@ -88,7 +88,9 @@ export function registerSupervisorHandlers(edge: Edge, deps: HandlerContext): vo
     const result = await service.closeDay(payload.mode, officer.data.id, payload.commandId, fp);
     if (result.ok) {
       log.info('day closed', { by: officer.data.id, mode: payload.mode });
-      await deps.config.recordAction(officer.data.id, 'day.closed', [{ path: 'day', before: 'open', after: payload.mode }]);
+      // Dated as the close itself: a start finds it and does not record it again (hub.ts).
+      const closing = service.closing;
+      if (closing) await deps.config.recordAction(officer.data.id, 'day.closed', [{ path: 'day', before: 'open', after: closing.mode }], closing.at);
     }
     return result.ok ? result : errorAck(result.error, lang);
   });

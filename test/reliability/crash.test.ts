@@ -1,34 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { startHub } from '../../server/hub';
 import { createLogger } from '../../server/logger';
-import type { Ack, CounterView, TicketIssued } from '../../server/protocol/views';
+import type { Ack, CounterView, SessionInfo, TicketIssued } from '../../server/protocol/views';
 import { newCommandId, tempDataDir } from '../helpers/hub-fixture';
 import { killHard, spawnHub, type HubProcess } from '../helpers/hub-process';
 import { parseCentreConfig } from '../../server/config/load-config';
-import { OFFICER_PASSWORD, testCentreInput } from '../helpers/test-centre';
+import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentreInput } from '../helpers/test-centre';
+import { parsed, rawSocket, sendRaw } from '../helpers/every-command';
 import { LARGE, report } from './sizes';
 
 const KILLS = LARGE ? 20 : 3;
+/** Acknowledged commands sent again after each restart (every kind among them), and all at the end. */
+const REPEATS_PER_ROUND = LARGE ? 200 : 60;
 
-type Client = Socket;
-function ask<T>(socket: Client, event: string, payload: unknown): Promise<Ack<T> | null> {
-  return (socket.timeout(3_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> })
-    .emitWithAck(event, payload)
-    .catch(() => null); // no answer: the hub died under it, and that is allowed
+type Actor = 'kiosk1' | 'kiosk2' | 'c1' | 'c2' | 'sup';
+interface Answered {
+  actor: Actor;
+  event: string;
+  payload: Record<string, unknown>;
+  raw: string;
 }
 
-async function connect(url: string, app: string): Promise<Client> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, auth: { app } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
+/** What a counter does, in turn: every move of the pad (a refusal when it makes no sense is fine). */
+const COUNTER_MOVES = [
+  'counter:call-next',
+  'counter:recall',
+  'counter:start',
+  'counter:done',
+  'counter:pause',
+  'counter:resume',
+  'counter:call-next',
+  'counter:skip',
+  'counter:call-next',
+  'counter:postpone',
+  'counter:call-next',
+  'counter:transfer',
+  'counter:close',
+  'counter:open',
+] as const;
 
-describe('crash: kill -9 at random moments while kiosks and counters work', () => {
-  it('after every restart: every acknowledged action is there, no number twice, every client can resynchronise', async () => {
+describe('crash: kill -9 at random moments while kiosks, counters and the supervisor work', () => {
+  it('after every restart: every acknowledged action is there, no number twice, every repeat gets its first answer byte for byte', async () => {
     const dataDir = tempDataDir();
     // No daily limit and a wide range: this test is about crashes, not limits.
     const config = testCentreInput();
@@ -37,48 +50,88 @@ describe('crash: kill -9 at random moments while kiosks and counters work', () =
     // Everything acknowledged, by what it promised.
     const taken = new Map<string, string>(); // number -> serviceId
     const called = new Set<string>(); // numbers a counter was told it called
+    const answered: Answered[] = [];
     let actions = 0;
     let unanswered = 0;
-    const seedRandom = mulberry32(2026);
+    let repeated = 0;
+    const random = mulberry32(2026);
+    const tokens: Partial<Record<Actor, string>> = {};
+
+    const repeatSome = async (who: Record<Actor, Socket>, all: boolean) => {
+      const byKind = new Map<string, Answered>();
+      for (const a of answered) byKind.set(a.event, a);
+      const sample = all ? answered : [...byKind.values(), ...Array.from({ length: REPEATS_PER_ROUND }, () => answered[Math.floor(random() * answered.length)]!)];
+      for (const a of sample) {
+        if (!a) continue;
+        expect(await sendRaw(who[a.actor], a.event, a.payload), `repeat of ${a.event} ${JSON.stringify(a.payload)}`).toBe(a.raw);
+        repeated += 1;
+      }
+    };
 
     for (let round = 0; round < KILLS; round++) {
       const hub: HubProcess = await spawnHub(dataDir, config);
-      const kiosks = await Promise.all([connect(hub.url, 'kiosk'), connect(hub.url, 'kiosk')]);
-      const counters: Client[] = [];
-      for (const [user, counterId] of [['o1', 'c1'], ['o2', 'c2']] as const) {
-        const socket = await connect(hub.url, 'counter');
-        await ask(socket, 'session:login', { username: user, password: OFFICER_PASSWORD });
-        await ask(socket, 'counter:open', { commandId: newCommandId(), counterId });
-        counters.push(socket);
-      }
-      const deadline = Date.now() + 300 + Math.floor(seedRandom() * 900);
+      const who = await connectAll(hub.url, tokens);
+      if (round > 0) await repeatSome(who, false);
+      for (const [actor, counterId] of [['c1', 'c1'], ['c2', 'c2']] as const)
+        await sendRaw(who[actor], 'counter:open', { commandId: newCommandId(), counterId });
+
+      const deadline = Date.now() + 300 + Math.floor(random() * 900);
       const work = async (worker: () => Promise<void>) => {
         while (Date.now() < deadline) await worker();
       };
+      const ask = async (actor: Actor, event: string, payload: Record<string, unknown>): Promise<Ack<unknown> | null> => {
+        const raw = await sendRaw(who[actor], event, payload, 3_000);
+        actions += 1;
+        if (raw === null) {
+          unanswered += 1; // the hub died under it, and that is allowed
+          return null;
+        }
+        const answer = parsed(raw);
+        if (answer.ok) answered.push({ actor, event, payload, raw });
+        return answer;
+      };
       const kill = new Promise<void>((resolve) => setTimeout(() => void killHard(hub).then(resolve), deadline - Date.now()));
+      const moves = { c1: 0, c2: 0 };
       await Promise.all([
         kill,
-        ...kiosks.map((kiosk) =>
+        ...(['kiosk1', 'kiosk2'] as const).map((kiosk) =>
           work(async () => {
-            const serviceId = seedRandom() < 0.7 ? 'ho-tich' : 'chung-thuc';
-            const ack = await ask<TicketIssued>(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId });
-            actions += 1;
-            if (ack?.ok) taken.set(ack.data.number, serviceId);
-            else if (!ack) unanswered += 1;
+            const serviceId = random() < 0.7 ? 'ho-tich' : 'chung-thuc';
+            const ack = await ask(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId });
+            if (ack?.ok) taken.set((ack.data as TicketIssued).number, serviceId);
           }),
         ),
-        ...counters.map((counter, i) =>
+        ...(['c1', 'c2'] as const).map((counterId) =>
           work(async () => {
-            const ack = await ask<CounterView>(counter, 'counter:call-next', { commandId: newCommandId(), counterId: `c${i + 1}` });
-            actions += 1;
-            if (ack?.ok && ack.data.current) called.add(ack.data.current.number);
-            else if (!ack) unanswered += 1;
+            const event = COUNTER_MOVES[moves[counterId]++ % COUNTER_MOVES.length]!;
+            const payload: Record<string, unknown> = { commandId: newCommandId(), counterId };
+            if (event === 'counter:transfer') payload.toServiceId = 'chung-thuc';
+            if (event === 'counter:pause') payload.reason = 'Nghỉ giữa giờ';
+            const ack = await ask(counterId, event, payload);
+            const current = ack?.ok ? (ack.data as CounterView).current : null;
+            if (current && event === 'counter:call-next') called.add(current.number);
             await new Promise((r) => setTimeout(r, 20));
           }),
         ),
+        work(async () => {
+          const kind = random() < 0.5 ? 'apikey:issue' : 'pairing:issue';
+          const payload =
+            kind === 'apikey:issue'
+              ? { commandId: newCommandId(), integrationId: `crash-${Math.floor(random() * 5)}` }
+              : { commandId: newCommandId(), kind: 'kiosk', targetId: `kiosk-${Math.floor(random() * 5)}` };
+          await ask('sup', kind, payload);
+          await new Promise((r) => setTimeout(r, 60));
+        }),
       ]);
-      [...kiosks, ...counters].forEach((s) => s.disconnect());
+      Object.values(who).forEach((s) => s.disconnect());
     }
+
+    // The last hub: every acknowledged command, repeated, gets its first answer.
+    const last = await spawnHub(dataDir, config);
+    const who = await connectAll(last.url, tokens);
+    await repeatSome(who, true);
+    Object.values(who).forEach((s) => s.disconnect());
+    await killHard(last);
 
     // Read back what the hub stored, through the hub's own start-up.
     const hub = await startHub({ config: parseCentreConfig(config), dataDir, port: 0, host: '127.0.0.1', log: createLogger('silent') });
@@ -89,26 +142,62 @@ describe('crash: kill -9 at random moments while kiosks and counters work', () =
       for (const [number, serviceId] of taken) {
         const ticket = tickets.find((t) => t.number === number);
         expect(ticket, `acknowledged ticket ${number} is there`).toBeDefined();
-        expect(ticket!.serviceId).toBe(serviceId);
+        // A transfer may have moved it since; it was taken for this service.
+        expect(ticket!.serviceId === serviceId || ticket!.transfers > 0).toBe(true);
       }
       for (const number of called) {
-        expect(tickets.find((t) => t.number === number)?.status, `acknowledged call of ${number}`).not.toBe('waiting');
+        // Called, and still at a counter or finished; or put back in the queue by a later move.
+        const ticket = tickets.find((t) => t.number === number);
+        const movedBack = (ticket?.postponements ?? 0) > 0 || (ticket?.transfers ?? 0) > 0;
+        expect(ticket?.status !== 'waiting' || movedBack, `acknowledged call of ${number}`).toBe(true);
       }
       // Numbering goes on from the highest ever issued.
       const highest = Math.max(...numbers.filter((n) => n.startsWith('A')).map((n) => Number(n.slice(1))));
-      const display = await connect(hub.url, 'display');
-      const next = await ask<TicketIssued>(display, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' });
-      expect(next?.ok && Number(next.data.number.slice(1))).toBe(highest + 1);
-      const snapshot = await ask<{ public: { bootId: string } }>(display, 'state:request', {});
-      expect(snapshot?.ok && snapshot.data.public.bootId).toBe(hub.bootId);
+      const display = await rawSocket(hub.url, { app: 'kiosk' });
+      const next = parsed<TicketIssued>(await sendRaw(display, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' }));
+      expect(next.ok && Number(next.data.number.slice(1))).toBe(highest + 1);
+      const snapshot = parsed<{ public: { bootId: string } }>(await sendRaw(display, 'state:request', {}));
+      expect(snapshot.ok && snapshot.data.public.bootId).toBe(hub.bootId);
       display.disconnect();
       expect(hub.startReport.journal.dropped).toEqual([]);
-      report('crash', { kills: KILLS, actions, acknowledgedTakes: taken.size, acknowledgedCalls: called.size, unanswered, ticketsStored: tickets.length });
+      const kinds = new Set(answered.map((a) => a.event));
+      expect(kinds.size, `command types acknowledged: ${[...kinds].join(', ')}`).toBeGreaterThanOrEqual(12);
+      report('crash', {
+        kills: KILLS,
+        actions,
+        acknowledgedTakes: taken.size,
+        acknowledgedCalls: called.size,
+        acknowledgedCommands: answered.length,
+        commandTypes: kinds.size,
+        repeatsCompared: repeated,
+        unanswered,
+        ticketsStored: tickets.length,
+      });
     } finally {
       await hub.stop();
     }
   }, LARGE ? 1_800_000 : 240_000);
 });
+
+/** Sockets for every actor; officers log in once and keep their tokens across restarts. */
+async function connectAll(url: string, tokens: Partial<Record<Actor, string>>): Promise<Record<Actor, Socket>> {
+  const staff = async (actor: 'c1' | 'c2' | 'sup', username: string, password: string) => {
+    const socket = await rawSocket(url, { app: 'counter', ...(tokens[actor] ? { token: tokens[actor] } : {}) });
+    if (!tokens[actor]) {
+      const login = parsed<SessionInfo>(await sendRaw(socket, 'session:login', { username, password }));
+      if (!login.ok) throw new Error(`login ${username}: ${login.error}`);
+      tokens[actor] = login.data.token;
+    }
+    return socket;
+  };
+  return {
+    kiosk1: await rawSocket(url, { app: 'kiosk' }),
+    kiosk2: await rawSocket(url, { app: 'kiosk' }),
+    c1: await staff('c1', 'o1', OFFICER_PASSWORD),
+    c2: await staff('c2', 'o2', OFFICER_PASSWORD),
+    sup: await staff('sup', 'sup', SUPERVISOR_PASSWORD),
+  };
+}
 
 /** A small seeded random generator, so a failing run can be repeated. */
 function mulberry32(seed: number): () => number {

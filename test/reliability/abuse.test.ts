@@ -19,6 +19,11 @@ const SUPERVISOR_COMMANDS: [string, Record<string, unknown>][] = [
   ['report:get', { from: '2026-11-01', to: '2026-11-02' }],
   ['dossier:deadlines', {}],
   ['day:close', { mode: 'cancel' }],
+  ['session:list', {}],
+  ['session:end', { sessionId: 'nobody' }],
+  ['pairing:issue', { kind: 'kiosk', targetId: 'k9' }],
+  ['pairing:revoke', { kind: 'kiosk', targetId: 'k9' }],
+  ['credential:list', {}],
 ];
 const OFFICER_COMMANDS: [string, Record<string, unknown>][] = [
   ...COUNTER_COMMANDS.map((name): [string, Record<string, unknown>] => [
@@ -77,7 +82,7 @@ describe('abuse', () => {
       let refusals = 0;
       const expectRefused = async (socket: HubClient, event: string, payload: Record<string, unknown>, codes: string[]) => {
         // Queries carry no commandId (their schemas are strict); commands do.
-        const query = ['config:get', 'audit:list', 'report:get', 'dossier:deadlines'].includes(event);
+        const query = ['config:get', 'audit:list', 'report:get', 'dossier:deadlines', 'session:list', 'credential:list'].includes(event);
         const ack: Ack<unknown> = await send(socket, event, query ? payload : { commandId: newCommandId(), ...payload });
         expect(ack.ok ? 'accepted' : ack.error, `${event} ${JSON.stringify(payload)}`).toSatisfy((c: string) => codes.includes(c));
         refusals += 1;

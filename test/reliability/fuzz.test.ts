@@ -14,18 +14,19 @@ const EVENTS = [
   'ticket:take', 'ticket:status', 'ticket:reprint', 'state:request', 'session:login', 'session:logout',
   'dossier:lookup', 'dossier:deadlines', 'rating:watch', 'rating:submit', 'report:get', 'device:test-print',
   'bridge:issue-token', 'bridge:revoke-token', 'apikey:issue', 'apikey:revoke', 'config:get', 'config:replace',
-  'officer:set-password', 'audit:list', 'day:close', ...COUNTER_COMMANDS,
+  'officer:set-password', 'audit:list', 'day:close', 'session:list', 'session:end', 'pairing:issue', 'pairing:revoke',
+  'credential:list', ...COUNTER_COMMANDS,
 ];
 
 /** Payloads that look like commands but are wrong: right keys with wrong values, wrong keys, anything. */
 function malformed(): fc.Arbitrary<unknown> {
   const keys = ['commandId', 'serviceId', 'counterId', 'ticketId', 'ticket', 'number', 'priorityGroup', 'code', 'key', 'username', 'password',
     'promptId', 'level', 'reason', 'from', 'to', 'groupBy', 'mode', 'config', 'baseVersion', 'officerId', 'deviceId', 'bridgeId', 'integrationId',
-    'toServiceId', 'toCounterId', 'force', 'lang', 'limit', '__proto__', 'constructor'];
+    'toServiceId', 'toCounterId', 'force', 'lang', 'limit', 'sessionId', 'kind', 'targetId', 'scopes', 'pairing', '__proto__', 'constructor'];
   const value = fc.oneof(
     fc.anything(),
     fc.string({ maxLength: 300 }),
-    fc.constantFrom('', ' ', 'A001', 'ho-tich', 'c1', '<script>alert(1)</script>', '../../etc/passwd', '0'.repeat(70), 'vi', 'en', -1, 1e308, NaN, null, true, [], {}),
+    fc.constantFrom('', ' ', 'A001', 'ho-tich', 'c1', 'kiosk', 'rating', ['tickets'], ['x'], '<script>alert(1)</script>', '../../etc/passwd', '0'.repeat(70), 'vi', 'en', -1, 1e308, NaN, null, true, [], {}),
   );
   return fc.oneof(
     fc.anything(),
@@ -75,10 +76,12 @@ describe('fuzz: malformed payloads on every event and route', () => {
         }
       }
 
-      const api = await send<{ key: string }>(supervisor, 'apikey:issue', { commandId: newCommandId(), integrationId: 'fuzz' });
+      const api = await send<{ key: string }>(supervisor, 'apikey:issue', { commandId: newCommandId(), integrationId: 'fuzz', scopes: ['dossiers', 'tickets'] });
       const key = expectOk(api).key;
       const routes: [string, string, Record<string, string>][] = [
         ['POST', '/api/tickets', {}],
+        ['POST', '/api/tickets', { authorization: `Bearer ${key}` }],
+        ['POST', '/api/tickets', { authorization: `Bearer ${key}`, origin: 'http://evil.example' }],
         ['POST', '/api/dossiers', { authorization: `Bearer ${key}` }],
         ['POST', '/api/dossiers/000.00.15.H29-261120-0001/status', { authorization: `Bearer ${key}` }],
         ['POST', '/api/dossiers/import', { authorization: `Bearer ${key}` }],

@@ -26,9 +26,9 @@ export const LOCAL_NETWORKS = [
 
 const rate = z.object({
   /** Takes allowed at once (a family taking numbers for several fields). */
-  burst: z.number().int().min(1).max(1000),
+  burst: z.number().int().min(1).max(1_000_000),
   /** Takes allowed a minute after that. */
-  perMinute: z.number().int().min(1).max(10_000),
+  perMinute: z.number().int().min(1).max(10_000_000),
 });
 export type RateLimit = z.infer<typeof rate>;
 

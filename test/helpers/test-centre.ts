@@ -47,7 +47,7 @@ export function testCentreInput(): CentreConfigInput {
   };
 }
 
-const UNLIMITED = { burst: 1000, perMinute: 10_000 };
+const UNLIMITED = { burst: 1_000_000, perMinute: 10_000_000 };
 
 export function testCentre(patch?: (input: CentreConfigInput) => void): CentreConfig {
   const input = testCentreInput();

@@ -40,6 +40,7 @@ const SESSION_ENDED_TEXT: Record<string, MessageKey> = {
   'officer-removed': 'session.ended.officerRemoved',
   'officer-disabled': 'session.ended.officerDisabled',
   'ended-by-supervisor': 'session.ended.bySupervisor',
+  expired: 'error.SESSION_EXPIRED',
 };
 
 export function endSession(state: AppState, message: string | null): void {

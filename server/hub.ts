@@ -170,7 +170,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const queue = service.staffCounters();
       return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts, ...auth.throttle.alerts()] };
     };
-    attachSocketHandlers(io, {
+    const detachSocketHandlers = attachSocketHandlers(io, {
       gate,
       origins,
       takeLimiter,
@@ -249,6 +249,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           await admin.drained();
           await localBridge?.stop();
           stopPublisher();
+          detachSocketHandlers();
           await socketsWritten(io, 500);
           // No disconnectSockets(true): clients told "the server disconnected you" never reconnect.
           // Closing the connections makes every screen and bridge reconnect to the next hub by itself.

@@ -122,9 +122,9 @@ export interface ServerToClientEvents {
   'kiosk:printer': (message: { condition: DeviceCondition | null }) => void;
   /**
    * To every screen using a session that just ended (logout anywhere, a password change, the
-   * officer removed or disabled, ended by the supervisor): it has left the staff and counter rooms.
+   * officer removed or disabled, ended by the supervisor, lapsed): it has left the staff and counter rooms.
    */
-  'session:ended': (message: { reason: 'logout' | 'password-changed' | 'officer-removed' | 'officer-disabled' | 'ended-by-supervisor' }) => void;
+  'session:ended': (message: { reason: 'logout' | 'password-changed' | 'officer-removed' | 'officer-disabled' | 'ended-by-supervisor' | 'expired' }) => void;
   /** To a counter's rating screens: a question opens (a prompt) or closes (null). */
   'rating:prompt': (message: { counterId: string; prompt: RatingPrompt | null }) => void;
 }

@@ -103,7 +103,7 @@ export class SessionSockets {
  * (handlers/). Rooms: every socket is in `public`; logged-in officers are in `staff`; a counter pad
  * is in `counter:<id>` for the counter it works at.
  */
-export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): void {
+export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): () => void {
   const { auth, log, versioned, publicView, devices } = deps;
   const edgeDeps = {
     auth,
@@ -113,20 +113,29 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): void {
     ledgers: [deps.service, deps.admin],
   };
 
+  const endOnSocket = (socket: HubSocket, reason: SessionEndedReason) => {
+    deps.sessionSockets.drop(socket);
+    socket.data.token = null;
+    if (socket.data.counterId) void socket.leave(`counter:${socket.data.counterId}`);
+    socket.data.counterId = null;
+    void socket.leave('staff');
+    socket.emit('session:ended', { reason });
+  };
   // A session that ends (logout on any screen, a new password, the officer removed or disabled, the
   // supervisor ending it) ends on every socket that uses it, at once: they leave the staff and
   // counter rooms and are told why.
   deps.sessions.onEnded(({ ids, reason }) => {
-    for (const id of ids)
-      for (const socket of deps.sessionSockets.socketsOf(id)) {
-        deps.sessionSockets.drop(socket);
-        socket.data.token = null;
-        if (socket.data.counterId) void socket.leave(`counter:${socket.data.counterId}`);
-        socket.data.counterId = null;
-        void socket.leave('staff');
-        socket.emit('session:ended', { reason });
-      }
+    for (const id of ids) for (const socket of deps.sessionSockets.socketsOf(id)) endOnSocket(socket, reason);
   });
+  // A session that lapses while its screen stays connected leaves the staff rooms too.
+  const sweep = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      if (!socket.data.sessionId) continue;
+      const check = auth.officerFor(socket.data.token);
+      if (!check.ok) endOnSocket(socket, check.error === 'SESSION_EXPIRED' ? 'expired' : 'logout');
+    }
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
 
   const context: HandlerContext = {
     ...deps,
@@ -193,4 +202,10 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): void {
     registerRatingHandlers(edge, context);
   });
   log.debug('socket handlers attached');
+  return () => clearInterval(sweep);
 }
+
+/** How often screens of lapsed sessions are looked for. */
+const SESSION_SWEEP_MS = 15_000;
+
+type SessionEndedReason = Parameters<import('../protocol/events').ServerToClientEvents['session:ended']>[0]['reason'];

@@ -193,7 +193,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       clock,
     });
     ratings.onPrompt(({ counterId, prompt }) => io.to(`rate:${counterId}`).emit('rating:prompt', { counterId, prompt }));
-    attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, credentials, internalToken, log });
+    attachBridgeHandlers(io.of('/bridge') as unknown as BridgeNamespace, { devices, credentials, internalToken, log, gate });
     const stopPublisher = startPublisher(io, service, devices, dossiers, publicView, staffView, bootId, versioned);
 
     // A change of the configuration reaches every screen at once; device hosts say hello again.

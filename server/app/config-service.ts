@@ -73,7 +73,7 @@ export class ConfigService implements ConfigSource {
    * ones it has; a new officer brings a `password`, hashed here). Officers removed or disabled, and
    * officers whose password changed, are logged out everywhere in the same stored change.
    */
-  async replace(input: unknown, by: string, baseVersion: number, safety: SafetyCheck, command?: CommandIdentity): Promise<ConfigResult> {
+  async replace(input: unknown, by: string, baseVersion: number, safety: SafetyCheck, command?: CommandIdentity, keepSessionId?: string): Promise<ConfigResult> {
     const withHashes = await this.restoreHashes(input);
     if (!withHashes.ok) return withHashes;
     const parsed = centreConfig.safeParse(withHashes.config);
@@ -84,7 +84,7 @@ export class ConfigService implements ConfigSource {
         if (!parsed.success) return { refused: 'INVALID_CONFIG', problems: describeConfigIssues(parsed.error) };
         const unsafe = safety(parsed.data, state.config);
         if (unsafe) return { refused: 'UNSAFE_CONFIG_CHANGE', problems: [unsafe] };
-        return this.change(state, parsed.data, by, 'config.replace');
+        return this.change(state, parsed.data, by, 'config.replace', [], keepSessionId);
       },
     });
     return result.ok ? { ok: true, version: result.data.version } : result;
@@ -117,7 +117,14 @@ export class ConfigService implements ConfigSource {
 
   /** A new version of the configuration, its audit entry, and the sessions it ends. */
   private change(state: AdminState, next: CentreConfig, by: string, action: string, extra: ConfigChange[] = [], keepSessionId?: string) {
-    const changes = [...diff(redact(state.config), redact(next), ''), ...extra];
+    // Password hashes are left out of the diff (they are secrets): a new one is a change of its own.
+    const passwords: ConfigChange[] = next.officers
+      .filter((o) => {
+        const before = state.config.officers.find((b) => b.id === o.id);
+        return before !== undefined && before.passwordHash !== o.passwordHash;
+      })
+      .map((o) => ({ path: `officers[${o.id}].password`, before: null, after: '(changed)' }));
+    const changes = [...diff(redact(state.config), redact(next), '').map(maskSecret), ...(extra.length > 0 ? extra : passwords)];
     if (changes.length === 0) return { effects: [], answer: { version: state.version } };
     const version = state.version + 1;
     const effects: AdminEffect[] = [{ t: 'config', version, config: next }, ...sessionsEndedBy(state, next, keepSessionId)];
@@ -166,6 +173,21 @@ function sessionsEndedBy(state: AdminState, next: CentreConfig, keep?: string): 
     if (reason) ended.set(reason, [...(ended.get(reason) ?? []), session.id]);
   }
   return [...ended].map(([reason, ids]) => ({ t: 'session-ended', ids, reason }));
+}
+
+/** Paths whose values are secrets (the SMTP password, the SMS gateway's headers: its API key). */
+const SECRET_PATHS = [/^notifications\.email\.smtp\.password$/, /^notifications\.sms\.headers(\.|$)/];
+
+/** The audit trail says that a secret changed, never what it is (also inside a whole new section). */
+function maskSecret(change: ConfigChange): ConfigChange {
+  return { path: change.path, before: masked(change.path, change.before), after: masked(change.path, change.after) };
+}
+
+function masked(path: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (SECRET_PATHS.some((p) => p.test(path))) return '(secret)';
+  if (typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(`${path}.${k}`, v)]));
 }
 
 /** The configuration without password hashes. */

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { KeypadAnswer, PrintResult } from '../../hardware/device-contract';
 import { deviceStatusSchema, keypadCommandSchema, printResultSchema, type BridgeToHubEvents, type HubToBridgeEvents } from '../protocol/bridge-events';
 import type { Credentials } from '../app/credentials';
+import type { CommandGate } from './socket-edge';
 
 type BridgeSocket = Socket<BridgeToHubEvents, HubToBridgeEvents, Record<string, never>, { bridgeId: string }>;
 export type BridgeNamespace = Namespace<BridgeToHubEvents, HubToBridgeEvents, Record<string, never>, { bridgeId: string }>;
@@ -17,7 +18,7 @@ const PRINT_TIMEOUT_MS = 60_000; // a raster ticket at 9600 baud takes ~20 s
  */
 export function attachBridgeHandlers(
   nsp: BridgeNamespace,
-  deps: { devices: DeviceService; credentials: Credentials; internalToken: string; log: Logger },
+  deps: { devices: DeviceService; credentials: Credentials; internalToken: string; log: Logger; gate: CommandGate },
 ): void {
   const { devices, credentials, log } = deps;
 
@@ -56,6 +57,8 @@ export function attachBridgeHandlers(
       const answer = (a: KeypadAnswer) => (typeof ack === 'function' ? ack(a) : undefined);
       const command = keypadCommandSchema.safeParse(payload);
       if (!command.success) return answer({ ok: false, code: 'INVALID_PAYLOAD' });
+      // The hub is stopping: the press is not done (the officer presses again once it is back).
+      if (!deps.gate.accepting) return answer({ ok: false, code: 'SHUTTING_DOWN' });
       try {
         answer(await devices.keypadCommand(bridgeId, command.data));
       } catch (error) {

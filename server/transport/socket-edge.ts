@@ -73,8 +73,12 @@ export interface CommandContext<P> {
 
 export interface Edge {
   readonly socket: HubSocket;
-  /** A read or a session request: validated by the handler, answered whatever happens. */
-  on<T>(event: string, handler: (payload: unknown, lang: Lang) => Promise<Ack<T>>): void;
+  /**
+   * A read or a session request: validated by the handler, answered whatever happens. `changes`:
+   * it changes stored state without a commandId (login, logout, a rating), so it is refused while
+   * the hub is stopping.
+   */
+  on<T>(event: string, handler: (payload: unknown, lang: Lang) => Promise<Ack<T>>, options?: { changes?: boolean }): void;
   /**
    * A state-changing command: refused while the hub is stopping, validated against its schema,
    * fingerprinted for idempotency, answered whatever happens.
@@ -92,12 +96,13 @@ export interface Edge {
 export function createEdge(socket: HubSocket, deps: EdgeDeps): Edge {
   const { auth, log } = deps;
 
-  const on = <T>(event: string, handler: (payload: unknown, lang: Lang) => Promise<Ack<T>>) => {
+  const on = <T>(event: string, handler: (payload: unknown, lang: Lang) => Promise<Ack<T>>, options?: { changes?: boolean }) => {
     socket.on(event as keyof ClientToServerEvents, (async (...args: unknown[]) => {
       const last = args[args.length - 1];
       const ack = typeof last === 'function' ? (last as (answer: Ack<T>) => void) : () => undefined;
       const payload = args[0];
       const lang = payloadLang(payload) ?? socket.data.lang;
+      if (options?.changes && !deps.gate.accepting) return ack(errorAck('SHUTTING_DOWN', lang));
       try {
         ack(await handler(payload, lang));
       } catch (error) {

@@ -119,6 +119,8 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): () => vo
     if (socket.data.counterId) void socket.leave(`counter:${socket.data.counterId}`);
     socket.data.counterId = null;
     void socket.leave('staff');
+    // A pad turned around to a visitor watched its counter's question as that officer's screen.
+    for (const room of [...socket.rooms]) if (room.startsWith('rate:') && room !== `rate:${socket.data.pairedRating}`) void socket.leave(room);
     socket.emit('session:ended', { reason });
   };
   // A session that ends (logout on any screen, a new password, the officer removed or disabled, the

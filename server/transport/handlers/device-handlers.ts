@@ -38,9 +38,10 @@ export function registerDeviceHandlers(edge: Edge, deps: HandlerContext): void {
     const officer = edge.supervisor();
     if (!officer.ok) return errorAck(officer.error, lang);
     const { bridgeId } = payload;
-    if (bridgeId === 'hub' || !devices.isKnownBridge(bridgeId)) return errorAck('UNKNOWN_BRIDGE', lang);
     const key = keyOf(officer.data.id, payload.commandId);
     if (!key) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    // A repeat is answered as the first time, even if the bridge was removed since.
+    if (!admin.answered(key) && (bridgeId === 'hub' || !devices.isKnownBridge(bridgeId))) return errorAck('UNKNOWN_BRIDGE', lang);
     const result = await credentials.issue({
       kind: 'bridge',
       ownerId: bridgeId,
@@ -80,9 +81,9 @@ export function registerDeviceHandlers(edge: Edge, deps: HandlerContext): void {
     const officer = edge.supervisor();
     if (!officer.ok) return errorAck(officer.error, lang);
     const { kind, targetId } = payload;
-    if (kind === 'rating' && !deps.config.current.counters.some((c) => c.id === targetId)) return errorAck('UNKNOWN_COUNTER', lang);
     const key = keyOf(officer.data.id, payload.commandId);
     if (!key) return errorAck('IDEMPOTENCY_CONFLICT', lang);
+    if (!admin.answered(key) && kind === 'rating' && !deps.config.current.counters.some((c) => c.id === targetId)) return errorAck('UNKNOWN_COUNTER', lang);
     const base = devices.publicUrl();
     const result = await credentials.issue({
       kind,

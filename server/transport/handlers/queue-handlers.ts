@@ -42,6 +42,7 @@ export function registerQueueHandlers(edge: Edge, deps: HandlerContext): void {
     if (parsed.data.counterId) {
       if (!officer) return errorAck('NOT_LOGGED_IN', lang);
       if (!officer.ok) return errorAck(officer.error, lang);
+      if (!deps.config.current.counters.some((c) => c.id === parsed.data.counterId)) return errorAck('UNKNOWN_COUNTER', lang);
       if (!auth.mayWorkAt(officer.data, parsed.data.counterId)) return errorAck('FORBIDDEN', lang);
       const view = service.counterView(parsed.data.counterId);
       if (!view) return errorAck('UNKNOWN_COUNTER', lang);

@@ -34,5 +34,5 @@ export function registerRatingHandlers(edge: Edge, deps: HandlerContext): void {
     if (counterId !== null && !mayRate(counterId)) return errorAck('FORBIDDEN', lang);
     const result = await deps.ratings.answer(parsed.data.promptId, parsed.data.level, parsed.data.reason);
     return result.ok ? result : errorAck(result.error, lang);
-  });
+  }, { changes: true });
 }

@@ -17,7 +17,7 @@ export function registerSessionHandlers(edge: Edge, deps: HandlerContext): void 
     void socket.join('staff');
     socket.emit('queue:staff', versioned(staffView()));
     return result;
-  });
+  }, { changes: true });
 
   // Ends the session on every screen that uses it (not only this one), for good.
   edge.on('session:logout', async (_payload, lang) => {
@@ -31,7 +31,7 @@ export function registerSessionHandlers(edge: Edge, deps: HandlerContext): void 
     edge.leaveCounterRoom();
     void socket.leave('staff');
     return { ok: true, data: null };
-  });
+  }, { changes: true });
 
   edge.on('session:list', async (_payload, lang) => {
     const officer = edge.supervisor();

@@ -100,7 +100,8 @@ export function registerSupervisorHandlers(edge: Edge, deps: HandlerContext): vo
     if (!officer.ok) return errorAck(officer.error, lang);
     const command = identity(officer.data.id, payload.commandId, fp);
     if (!command) return errorAck('IDEMPOTENCY_CONFLICT', lang);
-    const result = await deps.config.replace(payload.config, officer.data.id, payload.baseVersion, (next) => service.configProblem(next), command);
+    // The supervisor's own session stays if they change their own password here; every other ends.
+    const result = await deps.config.replace(payload.config, officer.data.id, payload.baseVersion, (next) => service.configProblem(next), command, edge.socket.data.sessionId ?? undefined);
     return result.ok ? { ok: true, data: { version: result.version } } : errorAck(result.error, lang, undefined, result.problems);
   });
 

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../protocol/error-codes';
 import { dossierInputSchema, statusChangeSchema } from '../domain/dossier-register';
 
-/** The OpenAPI 3 description of the REST API, served at /api/openapi.json. */
+/**
+ * The OpenAPI 3 description of the REST API, served at /api/openapi.json. docs/protocol.md
+ * (section 8) describes the same routes for people; keep the two together.
+ */
 
 const restTakeBody = z.strictObject({
   serviceId: z.string().min(1).max(40),
@@ -10,13 +13,24 @@ const restTakeBody = z.strictObject({
 });
 export { restTakeBody };
 
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const time = { type: 'integer', description: 'milliseconds since 1970-01-01 UTC, by the hub clock' };
+const day = { type: 'string', format: 'date', description: "a day of the centre's time zone, YYYY-MM-DD" };
+const nullable = (schema: Record<string, unknown>) => ({ oneOf: [schema, { type: 'null' }] });
+
 const errorBody = {
   type: 'object',
   required: ['error', 'message'],
   properties: {
-    error: { type: 'string', enum: [...ERROR_CODES] },
-    message: { type: 'string', description: 'In Vietnamese, or English with Accept-Language: en' },
-    retryAfterSeconds: { type: 'integer' },
+    error: { type: 'string', enum: [...ERROR_CODES], description: 'For programs: docs/protocol.md, section 9' },
+    message: { type: 'string', description: 'For people: in Vietnamese, or English with Accept-Language: en' },
+    retryAfterSeconds: { type: 'integer', minimum: 1, description: 'With RATE_LIMITED: when to try again (also the Retry-After header)' },
+    issues: {
+      type: 'array',
+      description: 'When a body failed its schema: which field, and why (never the value)',
+      items: { type: 'object', required: ['field', 'reason'], properties: { field: { type: 'string' }, reason: { type: 'string' } } },
+    },
   },
 };
 
@@ -26,223 +40,561 @@ const localized = {
   properties: { vi: { type: 'string' }, en: { type: 'string' } },
 };
 
+const ticketStatus = { type: 'string', enum: ['waiting', 'called', 'serving', 'done', 'no-show', 'cancelled'] };
+
 const ticketIssued = {
   type: 'object',
   required: ['ticketId', 'number', 'serviceId', 'priorityGroup', 'peopleAhead', 'estimatedWaitMinutes', 'takenAt', 'day'],
   properties: {
-    ticketId: { type: 'string' },
+    ticketId: { type: 'string', description: 'Stable and opaque; for the follow page (ticket:status)' },
     number: { type: 'string', example: 'A025' },
     serviceId: { type: 'string', example: 'ho-tich' },
     priorityGroup: { type: ['string', 'null'] },
-    peopleAhead: { type: 'integer', minimum: 0 },
+    peopleAhead: { type: 'integer', minimum: 0, description: 'Tickets waiting in its service queue when it was taken' },
     estimatedWaitMinutes: { type: ['integer', 'null'], description: 'null when no counter for the service is open' },
-    takenAt: { type: 'integer', description: 'milliseconds since 1970 (UTC)' },
-    day: { type: 'string', format: 'date', description: "the centre's local service day" },
+    takenAt: time,
+    day: { ...day, description: "the centre's local service day" },
   },
 };
 
-const publicView = {
+const dayTicket = {
   type: 'object',
-  description: 'What public screens show: numbers, services and counters; nothing personal.',
+  description: 'A ticket of the day as stored.',
+  required: [
+    'ticketId', 'number', 'serviceId', 'priorityGroup', 'status', 'source', 'carriedFrom', 'takenAt', 'calledAt', 'servingAt',
+    'finishedAt', 'counterId', 'officerId', 'recalls', 'postponements', 'transfers', 'estimatedWaitMinutes',
+  ],
+  properties: {
+    ticketId: { type: 'string' },
+    number: { type: 'string', example: 'A025' },
+    serviceId: { type: 'string', description: 'The service it is in now (a transfer changes it)' },
+    priorityGroup: { type: ['string', 'null'] },
+    status: ticketStatus,
+    source: { type: 'string', enum: ['kiosk', 'api', 'counter', 'carry-over'] },
+    carriedFrom: { type: ['string', 'null'], description: 'Its number on the last working day, when carried over' },
+    takenAt: time,
+    calledAt: { type: ['integer', 'null'], description: 'Of the call it is at or that finished it; null while waiting' },
+    servingAt: { type: ['integer', 'null'] },
+    finishedAt: { type: ['integer', 'null'], description: 'When it was done, a no-show or cancelled' },
+    counterId: { type: ['string', 'null'], description: 'The counter it is at or that finished it; null while waiting' },
+    officerId: { type: ['string', 'null'] },
+    recalls: { type: 'integer', minimum: 0 },
+    postponements: { type: 'integer', minimum: 0 },
+    transfers: { type: 'integer', minimum: 0 },
+    estimatedWaitMinutes: { type: ['integer', 'null'], description: 'The estimate given when it was taken' },
+  },
+};
+
+/** Versioned<T>: every message that carries state. */
+const versioned = (view: unknown, description: string) => ({
+  type: 'object',
+  description,
   required: ['bootId', 'seq', 'serverTime', 'view'],
   properties: {
-    bootId: { type: 'string' },
-    seq: { type: 'integer' },
-    serverTime: { type: 'integer' },
-    view: {
-      type: 'object',
-      properties: {
-        day: { type: 'string', format: 'date' },
-        centre: { type: 'object', properties: { name: localized, authority: { oneOf: [localized, { type: 'null' }] } } },
-        services: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              name: localized,
-              icon: { type: ['string', 'null'] },
-              waiting: { type: 'integer' },
-              availability: { type: 'string', enum: ['open', 'SERVICE_CLOSED', 'DAILY_LIMIT_REACHED', 'NUMBERS_EXHAUSTED'] },
-              estimatedWaitMinutes: { type: ['integer', 'null'] },
-            },
+    bootId: { type: 'string', description: 'New at every start of the hub' },
+    seq: { type: 'integer', description: 'Version of the stored state; never goes back within one boot' },
+    serverTime: time,
+    view,
+  },
+});
+
+const publicView = versioned(
+  {
+    type: 'object',
+    required: ['day', 'centre', 'services', 'counters', 'recentCalls', 'priorityGroups', 'closing', 'carriedOver', 'dossiers', 'display'],
+    properties: {
+      day,
+      centre: {
+        type: 'object',
+        required: ['name', 'authority', 'timeZone'],
+        properties: { name: localized, authority: nullable(localized), timeZone: { type: 'string', example: 'Asia/Ho_Chi_Minh' } },
+      },
+      services: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'name', 'icon', 'waiting', 'availability', 'estimatedWaitMinutes'],
+          properties: {
+            id: { type: 'string' },
+            name: localized,
+            icon: { type: ['string', 'null'] },
+            waiting: { type: 'integer' },
+            availability: { type: 'string', enum: ['open', 'SERVICE_CLOSED', 'DAILY_LIMIT_REACHED', 'NUMBERS_EXHAUSTED'] },
+            estimatedWaitMinutes: { type: ['integer', 'null'] },
           },
         },
-        counters: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              number: { type: 'integer' },
-              status: { type: 'string', enum: ['closed', 'open', 'paused'] },
-              serving: {
-                type: ['object', 'null'],
-                properties: { number: { type: 'string' }, serviceId: { type: 'string' }, status: { type: 'string' } },
-              },
-            },
+      },
+      counters: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'number', 'status', 'serving'],
+          properties: {
+            id: { type: 'string' },
+            number: { type: 'integer' },
+            status: { type: 'string', enum: ['closed', 'open', 'paused'] },
+            serving: nullable({
+              type: 'object',
+              required: ['number', 'serviceId', 'status'],
+              properties: { number: { type: 'string' }, serviceId: { type: 'string' }, status: { type: 'string', enum: ['called', 'serving'] } },
+            }),
           },
         },
-        recentCalls: {
-          type: 'array',
-          items: {
+      },
+      recentCalls: {
+        type: 'array',
+        description: 'The last 10 calls and recalls, newest first',
+        items: {
+          type: 'object',
+          required: ['number', 'serviceId', 'counterId', 'counterNumber', 'at', 'kind'],
+          properties: {
+            number: { type: 'string' },
+            serviceId: { type: 'string' },
+            counterId: { type: 'string' },
+            counterNumber: { type: 'integer' },
+            at: time,
+            kind: { type: 'string', enum: ['call', 'recall'] },
+          },
+        },
+      },
+      priorityGroups: {
+        type: 'array',
+        items: { type: 'object', required: ['id', 'name', 'icon'], properties: { id: { type: 'string' }, name: localized, icon: { type: ['string', 'null'] } } },
+      },
+      closing: nullable({
+        type: 'object',
+        description: 'Set once the supervisor closed the day: no more tickets today',
+        required: ['mode', 'at'],
+        properties: { mode: { type: 'string', enum: ['serve', 'cancel', 'carry-over'] }, at: time },
+      }),
+      carriedOver: {
+        type: 'array',
+        description: 'Visitors carried over from the last working day, still waiting: old number -> number today',
+        items: { type: 'object', required: ['from', 'to', 'serviceId'], properties: { from: { type: 'string' }, to: { type: 'string' }, serviceId: { type: 'string' } } },
+      },
+      dossiers: nullable({
+        type: 'object',
+        description: 'The results board and counts; null when the display shows neither',
+        required: ['resultsReady', 'counts', 'layout', 'rotateSeconds'],
+        properties: {
+          resultsReady: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['code', 'applicantMasked', 'collectAt', 'readyAt'],
+              properties: { code: { type: 'string' }, applicantMasked: { type: 'string' }, collectAt: { type: ['string', 'null'] }, readyAt: time },
+            },
+          },
+          counts: nullable({
             type: 'object',
+            required: ['early', 'onTime', 'late', 'overdue', 'month'],
             properties: {
-              number: { type: 'string' },
-              serviceId: { type: 'string' },
-              counterId: { type: 'string' },
-              counterNumber: { type: 'integer' },
-              at: { type: 'integer' },
-              kind: { type: 'string', enum: ['call', 'recall'] },
+              early: { type: 'integer' },
+              onTime: { type: 'integer' },
+              late: { type: 'integer' },
+              overdue: { type: 'integer' },
+              month: { type: 'string', example: '2026-11' },
+            },
+          }),
+          layout: { type: 'string', enum: ['beside', 'rotate'] },
+          rotateSeconds: { type: 'integer' },
+        },
+      }),
+      display: {
+        type: 'object',
+        required: ['notice', 'voice'],
+        properties: {
+          notice: nullable(localized),
+          voice: {
+            type: 'object',
+            required: ['enabled', 'dialect', 'style', 'repeat', 'english', 'template'],
+            properties: {
+              enabled: { type: 'boolean' },
+              dialect: { type: 'string', enum: ['north', 'south'] },
+              style: { type: 'string', enum: ['number', 'digits'] },
+              repeat: { type: 'integer', minimum: 1, maximum: 5 },
+              english: { type: 'boolean' },
+              template: { type: 'string', enum: ['kinh-moi', 'xin-moi'] },
             },
           },
         },
       },
     },
   },
+  'What public screens show: numbers, services and counters; nothing personal.',
+);
+
+const timeliness = {
+  type: 'object',
+  description:
+    'Early / on time / late in working days. kind early | on-time; late with finished and workingDaysLate; in-time with msLeft and workingDaysLeft; closed (no deadline applies).',
+  required: ['kind'],
+  properties: {
+    kind: { type: 'string', enum: ['early', 'on-time', 'late', 'in-time', 'closed'] },
+    finished: { type: 'boolean' },
+    workingDaysLate: { type: 'integer', minimum: 1 },
+    msLeft: { type: 'integer' },
+    workingDaysLeft: { type: 'integer' },
+  },
 };
 
-const errors = (...codes: number[]) =>
+const dossierLookup = {
+  type: 'object',
+  description: "A dossier as its applicant may see it: the name masked.",
+  required: ['code', 'procedure', 'field', 'applicantMasked', 'receivedAt', 'dueAt', 'status', 'delivery', 'collectAt', 'timeliness', 'history'],
+  properties: {
+    code: { type: 'string' },
+    procedure: { type: 'string' },
+    field: { type: ['string', 'null'] },
+    applicantMasked: { type: 'string', example: 'Nguyễn V. A.' },
+    receivedAt: time,
+    dueAt: time,
+    status: { type: 'integer', minimum: 1, maximum: 10, description: 'National status code: 9 result ready, 10 result returned, ...' },
+    delivery: { type: 'string', enum: ['centre', 'post', 'electronic'] },
+    collectAt: { type: ['string', 'null'] },
+    timeliness: ref('Timeliness'),
+    history: {
+      type: 'array',
+      items: { type: 'object', required: ['at', 'status'], properties: { at: time, status: { type: 'integer' } } },
+    },
+  },
+};
+
+const minutes = { type: ['number', 'null'], description: 'Minutes, rounded to 0.1; null when there is nothing to measure' };
+const reportFigures = {
+  type: 'object',
+  required: [
+    'key', 'tickets', 'served', 'noShows', 'transfers', 'cancelled', 'waitAverageMinutes', 'waitP90Minutes', 'serviceAverageMinutes',
+    'serviceP90Minutes', 'estimateErrorMinutes', 'ratings',
+  ],
+  properties: {
+    key: { type: 'string', description: "A service, counter or officer id, or 'total'" },
+    tickets: { type: 'integer', description: 'Taken (per service) or called (per counter or officer)' },
+    served: { type: 'integer' },
+    noShows: { type: 'integer' },
+    transfers: { type: 'integer' },
+    cancelled: { type: 'integer' },
+    waitAverageMinutes: minutes,
+    waitP90Minutes: minutes,
+    serviceAverageMinutes: minutes,
+    serviceP90Minutes: minutes,
+    estimateErrorMinutes: minutes,
+    ratings: {
+      type: 'object',
+      required: ['veryGood', 'good', 'poor'],
+      properties: { veryGood: { type: 'integer' }, good: { type: 'integer' }, poor: { type: 'integer' } },
+    },
+  },
+};
+const report = {
+  type: 'object',
+  required: ['from', 'to', 'groupBy', 'days', 'rows', 'total', 'busiestHours', 'labels'],
+  properties: {
+    from: day,
+    to: day,
+    groupBy: { type: 'string', enum: ['service', 'counter', 'officer'] },
+    days: { type: 'integer' },
+    rows: { type: 'array', items: ref('ReportFigures') },
+    total: ref('ReportFigures'),
+    busiestHours: { type: 'array', items: { type: 'integer' }, minItems: 24, maxItems: 24, description: 'Tickets taken per local hour 0-23' },
+    labels: { type: 'object', additionalProperties: { type: 'string' }, description: "Names of the rows' keys" },
+  },
+};
+
+const health = {
+  type: 'object',
+  required: ['status', 'bootId', 'seq', 'day', 'startedAt', 'journal'],
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    bootId: { type: 'string' },
+    seq: { type: 'integer', description: 'The current version of the stored state (as Versioned.seq)' },
+    day,
+    startedAt: time,
+    journal: {
+      type: 'object',
+      description: "What the start replayed from the day's journal, and any damage it dropped",
+      required: ['replayed', 'tornTail', 'dropped'],
+      properties: {
+        replayed: { type: 'integer' },
+        tornTail: { type: 'boolean', description: 'A last line cut off by a crash was dropped' },
+        dropped: {
+          type: 'array',
+          items: { type: 'object', required: ['line', 'reason'], properties: { line: { type: 'integer' }, reason: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
+const changed = {
+  type: 'object',
+  required: ['code', 'changed'],
+  properties: { code: { type: 'string' }, changed: { type: 'boolean', description: 'false when nothing differed (the same push twice is one change)' } },
+};
+
+/** What each HTTP status means here, and the codes that come with it (http-status.ts). */
+const STATUS_TEXT: Record<number, string> = {
+  400: 'The request is not valid',
+  401: 'No valid API key or session',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Refused in the current state',
+  410: 'Lapsed',
+  413: 'The body is too large (INVALID_PAYLOAD)',
+  422: 'Refused',
+  429: 'Too many requests (RATE_LIMITED): wait retryAfterSeconds',
+  500: 'A bug (INTERNAL)',
+  503: 'Nothing was done: STORAGE_FAILED, or SHUTTING_DOWN (send it again)',
+};
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before sending it again', schema: { type: 'integer' } } };
+
+/** Error responses: the status, the codes it may carry on this route. */
+const errors = (codes: Record<number, string[]>) =>
   Object.fromEntries(
-    codes.map((code) => [
-      String(code),
-      { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    Object.entries(codes).map(([status, list]) => [
+      status,
+      {
+        description: `${STATUS_TEXT[Number(status)] ?? 'Error'}: ${list.join(', ')}`,
+        ...(status === '429' || status === '503' ? { headers: retryAfter } : {}),
+        content: json(ref('Error')),
+      },
     ]),
   );
+
+const language = { name: 'Accept-Language', in: 'header', required: false, description: 'en... for English messages, anything else Vietnamese', schema: { type: 'string', example: 'vi' } };
+const integrationAuth = (scope: 'dossiers' | 'tickets') => ({
+  security: [{ apiKey: [] }, { apiKeyHeader: [] }],
+  'x-luot-scope': scope,
+});
+const authErrors = { 401: ['NOT_LOGGED_IN'], 403: ['FORBIDDEN', 'ORIGIN_NOT_ALLOWED'] };
+const writeErrors = { 503: ['STORAGE_FAILED', 'SHUTTING_DOWN'] };
 
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
     title: 'Lượt hub API',
-    version: '1.0.0',
-    description:
-      'REST API of a Lượt hub, for other systems on the office network. Screens use the Socket.IO protocol in docs/protocol.md.',
+    version: '1.1.0',
+    description: [
+      'REST API of a Lượt hub, for other systems on the office network. Screens use the Socket.IO protocol in docs/protocol.md, which describes these routes too (section 8).',
+      'Integrations authenticate with an API key the supervisor issued (apikey:issue), as "Authorization: Bearer <key>" or "X-Api-Key: <key>"; a key has scopes: "dossiers" (push dossiers) and "tickets" (take numbers, list the day\'s tickets). Reports take a supervisor\'s session token instead.',
+      'Errors are JSON { error, message } with the status of the code. Any other path or method under /api/ is 404 NOT_FOUND. A request from a browser page of another site is 403 ORIGIN_NOT_ALLOWED. While the hub stops, every request but GET and HEAD is 503 SHUTTING_DOWN with Retry-After: nothing was done, send it again.',
+    ].join('\n\n'),
   },
   paths: {
     '/api/health': {
       get: {
         summary: 'Whether the hub runs, and what it loaded at start',
-        responses: {
-          '200': {
-            description: 'Running',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    status: { type: 'string', enum: ['ok'] },
-                    bootId: { type: 'string' },
-                    seq: { type: 'integer' },
-                    day: { type: 'string' },
-                    startedAt: { type: 'integer' },
-                    journal: { type: 'object', description: 'What the start replayed, and any damage it dropped' },
-                  },
-                },
-              },
-            },
-          },
-        },
+        responses: { '200': { description: 'Running', content: json(ref('Health')) } },
       },
     },
     '/api/queue': {
       get: {
         summary: 'The public queue snapshot',
-        responses: { '200': { description: 'Snapshot', content: { 'application/json': { schema: { $ref: '#/components/schemas/PublicState' } } } } },
+        responses: { '200': { description: 'Snapshot', content: json(ref('PublicState')) } },
+      },
+    },
+    '/api/openapi.json': {
+      get: {
+        summary: 'This document',
+        responses: { '200': { description: 'The OpenAPI document', content: json({ type: 'object' }) } },
       },
     },
     '/api/tickets': {
       post: {
-        summary: 'Take a number for a service',
+        summary: 'Take a number for a visitor (an API key with the "tickets" scope)',
+        ...integrationAuth('tickets'),
         parameters: [
           {
             name: 'Idempotency-Key',
             in: 'header',
             required: false,
-            description: 'Send the same key again to get the same ticket instead of a new one (8-64 of A-Z a-z 0-9 - _).',
+            description:
+              "The integration's own key for this take (8-64 of A-Z a-z 0-9 - _): the same key again during the service day gets the same ticket, byte for byte, and is never rate-limited; the same key with another body is 422 IDEMPOTENCY_CONFLICT. Without it every request is a new ticket.",
             schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
           },
-          { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string', example: 'vi' } },
+          language,
         ],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: z.toJSONSchema(restTakeBody) } },
         },
         responses: {
-          '201': { description: 'The ticket', content: { 'application/json': { schema: { $ref: '#/components/schemas/TicketIssued' } } } },
-          ...errors(400, 404, 409, 413, 503),
+          '201': { description: 'The ticket (not printed: it has no kiosk)', content: json(ref('TicketIssued')) },
+          ...errors({
+            400: ['INVALID_PAYLOAD'],
+            ...authErrors,
+            404: ['UNKNOWN_SERVICE', 'UNKNOWN_PRIORITY_GROUP'],
+            409: ['SERVICE_CLOSED', 'DAILY_LIMIT_REACHED', 'NUMBERS_EXHAUSTED'],
+            413: ['INVALID_PAYLOAD'],
+            422: ['IDEMPOTENCY_CONFLICT'],
+            429: ['RATE_LIMITED'],
+            ...writeErrors,
+          }),
+        },
+      },
+      get: {
+        summary: "The day's tickets as stored, in the order they were taken (an API key with the \"tickets\" scope)",
+        ...integrationAuth('tickets'),
+        parameters: [language],
+        responses: {
+          '200': {
+            description: 'Versioned: compare seq (and bootId) to know whether anything changed',
+            headers: { 'Cache-Control': { schema: { type: 'string', example: 'no-store' } } },
+            content: json(ref('DayTickets')),
+          },
+          ...errors(authErrors),
         },
       },
     },
     '/api/dossiers': {
       post: {
-        summary: 'Create or update a dossier by its code (the one-stop software); the same push twice is one change',
-        security: [{ apiKey: [] }],
+        summary: 'Create or update a dossier by its code (an API key with the "dossiers" scope); the same push twice is one change',
+        ...integrationAuth('dossiers'),
+        parameters: [language],
         requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(dossierInputSchema, { io: 'input' }) } } },
         responses: {
-          '200': {
-            description: 'Stored (changed: false when nothing differed)',
-            content: { 'application/json': { schema: { type: 'object', properties: { code: { type: 'string' }, changed: { type: 'boolean' } } } } },
-          },
-          ...errors(400, 401),
+          '200': { description: 'Stored', content: json(ref('DossierChanged')) },
+          ...errors({
+            400: ['INVALID_PAYLOAD', 'INVALID_DOSSIER_CODE', 'DUE_BEFORE_RECEIVED'],
+            ...authErrors,
+            413: ['INVALID_PAYLOAD'],
+            ...writeErrors,
+          }),
         },
       },
     },
     '/api/dossiers/{code}/status': {
       post: {
-        summary: 'Append a status change (national codes 1-10) to a dossier',
-        security: [{ apiKey: [] }],
-        parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }],
+        summary: 'Append a status change (national codes 1-10) to a dossier (an API key with the "dossiers" scope)',
+        ...integrationAuth('dossiers'),
+        parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }, language],
         requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(statusChangeSchema, { io: 'input' }) } } },
-        responses: { '200': { description: 'Stored' }, ...errors(400, 401, 404) },
+        responses: {
+          '200': { description: 'Stored (the same status at the same time twice is one change)', content: json(ref('DossierChanged')) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], ...authErrors, 404: ['UNKNOWN_DOSSIER'], 413: ['INVALID_PAYLOAD'], ...writeErrors }),
+        },
       },
     },
     '/api/dossiers/import': {
       post: {
-        summary: 'Load many dossiers at once, all or nothing (up to 50,000)',
-        security: [{ apiKey: [] }],
+        summary: 'Load many dossiers at once, all or nothing (up to 50,000 rows, 64 MB; an API key with the "dossiers" scope)',
+        ...integrationAuth('dossiers'),
+        parameters: [language],
         requestBody: {
           required: true,
-          content: {
-            'application/json': {
-              schema: { type: 'object', required: ['dossiers'], properties: { dossiers: { type: 'array', items: z.toJSONSchema(dossierInputSchema, { io: 'input' }) } } },
-            },
-          },
+          content: json({ type: 'object', required: ['dossiers'], properties: { dossiers: { type: 'array', maxItems: 50_000, items: z.toJSONSchema(dossierInputSchema, { io: 'input' }) } } }),
         },
         responses: {
-          '200': { description: 'Counts: received, created, updated, unchanged' },
-          '422': { description: 'Nothing imported; every rejected row with index, field and reason' },
-          ...errors(400, 401),
+          '200': {
+            description: 'Imported',
+            content: json({
+              type: 'object',
+              required: ['received', 'created', 'updated', 'unchanged'],
+              properties: { received: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' } },
+            }),
+          },
+          '422': {
+            description: 'Nothing imported (INVALID_PAYLOAD): every rejected row with index, field and reason',
+            content: json({
+              allOf: [
+                ref('Error'),
+                {
+                  type: 'object',
+                  required: ['rejected'],
+                  properties: {
+                    rejected: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['index', 'field', 'reason'],
+                        properties: { index: { type: 'integer' }, field: { type: 'string' }, reason: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              ],
+            }),
+          },
+          ...errors({ 400: ['INVALID_PAYLOAD'], ...authErrors, 413: ['INVALID_PAYLOAD'], ...writeErrors }),
         },
       },
     },
     '/api/dossiers/lookup': {
       get: {
-        summary: "A visitor's lookup by code and the key printed on the receipt (masked name only); wrong tries are slowed down",
+        summary:
+          "A visitor's lookup by code and the key printed on the receipt (masked name only); wrong tries from one address are slowed down per dossier code",
         parameters: [
-          { name: 'code', in: 'query', required: true, schema: { type: 'string' } },
-          { name: 'key', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'code', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 60 } },
+          { name: 'key', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 20 } },
+          language,
         ],
-        responses: { '200': { description: 'The dossier' }, ...errors(400, 404, 429) },
+        responses: {
+          '200': { description: 'The dossier (Cache-Control: no-store)', content: json(ref('DossierLookupView')) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 403: ['ORIGIN_NOT_ALLOWED'], 404: ['DOSSIER_NOT_FOUND'], 429: ['RATE_LIMITED'] }),
+        },
       },
     },
     '/api/reports': {
       get: {
-        summary: 'Queue figures per service, counter or officer over a period (supervisors, session token)',
+        summary: 'Queue figures per service, counter or officer over a period (supervisors, with their session token)',
         security: [{ session: [] }],
         parameters: [
           { name: 'from', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
-          { name: 'to', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
-          { name: 'groupBy', in: 'query', schema: { type: 'string', enum: ['service', 'counter', 'officer'] } },
-          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'xlsx'] } },
+          { name: 'to', in: 'query', required: true, description: 'Not before from, at most 365 days after it', schema: { type: 'string', format: 'date' } },
+          { name: 'groupBy', in: 'query', schema: { type: 'string', enum: ['service', 'counter', 'officer'], default: 'service' } },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'xlsx'], default: 'json' } },
+          language,
         ],
-        responses: { '200': { description: 'The report' }, ...errors(400, 401, 403) },
+        responses: {
+          '200': {
+            description: 'The report: JSON, or a download luot-<groupBy>-<from>-<to>.csv (UTF-8 with BOM) or .xlsx',
+            content: {
+              'application/json': { schema: ref('LabelledReport') },
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+            },
+          },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 401: ['NOT_LOGGED_IN', 'SESSION_EXPIRED'], 403: ['FORBIDDEN', 'ORIGIN_NOT_ALLOWED'] }),
+        },
+      },
+    },
+    '/audio/clips/{file}': {
+      get: {
+        summary: "A voice clip of the wall display; a recording in the data folder's clips/ replaces the bundled placeholder",
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{1,60}\\.wav$' } }],
+        responses: {
+          '200': { description: 'The clip (revalidated with its ETag)', content: { 'audio/wav': { schema: { type: 'string', contentMediaType: 'audio/wav' } } } },
+          ...errors({ 404: ['NOT_FOUND'] }),
+        },
       },
     },
   },
   components: {
-    schemas: { Error: errorBody, TicketIssued: ticketIssued, PublicState: publicView },
+    schemas: {
+      Error: errorBody,
+      TicketIssued: ticketIssued,
+      PublicState: publicView,
+      DayTicket: dayTicket,
+      DayTickets: versioned(
+        { type: 'object', required: ['day', 'tickets'], properties: { day, tickets: { type: 'array', items: ref('DayTicket') } } },
+        "The day's tickets as stored.",
+      ),
+      DossierChanged: changed,
+      DossierLookupView: dossierLookup,
+      Timeliness: timeliness,
+      ReportFigures: reportFigures,
+      LabelledReport: report,
+      Health: health,
+    },
+    responses: {
+      NotFound: {
+        description: 'Any other path or method under /api/: NOT_FOUND',
+        content: json(ref('Error')),
+      },
+    },
     securitySchemes: {
-      apiKey: { type: 'http', scheme: 'bearer', description: 'An API key the supervisor issued for the integration' },
+      apiKey: { type: 'http', scheme: 'bearer', description: 'An API key the supervisor issued for the integration (apikey:issue), with the scope the route needs' },
+      apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'The same API key, in a header of its own' },
       session: { type: 'http', scheme: 'bearer', description: "A supervisor's session token (session:login)" },
     },
   },

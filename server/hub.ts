@@ -150,7 +150,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const httpServer = createServer(app);
     const io: HubServer = new Server(httpServer, {
       serveClient: false,
-      maxHttpBufferSize: 32 * 1024,
+      // A whole configuration comes in one config:replace: a provincial centre's is 40-60 KB.
+      maxHttpBufferSize: 256 * 1024,
       pingInterval: 10_000,
       pingTimeout: 5_000,
     });

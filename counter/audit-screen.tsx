@@ -9,6 +9,15 @@ import { loaded } from './config-model';
 const ACTIONS: Record<string, MessageKey> = {
   'config.replace': 'sup.audit.action.replace',
   'officer.password': 'sup.audit.action.password',
+  'session.ended': 'sup.audit.action.sessionEnded',
+  'apikey.issued': 'sup.audit.action.apikeyIssued',
+  'apikey.revoked': 'sup.audit.action.apikeyRevoked',
+  'bridge.token-issued': 'sup.audit.action.bridgeIssued',
+  'bridge.token-revoked': 'sup.audit.action.bridgeRevoked',
+  'pairing.kiosk-issued': 'sup.audit.action.kioskPaired',
+  'pairing.kiosk-revoked': 'sup.audit.action.kioskUnpaired',
+  'pairing.rating-issued': 'sup.audit.action.ratingPaired',
+  'pairing.rating-revoked': 'sup.audit.action.ratingUnpaired',
 };
 
 const LIMIT = 200;

@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import type { CentreConfig, OfficerConfig } from '../server/config/centre-config';
+import type { SecurityConfig } from '../server/config/security-config';
 import type { HubClient } from '../server/protocol/hub-client';
 import type { AppState } from '../server/ui/app-state';
 
@@ -119,10 +120,81 @@ export function payloadOf(
     if (!known && !password) problems.push(t('sup.cfg.needPassword', { name: officer.name || officer.id || '?' }));
     else if (password && password.length < 8) problems.push(t('sup.cfg.shortPassword', { name: officer.name || officer.id || '?' }));
   }
+  if (out.security) problems.push(...securityProblems(out.security, t).map((p) => p.text));
   const notice = out.display.notice;
   if (notice && !notice.vi.trim() && !notice.en.trim()) delete out.display.notice;
   out.dossiers.calendar.holidays = [...new Set(out.dossiers.calendar.holidays)].sort();
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config: out };
+}
+
+/** The hub's own limits (server/config/security-config.ts), checked here to word them for the supervisor. */
+export const SECURITY_LIMITS = {
+  sessionHours: { min: 1, max: 168 },
+  burst: { min: 1, max: 1_000_000 },
+  perMinute: { min: 1, max: 10_000_000 },
+  origins: 50,
+  networks: 100,
+} as const;
+
+export const TAKE_SOURCES = [
+  { source: 'perKiosk', label: 'sup.cfg.security.perKiosk', hint: 'sup.cfg.security.perKioskHint' },
+  { source: 'perAddress', label: 'sup.cfg.security.perAddress', hint: 'sup.cfg.security.perAddressHint' },
+  { source: 'perIntegration', label: 'sup.cfg.security.perIntegration', hint: 'sup.cfg.security.perIntegrationHint' },
+] as const;
+export type TakeSource = (typeof TAKE_SOURCES)[number]['source'];
+
+/** Which field of the security section a problem is about: shown beside it, and listed on saving. */
+export type SecurityField = 'sessionHours' | 'allowedOrigins' | 'kioskNetworks' | `${TakeSource}.${'burst' | 'perMinute'}`;
+
+/** A web origin: scheme, host and port, no path (https://motcua.example.gov.vn, http://10.0.0.5:8080). */
+export function isOrigin(text: string): boolean {
+  if (!/^https?:\/\/[^\s/?#]+$/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return url.hostname !== '' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** An IPv4 or IPv6 network in CIDR notation: 192.168.1.0/24, fd00::/8. */
+export function isNetwork(text: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (v4) return v4.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(v4[5]) <= 32;
+  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
+  if (!v6 || !v6[1]!.includes(':') || Number(v6[2]) > 128) return false;
+  try {
+    // The browser's URL parser knows IPv6 addresses (and refuses what is not one).
+    new URL(`http://[${v6[1]}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function inRange(value: number, range: { min: number; max: number }, whole: boolean): boolean {
+  return Number.isFinite(value) && value >= range.min && value <= range.max && (!whole || Number.isInteger(value));
+}
+
+/** What is wrong in the security section, worded for the supervisor; nothing when it may be sent. */
+export function securityProblems(security: SecurityConfig, t: AppState['t']): { field: SecurityField; text: string }[] {
+  const problems: { field: SecurityField; text: string }[] = [];
+  if (!inRange(security.sessionHours, SECURITY_LIMITS.sessionHours, false)) problems.push({ field: 'sessionHours', text: t('sup.cfg.security.badHours') });
+  for (const origin of security.allowedOrigins)
+    if (!isOrigin(origin)) problems.push({ field: 'allowedOrigins', text: t('sup.cfg.security.badOrigin', { value: origin }) });
+  if (security.allowedOrigins.length > SECURITY_LIMITS.origins)
+    problems.push({ field: 'allowedOrigins', text: t('sup.cfg.security.tooMany', { part: t('sup.cfg.security.origins'), max: SECURITY_LIMITS.origins }) });
+  for (const network of security.kioskNetworks)
+    if (!isNetwork(network)) problems.push({ field: 'kioskNetworks', text: t('sup.cfg.security.badNetwork', { value: network }) });
+  if (security.kioskNetworks.length > SECURITY_LIMITS.networks)
+    problems.push({ field: 'kioskNetworks', text: t('sup.cfg.security.tooMany', { part: t('sup.cfg.security.networks'), max: SECURITY_LIMITS.networks }) });
+  for (const { source, label } of TAKE_SOURCES) {
+    const limit = security.takeLimits[source];
+    if (!inRange(limit.burst, SECURITY_LIMITS.burst, true)) problems.push({ field: `${source}.burst`, text: t('sup.cfg.security.badBurst', { source: t(label) }) });
+    if (!inRange(limit.perMinute, SECURITY_LIMITS.perMinute, true))
+      problems.push({ field: `${source}.perMinute`, text: t('sup.cfg.security.badPerMinute', { source: t(label) }) });
+  }
+  return problems;
 }
 
 export const PART_LABELS = {
@@ -136,6 +208,7 @@ export const PART_LABELS = {
  * as the supervisor knows it ("Lĩnh vực Hộ tịch") instead of its position.
  */
 export function describeProblem(problem: string, config: Record<string, unknown> | null, t: AppState['t'], lang: 'vi' | 'en'): { where: string | null; text: string } {
+  if (problem.startsWith('security.')) return { where: t('sup.cfg.sec.security'), text: problem.slice('security.'.length) };
   const match = /^(services|counters|officers|priorityGroups|devices|kiosks|bridges)\[(\d+)\]\.?(.*)$/.exec(problem);
   if (!match || !config) return { where: null, text: problem };
   const [, list, index, rest] = match as unknown as [string, string, string, string];

@@ -27,7 +27,8 @@ const section = signal<Section>('services');
 
 /**
  * The centre's configuration, edited live: services, counters, officers, priority and the calling
- * order, holidays, the display's notice, alert thresholds, and devices as raw JSON. Saving sends
+ * order, holidays, the display's notice, alert thresholds, security (session length, allowed
+ * origins, kiosk networks, take limits), and devices as raw JSON. Saving sends
  * the whole of it with the version it was loaded at; the hub validates it and says what is wrong.
  * The file can be exported and imported whole.
  */
@@ -161,6 +162,7 @@ export function ConfigScreen() {
               type="file"
               accept=".json,application/json"
               class="visually-hidden"
+              aria-label={t('sup.cfg.importFile')}
               data-testid="config-import"
               tabIndex={-1}
               onChange={(e) => {

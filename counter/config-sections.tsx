@@ -5,9 +5,21 @@ import type { OpeningWindow, ServiceConfig } from '../server/config/centre-confi
 import { useAppState } from '../server/ui/app-state';
 import { Modal } from '../server/ui/components';
 import { formatDay, isIsoDay, isoWeekday } from './dates';
-import { edit, JSON_PARTS, PART_LABELS, texts, versionMovedTo, type EditableConfig, type EditableOfficer } from './config-model';
+import {
+  edit,
+  JSON_PARTS,
+  PART_LABELS,
+  SECURITY_LIMITS,
+  securityProblems,
+  TAKE_SOURCES,
+  texts,
+  versionMovedTo,
+  type EditableConfig,
+  type EditableOfficer,
+  type SecurityField,
+} from './config-model';
 
-export type Section = 'services' | 'counters' | 'officers' | 'priority' | 'holidays' | 'display' | 'devices';
+export type Section = 'services' | 'counters' | 'officers' | 'priority' | 'holidays' | 'display' | 'security' | 'devices';
 
 export const SECTIONS: readonly { section: Section; label: MessageKey }[] = [
   { section: 'services', label: 'sup.cfg.sec.services' },
@@ -16,6 +28,7 @@ export const SECTIONS: readonly { section: Section; label: MessageKey }[] = [
   { section: 'priority', label: 'sup.cfg.sec.priority' },
   { section: 'holidays', label: 'sup.cfg.sec.holidays' },
   { section: 'display', label: 'sup.cfg.sec.display' },
+  { section: 'security', label: 'sup.cfg.sec.security' },
   { section: 'devices', label: 'sup.cfg.sec.devices' },
 ];
 
@@ -61,6 +74,8 @@ export function ConfigSections(props: { section: Section; config: EditableConfig
       return <HolidaysSection config={props.config} />;
     case 'display':
       return <DisplaySection config={props.config} />;
+    case 'security':
+      return <SecuritySection config={props.config} />;
     case 'devices':
       return <DevicesSection />;
   }
@@ -120,12 +135,17 @@ function NumberField(props: {
   step?: number;
   placeholder?: string;
   hint?: string;
+  /** The value is refused (the reason is shown beside the field's card). */
+  bad?: boolean;
+  testId?: string;
 }) {
   return (
     <label class="cfg-field cfg-field--number">
       <span class="cfg-field__label">{props.label}</span>
       <input
-        class="cfg-input"
+        class={`cfg-input ${props.bad ? 'cfg-input--bad' : ''}`}
+        aria-invalid={props.bad ? 'true' : undefined}
+        data-testid={props.testId}
         type="number"
         inputMode="decimal"
         value={props.value === undefined || Number.isNaN(props.value) ? '' : String(props.value)}
@@ -722,6 +742,152 @@ function DisplaySection({ config }: { config: EditableConfig }) {
           />
         </div>
       </article>
+    </>
+  );
+}
+
+/* Security: sessions, allowed origins, kiosk networks, take limits. */
+
+/** Lines of a text area as a list: trimmed, empty lines left out. */
+function linesOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/**
+ * A list edited as text, one item a line. What was typed stays as typed (an empty line while
+ * adding one); the draft gets the list. A list changed elsewhere (changes discarded) is shown anew.
+ */
+function LinesField(props: { label: string; lines: string[]; onChange: (lines: string[]) => void; placeholder?: string; bad: boolean; testId: string; errorId: string }) {
+  const raw = useSignal(props.lines.join('\n'));
+  const same = JSON.stringify(linesOf(raw.value)) === JSON.stringify(props.lines);
+  return (
+    <label class="cfg-field cfg-field--wide">
+      <span class="cfg-field__label">{props.label}</span>
+      <textarea
+        class={`cfg-input cfg-textarea cfg-textarea--lines ${props.bad ? 'cfg-input--bad' : ''}`}
+        spellcheck={false}
+        autocapitalize="off"
+        rows={Math.min(12, Math.max(3, props.lines.length + 1))}
+        placeholder={props.placeholder}
+        aria-invalid={props.bad ? 'true' : undefined}
+        aria-describedby={props.bad ? props.errorId : undefined}
+        data-testid={props.testId}
+        value={same ? raw.value : props.lines.join('\n')}
+        onInput={(e) => {
+          raw.value = e.currentTarget.value;
+          props.onChange(linesOf(raw.value));
+        }}
+      />
+    </label>
+  );
+}
+
+/** The problems of some fields, under their card (the same are listed when saving). */
+function FieldProblems(props: { problems: { field: SecurityField; text: string }[]; fields: (field: SecurityField) => boolean; id?: string }) {
+  const mine = props.problems.filter((p) => props.fields(p.field));
+  if (mine.length === 0) return null;
+  return (
+    <div class="cfg-problems" id={props.id}>
+      {mine.map((p, i) => (
+        <p key={i} class="form-error">
+          {p.text}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function SecuritySection({ config }: { config: EditableConfig }) {
+  const { t } = useAppState();
+  const security = config.security;
+  const problems = securityProblems(security, t);
+  const bad = (field: SecurityField) => problems.some((p) => p.field === field);
+  const set = (change: (s: EditableConfig['security']) => void) => edit((c) => change(c.security));
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.security')} intro={t('sup.cfg.security.intro')} />
+      <Card title={t('sup.cfg.security.sessions')} testId="cfg-security-sessions">
+        <div class="cfg-grid">
+          <NumberField
+            label={t('sup.cfg.security.sessionHours')}
+            value={security.sessionHours}
+            min={SECURITY_LIMITS.sessionHours.min}
+            max={SECURITY_LIMITS.sessionHours.max}
+            bad={bad('sessionHours')}
+            testId="cfg-session-hours"
+            onChange={(v) => set((s) => (s.sessionHours = v ?? Number.NaN))}
+          />
+        </div>
+        <p class="sup-hint">{t('sup.cfg.security.sessionHoursHint')}</p>
+        <FieldProblems problems={problems} fields={(f) => f === 'sessionHours'} />
+      </Card>
+
+      <Card title={t('sup.cfg.security.origins')} testId="cfg-security-origins">
+        <p class="sup-intro">{t('sup.cfg.security.originsIntro')}</p>
+        <LinesField
+          label={t('sup.cfg.security.originsLabel')}
+          lines={security.allowedOrigins}
+          placeholder="https://motcua.example.gov.vn"
+          bad={bad('allowedOrigins')}
+          testId="cfg-allowed-origins"
+          errorId="cfg-origins-problems"
+          onChange={(lines) => set((s) => (s.allowedOrigins = lines))}
+        />
+        {security.allowedOrigins.length === 0 && <p class="sup-hint">{t('sup.cfg.security.originsNone')}</p>}
+        <FieldProblems problems={problems} fields={(f) => f === 'allowedOrigins'} id="cfg-origins-problems" />
+      </Card>
+
+      <Card title={t('sup.cfg.security.networks')} testId="cfg-security-networks">
+        <p class="sup-intro">{t('sup.cfg.security.networksIntro')}</p>
+        <LinesField
+          label={t('sup.cfg.security.networksLabel')}
+          lines={security.kioskNetworks}
+          placeholder="192.168.1.0/24"
+          bad={bad('kioskNetworks')}
+          testId="cfg-kiosk-networks"
+          errorId="cfg-networks-problems"
+          onChange={(lines) => set((s) => (s.kioskNetworks = lines))}
+        />
+        {security.kioskNetworks.length === 0 && <p class="sup-hint sup-hint--bad">{t('sup.cfg.security.networksNone')}</p>}
+        <FieldProblems problems={problems} fields={(f) => f === 'kioskNetworks'} id="cfg-networks-problems" />
+      </Card>
+
+      <Card title={t('sup.cfg.security.limits')} testId="cfg-security-limits">
+        <p class="sup-intro">{t('sup.cfg.security.limitsIntro')}</p>
+        {TAKE_SOURCES.map(({ source, label, hint }) => {
+          const limit = security.takeLimits[source];
+          return (
+            <div key={source} class="cfg-limit" role="group" aria-labelledby={`cfg-limit-${source}-title`} data-testid={`cfg-limit-${source}`}>
+              <h4 class="cfg-limit__title" id={`cfg-limit-${source}-title`}>
+                {t(label)}
+              </h4>
+              <p class="cfg-limit__hint">{t(hint)}</p>
+              <div class="cfg-grid">
+                <NumberField
+                  label={t('sup.cfg.security.burst')}
+                  value={limit.burst}
+                  min={SECURITY_LIMITS.burst.min}
+                  max={SECURITY_LIMITS.burst.max}
+                  bad={bad(`${source}.burst`)}
+                  onChange={(v) => set((s) => (s.takeLimits[source].burst = v ?? Number.NaN))}
+                />
+                <NumberField
+                  label={t('sup.cfg.security.perMinute')}
+                  value={limit.perMinute}
+                  min={SECURITY_LIMITS.perMinute.min}
+                  max={SECURITY_LIMITS.perMinute.max}
+                  bad={bad(`${source}.perMinute`)}
+                  onChange={(v) => set((s) => (s.takeLimits[source].perMinute = v ?? Number.NaN))}
+                />
+              </div>
+              <FieldProblems problems={problems} fields={(f) => f === `${source}.burst` || f === `${source}.perMinute`} />
+            </div>
+          );
+        })}
+      </Card>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { Connecting, Modal } from '../server/ui/components';
 import { formatTime, localParts, minutesBetween } from '../server/ui/format';
 import { TopBar } from './counter-app';
 import { CONDITION_HINTS, CONDITION_LABELS, conditionTone, KIND_LABELS } from './device-words';
+import { PairingSection } from './pairing-section';
 import { devicesOpen, session } from './session';
 import { ScreenAlerts } from './staff-tools';
 
@@ -24,7 +25,8 @@ interface BridgeSummary {
 /**
  * The supervisor's devices: every printer, keypad and LED display with where it hangs (the hub's
  * own machine or a bridge PC), its state in plain words and since when; a test page per printer;
- * and per bridge, issuing its token (shown once, with the command to run on that PC) or revoking it.
+ * per bridge, issuing its token (shown once, with the command to run on that PC) or revoking it;
+ * and the kiosks and rating tablets paired with the hub (pairing-section.tsx).
  */
 export function DevicesScreen() {
   const state = useAppState();
@@ -109,7 +111,10 @@ export function DevicesScreen() {
         {!staff ? (
           <Connecting />
         ) : devices.length === 0 ? (
-          <p class="devices__empty">{t('devices.none')}</p>
+          <section class="devices__section">
+            <h2 class="devices__heading">{t('devices.list')}</h2>
+            <p class="devices__empty">{t('devices.none')}</p>
+          </section>
         ) : (
           <section class="devices__section">
             <h2 class="devices__heading">{t('devices.list')}</h2>
@@ -178,6 +183,7 @@ export function DevicesScreen() {
             </div>
           </section>
         )}
+        {staff && <PairingSection />}
       </main>
       {open?.kind === 'issue' && (
         <ConfirmDialog

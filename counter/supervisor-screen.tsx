@@ -7,6 +7,7 @@ import { TopBar } from './counter-app';
 import { DeadlinesScreen } from './deadlines-screen';
 import { OverviewScreen } from './overview-screen';
 import { ReportsScreen } from './reports-screen';
+import { SessionsScreen } from './sessions-screen';
 import { devicesOpen, session, supervisorTab, type SupervisorTab } from './session';
 import { ScreenAlerts } from './staff-tools';
 
@@ -14,6 +15,7 @@ const TABS: readonly { tab: SupervisorTab; label: MessageKey }[] = [
   { tab: 'overview', label: 'sup.tab.overview' },
   { tab: 'reports', label: 'sup.tab.reports' },
   { tab: 'deadlines', label: 'sup.tab.deadlines' },
+  { tab: 'sessions', label: 'sup.tab.sessions' },
   { tab: 'apikeys', label: 'sup.tab.apikeys' },
   { tab: 'config', label: 'sup.tab.config' },
   { tab: 'audit', label: 'sup.tab.audit' },
@@ -60,6 +62,7 @@ export function SupervisorScreen() {
         {tab === 'overview' && <OverviewScreen />}
         {tab === 'reports' && <ReportsScreen />}
         {tab === 'deadlines' && <DeadlinesScreen />}
+        {tab === 'sessions' && <SessionsScreen />}
         {tab === 'apikeys' && <ApiKeysScreen />}
         {tab === 'config' && <ConfigScreen />}
         {tab === 'audit' && <AuditScreen />}

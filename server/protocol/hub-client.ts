@@ -55,7 +55,10 @@ export type CommandName =
   | 'apikey:revoke'
   | 'config:replace'
   | 'officer:set-password'
-  | 'day:close';
+  | 'day:close'
+  | 'session:end'
+  | 'pairing:issue'
+  | 'pairing:revoke';
 export type CommandInput<N extends CommandName> = Omit<PayloadOf<N>, 'commandId' | 'lang'>;
 export type CommandResult<N extends CommandName> = AckDataOf<N>;
 /** Reads and sessions: no `commandId`. */
@@ -67,6 +70,8 @@ export type RequestName =
   | 'dossier:deadlines'
   | 'config:get'
   | 'audit:list'
+  | 'session:list'
+  | 'credential:list'
   | 'rating:watch'
   | 'rating:submit'
   // kiosk and lookup: a visitor's dossier, by the code and key on the receipt

@@ -84,7 +84,11 @@ export function registerDeviceHandlers(edge: Edge, deps: HandlerContext): void {
     const key = keyOf(officer.data.id, payload.commandId);
     if (!key) return errorAck('IDEMPOTENCY_CONFLICT', lang);
     if (!admin.answered(key) && kind === 'rating' && !deps.config.current.counters.some((c) => c.id === targetId)) return errorAck('UNKNOWN_COUNTER', lang);
-    const base = devices.publicUrl();
+    // The address the supervisor reached the hub at, unless the centre names one: the screen to
+    // pair is on the same network as the supervisor's.
+    const host = edge.socket.handshake.headers.host;
+    const configured = deps.config.current.centre.publicUrl?.replace(/\/$/, '');
+    const base = configured ?? (host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : devices.publicUrl());
     const result = await credentials.issue({
       kind,
       ownerId: targetId,

@@ -230,7 +230,7 @@ describe('take limits, as a centre gets them by default', () => {
   });
 
   it('one machine cannot escape the limit by claiming many kiosk ids', async () => {
-    const hub = await hubWith(defaults);
+    const hub = await hubWith(defaults, { now: Date.parse('2026-11-26T09:00:00+07:00') });
     let issued = 0;
     let limited = 0;
     for (let k = 0; k < 8; k++) {
@@ -251,7 +251,8 @@ describe('take limits, as a centre gets them by default', () => {
   });
 
   it('an integration floods POST /api/tickets: its burst, then 429 with Retry-After', async () => {
-    const hub = await hubWith(defaults);
+    // A clock that stands still: a slow machine must not refill the bucket half way.
+    const hub = await hubWith(defaults, { now: Date.parse('2026-11-26T09:00:00+07:00') });
     const key = await issueApiKey(hub, 'booking', ['tickets']);
     const statuses: number[] = [];
     let retryAfter: string | string[] | undefined;

@@ -166,3 +166,16 @@ export async function issueApiKey(hub: TestHub, integrationId: string, scopes: (
   supervisor.disconnect();
   return issued.key;
 }
+
+/** Connects once, as a screen or bridge would, and says how it went: 'connected', or the connect error. */
+export async function connectOutcome(url: string, options: { auth: Record<string, unknown>; extraHeaders?: Record<string, string> }): Promise<string> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+  try {
+    return await new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', (error) => resolve(error.message));
+    });
+  } finally {
+    socket.disconnect();
+  }
+}

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { io } from 'socket.io-client';
 import type { Ack, PublicView, TicketIssued, Versioned } from '../../server/protocol/views';
 import {
+  connectOutcome,
   expectOk,
   issueApiKey,
   newCommandId,
@@ -35,17 +35,8 @@ async function hubWith(patch?: Parameters<typeof testCentre>[0], clock?: { now: 
 }
 
 /** A socket connecting with the headers a browser page would send: 'connected' or the refusal. */
-async function connectWith(hub: TestHub, headers: Record<string, string>, auth: Record<string, unknown> = { app: 'kiosk' }): Promise<string> {
-  const socket = io(hub.hub.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers, auth });
-  try {
-    return await new Promise<string>((resolve) => {
-      socket.once('connect', () => resolve('connected'));
-      socket.once('connect_error', (error) => resolve(error.message));
-    });
-  } finally {
-    socket.disconnect();
-  }
-}
+const connectWith = (hub: TestHub, headers: Record<string, string>, auth: Record<string, unknown> = { app: 'kiosk' }) =>
+  connectOutcome(hub.hub.url, { extraHeaders: headers, auth });
 
 /** A raw HTTP request, so that Host and Origin are exactly what a browser would send. */
 function http(

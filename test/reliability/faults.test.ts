@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Ack, TicketIssued } from '../../server/protocol/views';
 import { newCommandId, send, startTestHub } from '../helpers/hub-fixture';
+import { canMountSmallDisk, fillDisk, smallDisk } from '../helpers/small-disk';
 import { report } from './sizes';
 
-/** A real, tiny file system (tmpfs) for the data folder; needs root, as CI has. */
-function smallDisk(): { dir: string; release(): void } | null {
-  const dir = mkdtempSync(join(tmpdir(), 'luot-small-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
-    return { dir, release: () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' }) };
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
-
-const disk = process.getuid?.() === 0 ? smallDisk() : null;
-disk?.release();
-if (!disk && process.env.CI === 'true') throw new Error('the disk-full test needs root and tmpfs (mount) in CI');
-const describeWithMount = disk ? describe : describe.skip;
+const describeWithMount = canMountSmallDisk('the disk-full test') ? describe : describe.skip;
 
 describeWithMount('faults: the disk is full', () => {
   it('refuses new actions with a clear error instead of acknowledging what it could not store, and recovers when space is back', async () => {
@@ -36,9 +18,7 @@ describeWithMount('faults: the disk is full', () => {
         const first = await take();
         expect(first.ok).toBe(true);
         // Fill the disk, leaving less than one journal line.
-        const { bavail, bsize } = statfsSync(small.dir);
-        const filler = join(small.dir, 'filler');
-        writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 64)));
+        const freeSpace = fillDisk(small.dir);
         // The journal's last page may still hold a few lines: take until the disk says no.
         const answers: Ack<TicketIssued>[] = [];
         for (let i = 0; i < 60; i++) answers.push(await take());
@@ -53,7 +33,7 @@ describeWithMount('faults: the disk is full', () => {
         expect(hub.hub.service.todayTickets().map((t) => t.number)).toEqual(['A001', ...acknowledged]);
         expect(acknowledged).toEqual(acknowledged.map((_, i) => `A${String(i + 2).padStart(3, '0')}`));
         // Space is back: the next take works, and no number was skipped or reused.
-        rmSync(filler);
+        freeSpace();
         const after = await take();
         const expected = `A${String(acknowledged.length + 2).padStart(3, '0')}`;
         expect(after).toMatchObject({ ok: true, data: { number: expected } });

@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
 import { ServiceTimeProfile } from '../../server/app/service-time-profile';
 import type { Ticket } from '../../server/domain/queue-state';
 import type {
@@ -19,8 +16,9 @@ import type {
   Versioned,
 } from '../../server/protocol/views';
 import { startSmsGateway, waitFor } from '../notifications/notification-fixtures';
-import { expectOk, newCommandId, recordEvents, send, startTestHub, type HubClient, type TestHub } from '../helpers/hub-fixture';
+import { connectOutcome, expectOk, newCommandId, recordEvents, send, startTestHub, supervisorSocket, type HubClient, type TestHub } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import { canMountSmallDisk, fillDisk, smallDisk } from '../helpers/small-disk';
 import { report } from './sizes';
 
 /**
@@ -34,30 +32,7 @@ import { report } from './sizes';
  * every record of that store is refused.
  */
 
-/** A real, tiny file system (tmpfs) for the data folder; needs root, as CI has. */
-function smallDisk(): { dir: string; release(): void } | null {
-  const dir = mkdtempSync(join(tmpdir(), 'luot-small-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
-    return { dir, release: () => execFileSync('umount', ['-l', dir], { stdio: 'ignore' }) };
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
-
-const probe = process.getuid?.() === 0 ? smallDisk() : null;
-probe?.release();
-if (!probe && process.env.CI === 'true') throw new Error('the full-disk tests need root and tmpfs (mount) in CI');
-const describeWithMount = probe ? describe.concurrent : describe.skip;
-
-/** Fills the disk, leaving less than one journal line; returns what frees the space again. */
-function fillDisk(dir: string): () => void {
-  const { bavail, bsize } = statfsSync(dir);
-  const filler = join(dir, 'filler');
-  writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 64)));
-  return () => rmSync(filler, { force: true });
-}
+const describeWithMount = canMountSmallDisk('the full-disk tests') ? describe.concurrent : describe.skip;
 
 /** Bytes a file can still grow by without a new page of the file system. */
 function slackOf(path: string): number {
@@ -129,17 +104,7 @@ async function whileRunning<T, P>(work: Promise<T>, probe: () => Promise<P>, lim
 }
 
 /** Connects to the /bridge namespace as a bridge does: 'connected', or the connect error. */
-async function bridgeConnects(hub: TestHub, token: string): Promise<string> {
-  const socket = io(`${hub.hub.url}/bridge`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
-  try {
-    return await new Promise<string>((resolve) => {
-      socket.once('connect', () => resolve('connected'));
-      socket.once('connect_error', (error) => resolve(error.message));
-    });
-  } finally {
-    socket.disconnect();
-  }
-}
+const bridgeConnects = (hub: TestHub, token: string) => connectOutcome(`${hub.hub.url}/bridge`, { auth: { token } });
 
 /** Whether a session token still works: a counter screen connecting with it gets the staff view. */
 async function tokenWorks(hub: TestHub, token: string): Promise<boolean> {
@@ -158,12 +123,6 @@ async function login(hub: TestHub, username: string, password: string): Promise<
   } finally {
     socket.disconnect();
   }
-}
-
-async function supervisor(hub: TestHub): Promise<HubClient> {
-  const socket = await hub.connect({ app: 'counter' });
-  expectOk(await send(socket, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
-  return socket;
 }
 
 async function sessionIds(sup: HubClient): Promise<string[]> {
@@ -194,7 +153,7 @@ describeWithMount('a full disk: every store changes memory only after the disk',
     try {
       const display = await hub.connect({ app: 'display' });
       const shown = recordEvents(display);
-      const sup = await supervisor(hub);
+      const sup = await supervisorSocket(hub);
       const o1 = await hub.connect({ app: 'counter' });
       const o1Token = expectOk(await send<SessionInfo>(o1, 'session:login', { username: 'o1', password: OFFICER_PASSWORD })).token;
       expectOk(await send(o1, 'counter:open', { commandId: newCommandId(), counterId: 'c1' }));
@@ -295,7 +254,7 @@ describeWithMount('a full disk: every store changes memory only after the disk',
 
       await hub.stop();
       hub = await startTestHub({ dataDir: disk.dir, config, clock });
-      const sup2 = await supervisor(hub);
+      const sup2 = await supervisorSocket(hub);
       await expectUnchanged(hub, sup2, 'after a restart');
       expect(await sessionIds(sup2), 'session:list after a restart').toEqual(expect.arrayContaining(sessionsFull));
       expect(await login(hub, 'o1', OFFICER_PASSWORD), 'o1 with the old password after a restart').toMatchObject({ ok: true });
@@ -336,7 +295,7 @@ describeWithMount('a full disk: every store changes memory only after the disk',
     try {
       const display = await hub.connect({ app: 'display' });
       const shown = recordEvents(display);
-      const sup = await supervisor(hub);
+      const sup = await supervisorSocket(hub);
       const key = expectOk(await send<{ key: string }>(sup, 'apikey:issue', { commandId: newCommandId(), integrationId: 'motcua' })).key;
       const existing = dossier(1);
       const filler = dossier(2);
@@ -458,7 +417,7 @@ describeWithMount('a full disk: every store changes memory only after the disk',
       c.notifications = { sms: { url: `${gateway.url}/sms` }, retry: { initialMs: 50, maxMs: 200 } } as never;
     });
     const hub = await startTestHub({ dataDir: disk.dir, config, clock });
-    const sup = await supervisor(hub);
+    const sup = await supervisorSocket(hub);
     const key = expectOk(await send<{ key: string }>(sup, 'apikey:issue', { commandId: newCommandId(), integrationId: 'motcua' })).key;
     const api = dossierApi(hub, key);
     // Being handled (4): no message yet.

@@ -161,7 +161,7 @@ function AlertSetup() {
           {t('follow.alertOn')}
         </div>
       ) : (
-        <button type="button" class="follow-alert-setup__button" data-testid="enable-alert" onClick={() => sound.enable()}>
+        <button type="button" class="follow-alert-setup__button" data-testid="enable-alert" data-sound-enable onClick={() => sound.enable()}>
           <BellIcon />
           {t('follow.enableAlert')}
         </button>

@@ -57,8 +57,18 @@ mountApp(
       },
     };
     void player.preload([CHIME_CLIP_ID]);
-    // Any tap counts as permission for sound (the language button, closing the alert, ...).
-    for (const type of UNLOCK_EVENTS) document.addEventListener(type, () => void player.unlock(), { capture: true });
+    // Any tap counts as permission for sound (the language button, closing the alert, ...). Not a
+    // tap on the turn-on button: that one confirms with a buzz and a chime (enable()), and unlocking
+    // on its pointerdown would swap it for "alert on" before its click arrived.
+    const onSoundButton = (event: Event) => event.target instanceof Element && event.target.closest('[data-sound-enable]') !== null;
+    for (const type of UNLOCK_EVENTS)
+      document.addEventListener(
+        type,
+        (event) => {
+          if (!onSoundButton(event)) void player.unlock();
+        },
+        { capture: true },
+      );
     effect(() => {
       document.title = state.t('follow.pageTitle');
     });

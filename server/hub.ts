@@ -19,6 +19,7 @@ import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
 import { ConfigService } from './app/config-service';
 import { ServiceTimeProfile } from './app/service-time-profile';
+import { notificationsEnabled } from './notifications/notification-config';
 import { createNotificationService } from './notifications/notification-service';
 import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
@@ -92,7 +93,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const closing = service.closing;
     if (closing) await config.recordAction(closing.by, 'day.closed', [{ path: 'day', before: 'open', after: closing.mode }], closing.at);
     const dossierStore = new DossierStore(options.dataDir);
-    const dossiers = new DossierService({ config, store: dossierStore, clock, log });
+    const dossiers = new DossierService({
+      config,
+      store: dossierStore,
+      clock,
+      log,
+      silent: !notificationsEnabled(config.current.notifications),
+    });
     const dossierStart = await dossiers.start();
     const notifications = createNotificationService({
       config: config.current.notifications,

@@ -7,6 +7,7 @@ import {
   FINISHED_STATUSES,
   maskName,
   type Dossier,
+  quietChange,
   type DossierChange,
   type DossierInput,
   type StatusChangeInput,
@@ -64,7 +65,17 @@ export class DossierService {
   private readonly pending = new Map<string, { seq: number; dossier: Dossier | undefined }>();
 
   constructor(
-    private readonly deps: { config: ConfigSource; store: DossierStore; clock: () => number; log: Logger },
+    private readonly deps: {
+      config: ConfigSource;
+      store: DossierStore;
+      clock: () => number;
+      log: Logger;
+      /**
+       * Nobody is messaged about changes stored while this is set (notifications are off this run):
+       * they are stored quiet, so switching notifications on later does not send them.
+       */
+      silent?: boolean;
+    },
   ) {}
 
   /** What the configuration gives the register, rebuilt when the configuration changes. */
@@ -236,6 +247,11 @@ export class DossierService {
     };
   }
 
+  /** Every dossier held (for the notifications' catch-up at start). */
+  all(): IterableIterator<Dossier> {
+    return this.register.values();
+  }
+
   /** Unfinished dossiers past their due moment. */
   overdue(now: number): Dossier[] {
     const out: Dossier[] = [];
@@ -294,8 +310,11 @@ export class DossierService {
   }
 
 
-  private commit(changes: DossierChange[], quiet = false): Promise<DossierResult<null>> {
-    const run = this.commitNow(changes, quiet);
+  private commit(changes: DossierChange[], bulk = false): Promise<DossierResult<null>> {
+    // A bulk load (or any change while notifications are off) is marked quiet in the journal itself,
+    // so it stays silent when read back at a restart.
+    const quiet = bulk || this.deps.silent === true;
+    const run = this.commitNow(quiet ? changes.map(quietChange) : changes, quiet);
     this.inflight.add(run);
     run.finally(() => this.inflight.delete(run)).catch(() => undefined);
     return run;

@@ -21,6 +21,8 @@ export interface DossierHistoryEntry {
   at: number;
   status: DossierStatus;
   note: string | null;
+  /** Brought by a bulk load (a first CSV import): applicants are not messaged for it. */
+  quiet?: true;
 }
 
 export interface Dossier {
@@ -80,8 +82,17 @@ export type StatusChangeInput = z.infer<typeof statusChangeSchema>;
 
 /** What the journal of the register stores. */
 export type DossierChange =
-  | { type: 'dossier-upserted'; dossier: Omit<Dossier, 'history' | 'finishedAt' | 'updatedAt'>; note: string | null; at: number }
-  | { type: 'dossier-status'; code: string; status: DossierStatus; note: string | null; at: number };
+  | { type: 'dossier-upserted'; dossier: Omit<Dossier, 'history' | 'finishedAt' | 'updatedAt'>; note: string | null; at: number; quiet?: true }
+  | { type: 'dossier-status'; code: string; status: DossierStatus; note: string | null; at: number; quiet?: true };
+
+/** The same change, marked as part of a bulk load (its history entries are quiet). */
+export function quietChange(change: DossierChange): DossierChange {
+  return { ...change, quiet: true };
+}
+
+function historyEntry(at: number, status: DossierStatus, note: string | null, quiet: boolean): DossierHistoryEntry {
+  return quiet ? { at, status, note, quiet: true } : { at, status, note };
+}
 
 export type RegisterError = 'INVALID_DOSSIER_CODE' | 'DUE_BEFORE_RECEIVED' | 'UNKNOWN_DOSSIER';
 
@@ -132,8 +143,9 @@ export function applyDossierChange(register: Map<string, Dossier>, change: Dossi
     const existing = register.get(change.dossier.code);
     const history = existing?.history ?? [];
     // A new dossier's first status dates from its receipt; a later change of status, from the push.
-    if (!existing) history.push({ at: change.dossier.receivedAt, status: change.dossier.status, note: change.note });
-    else if (existing.status !== change.dossier.status) history.push({ at: change.at, status: change.dossier.status, note: change.note });
+    const quiet = change.quiet === true;
+    if (!existing) history.push(historyEntry(change.dossier.receivedAt, change.dossier.status, change.note, quiet));
+    else if (existing.status !== change.dossier.status) history.push(historyEntry(change.at, change.dossier.status, change.note, quiet));
     history.sort((a, b) => a.at - b.at);
     const next: Dossier = { ...change.dossier, history, finishedAt: existing?.finishedAt ?? null, updatedAt: change.at };
     if (next.finishedAt === null && FINISHED_STATUSES.includes(next.status)) next.finishedAt = change.at;
@@ -142,7 +154,7 @@ export function applyDossierChange(register: Map<string, Dossier>, change: Dossi
   }
   const dossier = register.get(change.code);
   if (!dossier) return;
-  dossier.history.push({ at: change.at, status: change.status, note: change.note });
+  dossier.history.push(historyEntry(change.at, change.status, change.note, change.quiet === true));
   dossier.history.sort((a, b) => a.at - b.at);
   const latest = dossier.history[dossier.history.length - 1]!;
   dossier.status = latest.status;

@@ -45,6 +45,8 @@ export interface DossierSource {
   onChange(listener: (notice: DossierChangeNotice) => void): () => void;
   /** Unfinished dossiers past their due moment. */
   overdue(now: number): Dossier[];
+  /** Every dossier held: read once at start to catch up on changes whose messages were not stored. */
+  all(): Iterable<Dossier>;
 }
 
 export interface NotificationServiceOptions {
@@ -138,28 +140,44 @@ export function createNotificationService(options: NotificationServiceOptions): 
     return out;
   }
 
+  /**
+   * The message for the status a dossier has now, keyed by the history entry that brought it; none
+   * when that entry came with a bulk load, or is older than `notBefore` or than the stale limit.
+   */
+  function statusMessages(d: Dossier, now: number, notBefore: number): NewOutboxMessage[] {
+    const kind = kindForStatus(d.status);
+    if (!kind) return [];
+    let entry: Dossier['history'][number] | undefined;
+    for (let i = d.history.length - 1; i >= 0 && !entry; i--) if (d.history[i]!.status === d.status) entry = d.history[i];
+    if (entry?.quiet) return [];
+    const entryAt = entry?.at ?? d.updatedAt;
+    const from = Math.max(notBefore, now - staleMs);
+    const fresh = entryAt >= from && (kind !== 'received' || d.receivedAt >= from);
+    return fresh ? compose(kind, d, `${d.code}|${kind}|${entryAt}`, kind === 'received' ? d.dueAt : null) : [];
+  }
+
   function messagesForChange(notice: DossierChangeNotice, now: number): NewOutboxMessage[] {
     if (notice.quiet) return [];
     const d = notice.after;
-    const out: NewOutboxMessage[] = [];
-    const kind = kindForStatus(d.status);
-    if (kind) {
-      // The history entry that brought the current status: its time keys the event.
-      let entryAt = d.updatedAt;
-      for (let i = d.history.length - 1; i >= 0; i--) {
-        const entry = d.history[i]!;
-        if (entry.status === d.status) {
-          entryAt = entry.at;
-          break;
-        }
-      }
-      const fresh = entryAt >= now - staleMs && (kind !== 'received' || d.receivedAt >= now - staleMs);
-      if (fresh) out.push(...compose(kind, d, `${d.code}|${kind}|${entryAt}`, kind === 'received' ? d.dueAt : null));
-    }
+    const out = statusMessages(d, now, -Infinity);
     const b = notice.before;
     if (b && b.dueAt < d.dueAt && HANDLING.has(b.status) && HANDLING.has(d.status) && b.dueAt >= now - staleMs)
       out.push(...compose('late', d, `${d.code}|late|${b.dueAt}|${d.dueAt}`, d.dueAt > now ? d.dueAt : null));
     return out;
+  }
+
+  /**
+   * At start: the message of every dossier's current status that is not in the outbox yet. A change
+   * is stored in the register before its messages are stored in the outbox; a crash, or a full disk
+   * followed by a restart, between the two would otherwise lose them. Keys keep this from sending
+   * anything twice. (A due date moved later while the outbox could not store is not caught up: the
+   * late check still covers the missed date.)
+   */
+  function catchUp(since: number): Promise<number> {
+    const now = options.clock();
+    const items: NewOutboxMessage[] = [];
+    for (const d of dossiers.all()) items.push(...statusMessages(d, now, since));
+    return store(items);
   }
 
   function onChange(notice: DossierChangeNotice): void {
@@ -261,12 +279,15 @@ export function createNotificationService(options: NotificationServiceOptions): 
         retry: config.retry,
         keepDays: config.keepDays,
         log,
+        centreClock: options.clock,
         ...(options.wallClock ? { now: options.wallClock } : {}),
       });
       const counts = outbox.counts();
       log.info('notifications started', { sms: config.sms !== null, email: config.email !== null, pending: counts.pending });
       unsubscribe = dossiers.onChange(onChange);
       outbox.start();
+      const caughtUp = await catchUp(outbox.since);
+      if (caughtUp > 0) log.info('notifications caught up at start', { queued: caughtUp });
       await checkLate();
       lateTimer = setInterval(() => void checkLate(), options.lateCheckEveryMs ?? 60_000);
       lateTimer.unref?.();

@@ -80,6 +80,8 @@ const recordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('retry'), id: z.string(), at: z.number(), attempts: z.number().int(), nextAt: z.number(), error: z.string() }),
   z.object({ t: z.literal('sent'), id: z.string(), at: z.number(), attempts: z.number().int() }),
   z.object({ t: z.literal('failed'), id: z.string(), at: z.number(), attempts: z.number().int(), error: z.string() }),
+  /** When this outbox began: events before it were never its to send (see `since`). */
+  z.object({ t: z.literal('began'), at: z.number() }),
 ]);
 type OutboxRecord = z.infer<typeof recordSchema>;
 
@@ -95,6 +97,8 @@ export interface OutboxOptions {
   now?: () => number;
   /** Messages in flight at once (default 4). */
   concurrency?: number;
+  /** The centre's clock, which dossier events are timed by: stamps when the outbox began (default `now`). */
+  centreClock?: () => number;
 }
 
 export interface OutboxCounts {
@@ -138,6 +142,11 @@ export class Outbox {
   private constructor(
     private readonly journal: Journal<OutboxRecord>,
     private readonly options: OutboxOptions,
+    /**
+     * When the outbox began (its first open, stored). Events from before it are not caught up at a
+     * start: switching notifications on does not message everyone the register changed last week.
+     */
+    readonly since: number,
   ) {
     this.now = options.now ?? Date.now;
     this.concurrency = options.concurrency ?? 4;
@@ -155,17 +164,33 @@ export class Outbox {
         keptCopy: report.keptCopy,
       });
     const state = new Map<string, OutboxMessage>();
-    for (const record of opened.records) applyRecord(state, record);
+    let began: number | null = null;
+    for (const record of opened.records) {
+      if (record.t === 'began') began = began === null ? record.at : Math.min(began, record.at);
+      else applyRecord(state, record);
+    }
+    const since = began ?? (options.centreClock ?? options.now ?? Date.now)();
     const cutoff = now - options.keepDays * DAY_MS;
     const kept = [...state.values()].filter((m) => m.status === 'pending' || (m.doneAt ?? m.createdAt) >= cutoff);
     // Rewrite when that drops messages, or when the file holds many more lines than messages.
     if (kept.length < state.size || opened.records.length > 2 * kept.length + 100) {
       await opened.journal.close();
-      await rewrite(options.path, kept.map((message) => ({ t: 'message' as const, message })));
+      await rewrite(options.path, [
+        ...(began === null ? [] : [{ t: 'began' as const, at: began }]),
+        ...kept.map((message) => ({ t: 'message' as const, message })),
+      ]);
       opened = await Journal.open(options.path, recordSchema);
       options.log.info('notification outbox compacted', { dropped: state.size - kept.length, kept: kept.length });
     }
-    const outbox = new Outbox(opened.journal, options);
+    const outbox = new Outbox(opened.journal, options, since);
+    if (began === null) {
+      try {
+        await opened.journal.append({ t: 'began', at: since });
+      } catch (error) {
+        // Not fatal: this run catches up from now; the next open tries to store it again.
+        options.log.warn('notification outbox: could not store when it began', { reason: describeFailure(error) });
+      }
+    }
     for (const message of kept) {
       outbox.messages.set(message.id, message);
       outbox.byKey.set(message.key, message.id);
@@ -340,7 +365,7 @@ export class Outbox {
       await this.journal.append(record);
     } catch (error) {
       this.options.log.error('notification outbox: could not store an outcome', {
-        messageId: record.t === 'message' ? record.message.id : record.id,
+        messageId: record.t === 'message' ? record.message.id : record.t === 'began' ? null : record.id,
         record: record.t,
         reason: describeFailure(error),
       });
@@ -348,7 +373,7 @@ export class Outbox {
   }
 }
 
-function applyRecord(state: Map<string, OutboxMessage>, record: OutboxRecord): void {
+function applyRecord(state: Map<string, OutboxMessage>, record: Exclude<OutboxRecord, { t: 'began' }>): void {
   if (record.t === 'message') {
     state.set(record.message.id, { ...record.message });
     return;

@@ -32,8 +32,8 @@ const dossierFields = z.object({
   collectAt: z.string().nullable(),
 });
 const changeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('dossier-upserted'), dossier: dossierFields, note: z.string().nullable(), at: z.number() }),
-  z.object({ type: z.literal('dossier-status'), code: z.string(), status, note: z.string().nullable(), at: z.number() }),
+  z.object({ type: z.literal('dossier-upserted'), dossier: dossierFields, note: z.string().nullable(), at: z.number(), quiet: z.literal(true).optional() }),
+  z.object({ type: z.literal('dossier-status'), code: z.string(), status, note: z.string().nullable(), at: z.number(), quiet: z.literal(true).optional() }),
 ]);
 export const dossierRecordSchema = z.object({ seq: z.number().int().positive(), changes: z.array(changeSchema) });
 export type DossierRecord = { seq: number; changes: DossierChange[] };

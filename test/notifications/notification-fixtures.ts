@@ -7,6 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import {
   applyDossierChange,
+  quietChange,
   CLOSED_STATUSES,
   decideUpsert,
   dossierInputSchema,
@@ -149,6 +150,10 @@ export class FakeRegister implements DossierSource {
     return () => this.listeners.delete(listener);
   }
 
+  all(): Iterable<Dossier> {
+    return this.dossiers.values();
+  }
+
   overdue(now: number): Dossier[] {
     return [...this.dossiers.values()].filter(
       (d) => !FINISHED_STATUSES.includes(d.status) && !CLOSED_STATUSES.includes(d.status) && d.dueAt < now,
@@ -163,7 +168,7 @@ export class FakeRegister implements DossierSource {
     if (!decision.ok) throw new Error(decision.error);
     if (!decision.change) return false;
     const before = existing ? structuredClone(existing) : null;
-    applyDossierChange(this.dossiers, decision.change);
+    applyDossierChange(this.dossiers, options.quiet ? quietChange(decision.change) : decision.change);
     const after = structuredClone(this.dossiers.get(input.code)!);
     const notice: DossierChangeNotice = { before, after, at: this.clock.now, ...(options.quiet ? { quiet: true } : {}) };
     this.listeners.forEach((l) => l(notice));

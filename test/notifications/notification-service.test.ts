@@ -175,6 +175,46 @@ describe('notification service', () => {
     );
   });
 
+  it('a change the register stored but whose messages never reached the outbox (a crash between the two) is sent at the next start, once', async () => {
+    const w = await world();
+    const register = new FakeRegister(w.clock);
+    const first = await w.start(register);
+    await first.stop();
+    // The register takes the change while no outbox listens: as if the hub died before storing the message.
+    w.clock.now = T0 + HOUR;
+    register.push(dossierPush({ status: 2, receivedAt: '2025-03-12T09:00:00+07:00' }));
+    const second = await w.start(register);
+    await waitFor(() => second.counts().sent === 2, 'the caught-up SMS and e-mail');
+    await second.stop();
+    const third = await w.start(register);
+    await sleep(100);
+    expect(third.counts()).toEqual({ pending: 0, sent: 2, failed: 0 });
+    expect(w.gateway.accepted()).toHaveLength(1);
+    expect(w.smtp.received).toHaveLength(1);
+    expect(w.logs[1]!.lines.some((l) => l.msg === 'notifications caught up at start')).toBe(true);
+  });
+
+  it('the start-up catch-up leaves alone what came before notifications began, and bulk loads', async () => {
+    const w = await world();
+    const register = new FakeRegister(w.clock);
+    // Pushed before notifications were switched on: not news to send when they are.
+    w.clock.now = T0 - HOUR;
+    register.push(dossierPush({ code: '000.00.15.H40-250312-0001', receivedAt: '2025-03-12T06:00:00+07:00', status: 2 }));
+    w.clock.now = T0;
+    const first = await w.start(register);
+    // A bulk load after they began, then the same dossier pushed again with other fields: still quiet.
+    register.push(dossierPush({ code: '000.00.15.H40-250312-0002', receivedAt: '2025-03-12T08:00:00+07:00', status: 9 }), { quiet: true });
+    register.push(dossierPush({ code: '000.00.15.H40-250312-0002', receivedAt: '2025-03-12T08:00:00+07:00', status: 9, collectAt: 'Quầy 5' }));
+    await first.settled();
+    await first.stop();
+    const second = await w.start(register);
+    await second.settled();
+    await sleep(100);
+    expect(second.counts()).toEqual({ pending: 0, sent: 0, failed: 0 });
+    expect(w.gateway.requests).toHaveLength(0);
+    expect(w.smtp.received).toHaveLength(0);
+  });
+
   it('a repeated push, a repeated notice or an unrelated change does not notify twice', async () => {
     const w = await world();
     const register = new FakeRegister(w.clock);

@@ -14,7 +14,7 @@ import { AdminStore } from './store/admin-store';
 import { Credentials } from './app/credentials';
 import { Sessions } from './app/sessions';
 import { TakeLimiter } from './app/take-limiter';
-import { OriginPolicy } from './transport/origin-policy';
+import { engineOriginGuard, OriginPolicy } from './transport/origin-policy';
 import { DossierService } from './app/dossier-service';
 import { RatingPrompts } from './app/rating-prompts';
 import { ConfigService } from './app/config-service';
@@ -162,6 +162,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       pingInterval: 10_000,
       pingTimeout: 5_000,
     });
+    io.engine.use(engineOriginGuard(origins));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());

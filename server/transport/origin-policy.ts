@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import type { ConfigSource } from '../config/centre-config';
+import { translate } from '../i18n';
 
 /**
  * Which web pages may use the hub. A browser says where a page came from (`Origin`); a page on
@@ -53,4 +55,25 @@ function parseOrigin(text: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The same rule for the Engine.IO requests that Socket.IO's own middleware never sees: those of a
+ * session already open (each long-polling GET and POST, the upgrade from polling to a WebSocket).
+ * Socket.IO checks only the handshake's headers, and a same-origin polling handshake carries no
+ * Origin (a rebound name's page gets a session that way); the POST bringing its connect packet
+ * does. A handshake itself (no `sid`) is left to the connect check, which answers a typed
+ * `connect_error`. Refused: 403 `{ error: 'ORIGIN_NOT_ALLOWED', message }`, an upgrade closed.
+ */
+export function engineOriginGuard(policy: OriginPolicy) {
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: Error) => void): void => {
+    const inSession = new URL(req.url ?? '/', 'http://hub').searchParams.has('sid');
+    if (!inSession || policy.allows(req.headers.origin, req.headers.host)) return next();
+    const lang = /^en\b/i.test(req.headers['accept-language'] ?? '') ? 'en' : 'vi';
+    if (!res.headersSent) {
+      res.writeHead(403, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'ORIGIN_NOT_ALLOWED', message: translate(lang, 'error.ORIGIN_NOT_ALLOWED') }));
+    }
+    next(new Error('ORIGIN_NOT_ALLOWED'));
+  };
 }

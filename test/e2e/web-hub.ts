@@ -61,7 +61,7 @@ export async function startHubWithDossiers(
 }
 
 /** A socket to the hub as a screen of that app has one, once connected; closed afterwards. */
-export async function hubSocket(cleanups: Cleanups, hub: RunningHub, app: 'display' | 'counter'): Promise<HubClient> {
+export async function hubSocket(cleanups: Cleanups, hub: RunningHub, app: 'display' | 'counter' | 'kiosk'): Promise<HubClient> {
   const socket: HubClient = io(hub.url, { auth: { app }, transports: ['websocket'], reconnection: false });
   cleanups.add('client', () => void socket.close());
   await new Promise<void>((ok, fail) => {

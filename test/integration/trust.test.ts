@@ -47,7 +47,9 @@ function http(
   body?: unknown,
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: Record<string, unknown> | null }> {
   const url = new URL(hub.hub.url);
-  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  // A string goes as it is (an Engine.IO polling payload), anything else as JSON.
+  const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const type = typeof body === 'string' ? 'text/plain;charset=UTF-8' : 'application/json';
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -55,7 +57,7 @@ function http(
         port: url.port,
         method,
         path,
-        headers: { ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}), ...headers },
+        headers: { ...(data ? { 'content-type': type, 'content-length': String(data.length) } : {}), ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -126,6 +128,18 @@ describe('origins: only the hub\'s own pages, listed origins and non-browsers', 
     // DNS rebinding over HTTP: a foreign name for the hub's address.
     const rebound = await http(hub, 'POST', '/api/tickets', { origin: `http://evil.example:${port}`, host: `evil.example:${port}`, ...auth }, { serviceId: 'ho-tich' });
     expect(rebound.status).toBe(403);
+    expect(issuedCount(hub)).toBe(0);
+
+    // DNS rebinding over Socket.IO's long-polling: the same-origin handshake (a GET) carries no Origin,
+    // the POST bringing the connect packet does, and is refused.
+    const evil = `evil.example:${port}`;
+    const handshake = await http(hub, 'GET', '/socket.io/?EIO=4&transport=polling', { host: evil });
+    const sid = /"sid":"([^"]+)"/.exec(handshake.text)?.[1];
+    expect(sid, handshake.text).toBeDefined();
+    const connect = await http(hub, 'POST', `/socket.io/?EIO=4&transport=polling&sid=${sid}`, { origin: `http://${evil}`, host: evil }, '40{"app":"kiosk"}');
+    expect(connect.status).toBe(403);
+    expect(connect.json).toMatchObject({ error: 'ORIGIN_NOT_ALLOWED' });
+    expect((await http(hub, 'GET', `/socket.io/?EIO=4&transport=polling&sid=${sid}`, { origin: `http://${evil}`, host: evil })).status).toBe(403);
     expect(issuedCount(hub)).toBe(0);
 
     // The same request from the hub's own page, and from no browser at all, works.

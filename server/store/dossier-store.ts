@@ -147,7 +147,11 @@ export class DossierStore {
     const existed = (await this.journalFiles()).includes(name);
     const opened = await Journal.open(join(this.dir, name), dossierRecordSchema);
     // A new file's name must be on disk before a change appended to it is acknowledged.
-    if (!existed) await syncPath(this.dir);
+    if (!existed)
+      await syncPath(this.dir).catch(async (error: unknown) => {
+        await opened.journal.close();
+        throw error;
+      });
     this.journal = opened.journal as Journal<DossierRecord>;
     this.journalName = name;
   }

@@ -67,6 +67,9 @@ const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
 export class FileQueueStore implements QueueStore {
   private journal: Journal<JournalRecord> | null = null;
+  /** A day being opened (at start, a rebuild after a failed write, a new day): close() waits for it. */
+  private opening: Promise<unknown> | null = null;
+  private closed = false;
 
   constructor(private readonly dataDir: string) {}
 
@@ -78,13 +81,27 @@ export class FileQueueStore implements QueueStore {
   }
 
   async openDay(day: string) {
-    await mkdir(this.journalDir, { recursive: true });
-    await mkdir(this.daysDir, { recursive: true });
-    const previous = this.journal;
-    const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
-    this.journal = opened.journal;
-    await previous?.close();
-    return { records: opened.records, report: opened.report };
+    if (this.closed) throw new Error('the queue store is closed');
+    const run = (async () => {
+      await mkdir(this.journalDir, { recursive: true });
+      await mkdir(this.daysDir, { recursive: true });
+      const previous = this.journal;
+      const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
+      // Closed while it was being opened (the hub stopping during a rebuild): do not keep it open.
+      if (this.closed) {
+        await opened.journal.close();
+        throw new Error('the queue store is closed');
+      }
+      this.journal = opened.journal;
+      await previous?.close();
+      return { records: opened.records, report: opened.report };
+    })();
+    this.opening = run;
+    try {
+      return await run;
+    } finally {
+      if (this.opening === run) this.opening = null;
+    }
   }
 
   append(record: JournalRecord): Promise<void> {
@@ -132,6 +149,8 @@ export class FileQueueStore implements QueueStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    while (this.opening) await this.opening.catch(() => undefined);
     await this.journal?.close();
     this.journal = null;
   }

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DossierService } from '../../server/app/dossier-service';
 import { fixedConfig } from '../../server/config/centre-config';
 import { statusChangeSchema } from '../../server/domain/dossier-register';
@@ -32,9 +32,16 @@ function dossier(n: number) {
   };
 }
 
+/** Stores a test left open (a process that "died" holding its journal): closed after the test. */
+const opened: DossierStore[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
 /** A register as the hub has it: a store on the data folder and the service over it, started. */
 async function open(dataDir: string) {
   const store = new DossierStore(dataDir);
+  opened.push(store);
   const log = memoryLogger();
   const service = new DossierService({ config, store, clock: () => clock.now, log });
   const started = await service.start();

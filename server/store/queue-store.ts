@@ -67,7 +67,10 @@ const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
 export class FileQueueStore implements QueueStore {
   private journal: Journal<JournalRecord> | null = null;
-  /** A day being opened (at start, a rebuild after a failed write, a new day): close() waits for it. */
+  /**
+   * A day being opened (at start, a rebuild after a failed write, a new day): close() waits for it,
+   * then closes the journal it opened (the hub stopping during a rebuild leaves no file open).
+   */
   private opening: Promise<unknown> | null = null;
   private closed = false;
 
@@ -87,11 +90,6 @@ export class FileQueueStore implements QueueStore {
       await mkdir(this.daysDir, { recursive: true });
       const previous = this.journal;
       const opened = await Journal.open(join(this.journalDir, `${day}.jsonl`), journalRecordSchema);
-      // Closed while it was being opened (the hub stopping during a rebuild): do not keep it open.
-      if (this.closed) {
-        await opened.journal.close();
-        throw new Error('the queue store is closed');
-      }
       this.journal = opened.journal;
       await previous?.close();
       return { records: opened.records, report: opened.report };

@@ -373,12 +373,12 @@ export class QueueService implements AnswerLedger {
 
   /** A counter's view, as stored. */
   counterView(counterId: string): CounterView | null {
-    return counterView(this.durable, this.config, counterId);
+    return counterView(this.durable, this.config, counterId, this.deps.clock());
   }
 
   /** The answer of a counter command: the counter as this command left it (sent once it is stored). */
   private liveCounterView(counterId: string): CounterView {
-    const view = counterView(this.live, this.config, counterId);
+    const view = counterView(this.live, this.config, counterId, this.deps.clock());
     if (!view) throw new Error(`no view for counter ${counterId}`);
     return view;
   }

@@ -101,7 +101,7 @@ export function staffCounters(state: DayState, config: CentreConfig, now: number
   return { counters, services, alerts };
 }
 
-export function counterView(state: DayState, config: CentreConfig, counterId: string): CounterView | null {
+export function counterView(state: DayState, config: CentreConfig, counterId: string, now: number): CounterView | null {
   const counterConfig = config.counters.find((c) => c.id === counterId);
   const counter = state.counters.get(counterId);
   if (!counterConfig || !counter) return null;
@@ -117,7 +117,7 @@ export function counterView(state: DayState, config: CentreConfig, counterId: st
     current: current ? counterTicket(current) : null,
     waiting: shown.map(counterTicket),
     waitingTotal: total,
-    nextTicketId: selectNextTicket(state, config, counterConfig, counter)?.id ?? null,
+    nextTicketId: selectNextTicket(state, config, counterConfig, counter, now)?.id ?? null,
     servedToday: counter.served,
     officerToday: officerToday(state, counter.officerId),
   };

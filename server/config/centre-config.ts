@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { bridgeConfig, deviceConfig, kioskConfig } from './device-config';
 import { notificationConfig } from '../notifications/notification-config';
 import { securityConfig } from './security-config';
+import { bookingConfig } from './booking-config';
 
 /**
  * The centre's configuration: what the supervisor sets up. Validated at start; a bad file stops
@@ -218,6 +219,8 @@ export const centreConfig = z
     kiosks: z.array(kioskConfig).default(() => ([])),
     bridges: z.array(bridgeConfig).default(() => ([])),
     devices: z.array(deviceConfig).default(() => ([])),
+    /** Online booking: rules and slot templates (docs/booking.md); off by default. */
+    booking: bookingConfig,
     ordering: orderingConfig.default(() => ({
       priority: 'interleave',
       interleave: { normal: 2, priority: 1 },
@@ -268,6 +271,14 @@ export const centreConfig = z
         issue(['services', i, 'id'], 'is served by no counter');
     });
     checkDevices(config, issue, counterIds);
+    duplicates(config.booking.services.map((b) => b.serviceId)).forEach((i) =>
+      issue(['booking', 'services', i, 'serviceId'], 'is used twice'),
+    );
+    config.booking.services.forEach((b, i) => {
+      if (!serviceIds.has(b.serviceId)) issue(['booking', 'services', i, 'serviceId'], `names unknown service "${b.serviceId}"`);
+    });
+    if (config.booking.enabled && config.booking.phoneCheck === 'sms' && config.notifications.sms === null)
+      issue(['booking', 'phoneCheck'], 'needs notifications.sms to send the codes (or set it to "off" for a LAN-only centre)');
   });
 
 function checkDevices(

@@ -9,20 +9,35 @@ import type { CounterState, DayState, Ticket } from './queue-state';
  * 'counter-order' (the first listed service with anyone waiting). Priority groups are mixed in by
  * the configured policy; with 'interleave' a counter calls `priority` priority tickets after every
  * `normal` normal ones whenever both kinds wait, so neither kind starves.
+ *
+ * Bookings (docs/booking.md): a checked-in booking of a 'slot' service goes ahead of the walk-ins
+ * of its kind (priority or not) once its slot has started, earliest slot first, but a counter calls
+ * at most `booking.bookedInARow` of them in a row while a walk-in waits, so walk-ins are never
+ * starved. Before its slot a booking is called only when no walk-in waits. A 'remote' number is a
+ * walk-in's equal: its place in the queue is when it was registered.
  */
 export function selectNextTicket(
   state: DayState,
   config: CentreConfig,
   counterConfig: CounterConfig,
   counter: CounterState,
+  now: number,
 ): Ticket | null {
-  const normal = oldestEligible(state, config, counterConfig, false);
-  const priority = oldestEligible(state, config, counterConfig, true);
-  if (!normal || !priority) return normal ?? priority;
+  const normalWalkIn = oldestEligible(state, config, counterConfig, false);
+  const priorityWalkIn = oldestEligible(state, config, counterConfig, true);
+  // The cap counts booked calls of either kind: past it, any walk-in waiting goes first.
+  const capped = counter.bookedRun >= config.booking.bookedInARow && (normalWalkIn !== null || priorityWalkIn !== null);
+  const booked = state.bookedWaiting.size > 0 && !capped ? bookedEligible(state, counterConfig, now) : NO_BOOKED;
+  const normal = booked.normal ?? normalWalkIn;
+  const priority = booked.priority ?? priorityWalkIn;
+  if (!normal || !priority) return normal ?? priority ?? (capped ? null : booked.early);
 
   const policy = config.ordering;
   switch (policy.priority) {
     case 'fifo':
+      // A booking whose turn it is (within the cap) keeps it: fifo orders the walk-ins only.
+      if (normal === booked.normal) return normal;
+      if (priority === booked.priority) return priority;
       return earlier(normal, priority, config, counterConfig);
     case 'priority-first':
       return priority;
@@ -35,6 +50,41 @@ export function selectNextTicket(
   }
 }
 
+const NO_BOOKED = { normal: null, priority: null, early: null } as const;
+
+/**
+ * The booked tickets this counter may call: the earliest due one of each kind (slot started), and
+ * the earliest not yet due (called only when nobody else waits).
+ */
+function bookedEligible(
+  state: DayState,
+  counterConfig: CounterConfig,
+  now: number,
+): { normal: Ticket | null; priority: Ticket | null; early: Ticket | null } {
+  let normal: Ticket | null = null;
+  let priority: Ticket | null = null;
+  let early: Ticket | null = null;
+  for (const id of state.bookedWaiting) {
+    const ticket = state.tickets.get(id);
+    if (!ticket?.booking || ticket.status !== 'waiting' || !counterConfig.services.includes(ticket.serviceId)) continue;
+    if (ticket.targetCounterId !== null && ticket.targetCounterId !== counterConfig.id) continue;
+    if (ticket.booking.slotStart > now) {
+      if (!early || bookedBefore(ticket, early)) early = ticket;
+    } else if (ticket.priorityGroup !== null) {
+      if (!priority || bookedBefore(ticket, priority)) priority = ticket;
+    } else if (!normal || bookedBefore(ticket, normal)) normal = ticket;
+  }
+  return { normal, priority, early };
+}
+
+function bookedBefore(a: Ticket, b: Ticket): boolean {
+  const sa = a.booking!.slotStart;
+  const sb = b.booking!.slotStart;
+  if (sa !== sb) return sa < sb;
+  if (a.queuedAt !== b.queuedAt) return a.queuedAt < b.queuedAt;
+  return a.takenAt < b.takenAt;
+}
+
 function oldestEligible(state: DayState, config: CentreConfig, counterConfig: CounterConfig, priority: boolean): Ticket | null {
   let best: Ticket | null = null;
   for (const serviceId of counterConfig.services) {
@@ -45,6 +95,7 @@ function oldestEligible(state: DayState, config: CentreConfig, counterConfig: Co
     for (const id of queue) {
       const ticket = state.tickets.get(id);
       if (!ticket || (ticket.priorityGroup !== null) !== priority) continue;
+      if (state.bookedWaiting.has(id)) continue; // booked by slot: chosen above
       if (ticket.targetCounterId !== null && ticket.targetCounterId !== counterConfig.id) continue;
       if (!best) best = ticket;
       else best = earlier(best, ticket, config, counterConfig);

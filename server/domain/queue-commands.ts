@@ -1,7 +1,7 @@
 import { minutesOfClockTime, type CentreConfig, type ServiceConfig } from '../config/centre-config';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { QueueEvent } from './queue-events';
-import type { CounterState, DayState, DomainContext, Ticket } from './queue-state';
+import type { CounterState, DayState, DomainContext, Ticket, TicketBooking, TicketSource } from './queue-state';
 import { selectNextTicket } from './next-ticket';
 import { ticketNumber } from './numbering';
 
@@ -17,9 +17,13 @@ const accept = (...events: QueueEvent[]): Decision => ({ ok: true, events });
 export interface TakeTicket {
   serviceId: string;
   priorityGroup: string | null;
-  source: 'kiosk' | 'api' | 'counter' | 'carry-over';
+  source: TicketSource;
   estimatedWaitMinutes?: number | null;
   carriedFrom?: string | null;
+  /** A checked-in booking: a place booked ahead, so the day's number limit does not refuse it. */
+  booking?: TicketBooking | null;
+  /** A remote number's registration time: its place in the queue. */
+  queuedAt?: number;
 }
 
 export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainContext, cmd: TakeTicket): Decision {
@@ -29,7 +33,10 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
     return fail('UNKNOWN_PRIORITY_GROUP');
   // A ticket carried over from yesterday is given whatever today's hours and limits say.
   const availability = cmd.source === 'carry-over' ? 'open' : serviceAvailability(state, service, ctx);
-  if (availability !== 'open') return fail(availability);
+  // A checked-in booking holds a place booked ahead: the day's number limit does not refuse it, nor
+  // the opening hours (its check-in window opens before its slot); a day the supervisor closed does.
+  const bookedThrough = cmd.booking && !state.closed && (availability === 'DAILY_LIMIT_REACHED' || availability === 'SERVICE_CLOSED');
+  if (availability !== 'open' && !bookedThrough) return fail(availability);
   const index = (state.issued.get(service.id) ?? 0) + 1;
   const number = ticketNumber(service.numbering, index);
   if (number === null) return fail('NUMBERS_EXHAUSTED');
@@ -43,6 +50,8 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
     source: cmd.source,
     estimatedWaitMinutes: cmd.estimatedWaitMinutes ?? null,
     carriedFrom: cmd.carriedFrom ?? null,
+    ...(cmd.booking ? { booking: cmd.booking } : {}),
+    ...(cmd.queuedAt !== undefined ? { queuedAt: cmd.queuedAt } : {}),
     at: ctx.now,
   });
 }
@@ -153,7 +162,7 @@ export function callNext(state: DayState, config: CentreConfig, ctx: DomainConte
   const counterConfig = config.counters.find((c) => c.id === counter.id);
   if (!counterConfig) return fail('UNKNOWN_COUNTER');
   const finished = finishCurrent(state, counter, ctx.now);
-  const next = selectNextTicket(state, config, counterConfig, counter);
+  const next = selectNextTicket(state, config, counterConfig, counter, ctx.now);
   if (!next) return finished.length > 0 ? accept(...finished) : fail('NO_TICKET_WAITING');
   return accept(...finished, {
     type: 'ticket-called',

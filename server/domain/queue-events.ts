@@ -15,7 +15,11 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     index: z.number().int().positive(),
     number: z.string(),
     priorityGroup: z.string().nullable(),
-    source: z.enum(['kiosk', 'api', 'counter', 'carry-over']),
+    source: z.enum(['kiosk', 'api', 'counter', 'carry-over', 'booking']),
+    /** A booking checked in at the kiosk: which, its slot's start, and how it is called. */
+    booking: z.object({ bookingId: z.string(), slotStart: z.number(), policy: z.enum(['slot', 'remote']) }).nullable().optional(),
+    /** The queue order key when it is not the take time (a remote number: when it was registered). */
+    queuedAt: z.number().int().nonnegative().optional(),
     /** For a ticket carried over from the day before: the number it had then. */
     carriedFrom: z.string().nullable().optional(),
     /** The estimate given to the visitor, so reports can say how far estimates were off. */

@@ -27,8 +27,9 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
         priorityGroup: event.priorityGroup,
         status: 'waiting',
         source: event.source,
+        booking: event.booking ?? null,
         takenAt: event.at,
-        queuedAt: event.at,
+        queuedAt: event.queuedAt ?? event.at,
         targetCounterId: null,
         counterId: null,
         officerId: null,
@@ -65,6 +66,8 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       counter.currentTicketId = ticket.id;
       counter.changedAt = event.at;
       if (!event.outOfOrder) {
+        if (ticket.booking?.policy === 'slot') counter.bookedRun += 1;
+        else counter.bookedRun = 0;
         if (ticket.priorityGroup) counter.priorityRun += 1;
         else {
           counter.sincePriority += 1;
@@ -228,6 +231,7 @@ function enqueue(state: DayState, ticket: Ticket): void {
   queue.splice(queuePosition(state, queue, ticket), 0, ticket.id);
   if (ticket.priorityGroup !== null) state.priorityWaiting.set(ticket.serviceId, (state.priorityWaiting.get(ticket.serviceId) ?? 0) + 1);
   if (ticket.targetCounterId !== null) state.targetedWaiting.add(ticket.id);
+  if (ticket.booking?.policy === 'slot') state.bookedWaiting.add(ticket.id);
 }
 
 function dequeue(state: DayState, ticket: Ticket): void {
@@ -241,6 +245,7 @@ function dequeue(state: DayState, ticket: Ticket): void {
   queue.splice(index, 1);
   if (ticket.priorityGroup !== null) state.priorityWaiting.set(ticket.serviceId, Math.max(0, (state.priorityWaiting.get(ticket.serviceId) ?? 0) - 1));
   state.targetedWaiting.delete(ticket.id);
+  state.bookedWaiting.delete(ticket.id);
 }
 
 /** The first index whose ticket comes after `ticket` (or, with `before`, not before it). */

@@ -5,6 +5,15 @@ import type { CentreConfig } from '../config/centre-config';
  * (queue-evolve.ts); deciding functions read it and never change it.
  */
 
+export type TicketSource = 'kiosk' | 'api' | 'counter' | 'carry-over' | 'booking';
+
+export interface TicketBooking {
+  bookingId: string;
+  slotStart: number;
+  /** 'slot': called ahead of walk-ins from `slotStart`; 'remote': a number like a walk-in's. */
+  policy: 'slot' | 'remote';
+}
+
 export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'cancelled';
 
 export interface Ticket {
@@ -14,7 +23,9 @@ export interface Ticket {
   serviceId: string;
   priorityGroup: string | null;
   status: TicketStatus;
-  source: 'kiosk' | 'api' | 'counter' | 'carry-over';
+  source: TicketSource;
+  /** Set for a booking checked in at the kiosk (no personal data: the booking holds that). */
+  booking: TicketBooking | null;
   carriedFrom: string | null;
   cancelReason: 'closing' | 'carry-over' | null;
   takenAt: number;
@@ -43,6 +54,8 @@ export interface CounterState {
   /** Normal tickets called since the last priority ticket, and priority tickets called in a row. */
   sincePriority: number;
   priorityRun: number;
+  /** Booked tickets (policy 'slot') called in a row while walk-ins waited. */
+  bookedRun: number;
   served: number;
   changedAt: number | null;
 }
@@ -81,6 +94,8 @@ export interface DayState {
    */
   priorityWaiting: Map<string, number>;
   targetedWaiting: Set<string>;
+  /** Waiting booked tickets called by slot (policy 'slot'): few, so choosing the next walks them. */
+  bookedWaiting: Set<string>;
 }
 
 export interface OfficerDayStats {
@@ -109,6 +124,7 @@ export function createDayState(day: string, config: CentreConfig): DayState {
     carried: new Set(),
     priorityWaiting: new Map(),
     targetedWaiting: new Set(),
+    bookedWaiting: new Set(),
   };
   ensureConfigured(state, config);
   return state;
@@ -135,6 +151,7 @@ export function counterStateOf(state: DayState, counterId: string): CounterState
       currentTicketId: null,
       sincePriority: Number.MAX_SAFE_INTEGER,
       priorityRun: 0,
+      bookedRun: 0,
       served: 0,
       changedAt: null,
     };

@@ -149,7 +149,7 @@ export interface DayTicket {
   serviceId: string;
   priorityGroup: string | null;
   status: TicketStatus;
-  source: 'kiosk' | 'api' | 'counter' | 'carry-over';
+  source: 'kiosk' | 'api' | 'counter' | 'carry-over' | 'booking';
   /** The number it had on the last working day, when carried over. */
   carriedFrom: string | null;
   takenAt: number;

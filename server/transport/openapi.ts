@@ -70,7 +70,7 @@ const dayTicket = {
     serviceId: { type: 'string', description: 'The service it is in now (a transfer changes it)' },
     priorityGroup: { type: ['string', 'null'] },
     status: ticketStatus,
-    source: { type: 'string', enum: ['kiosk', 'api', 'counter', 'carry-over'] },
+    source: { type: 'string', enum: ['kiosk', 'api', 'counter', 'carry-over', 'booking'] },
     carriedFrom: { type: ['string', 'null'], description: 'Its number on the last working day, when carried over' },
     takenAt: time,
     calledAt: { type: ['integer', 'null'], description: 'Of the call it is at or that finished it; null while waiting' },

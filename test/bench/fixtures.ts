@@ -173,6 +173,7 @@ export function writeYear(dataDir: string, plan: YearPlan, now = Date.now()): { 
         priorityGroup: random() < 0.1 ? 'elderly' : null,
         status: noShow ? 'no-show' : 'done',
         source: 'kiosk',
+        booking: null,
         takenAt,
         queuedAt: takenAt,
         targetCounterId: null,

@@ -81,7 +81,7 @@ describe('the counts kept beside the queues', () => {
           for (const serviceId of state.waiting.keys()) expect(state.priorityWaiting.get(serviceId) ?? 0).toBe(priority.get(serviceId) ?? 0);
           expect([...state.targetedWaiting].sort()).toEqual([...targeted].sort());
           for (const c of counters) {
-            const view = counterView(state, config, c)!;
+            const view = counterView(state, config, c, 0)!;
             const all = sortedEligible(state, c);
             expect(view.waitingTotal).toBe(all.length);
             expect(view.waiting.map((t) => t.ticketId)).toEqual(all.slice(0, 200).map((t) => t.id));

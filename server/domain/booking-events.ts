@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Booking events: the facts the booking journal stores and the booking state is rebuilt from.
+ * Validated when read back from disk. Instants are UTC milliseconds; `day` is the centre's local date.
+ */
+const at = z.number().int().nonnegative();
+const bookingId = z.string().min(1).max(64);
+const localized = z.object({ vi: z.string().max(200), en: z.string().max(200) });
+
+export const bookingEventSchema = z.discriminatedUnion('type', [
+  /** A place held while the citizen confirms; `otpHash` is set when a code was sent by SMS. */
+  z.object({
+    type: z.literal('booking-held'),
+    bookingId,
+    serviceId: z.string(),
+    day: z.string(),
+    slotStart: at,
+    slotEnd: at,
+    phone: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    /** The CCCD number as a keyed hash, never the number. */
+    idHash: z.string().nullable(),
+    heldUntil: at,
+    otpHash: z.string().nullable(),
+    /** 'citizen', or 'officer:<id>' for a booking made on a citizen's behalf. */
+    by: z.string(),
+    at,
+  }),
+  /** A new code was sent for a hold (the old one no longer works). */
+  z.object({ type: z.literal('booking-code-sent'), bookingId, otpHash: z.string(), at }),
+  z.object({ type: z.literal('booking-code-failed'), bookingId, at }),
+  /** The hold was given up (too many wrong codes): its place is free again. */
+  z.object({ type: z.literal('booking-released'), bookingId, at }),
+  z.object({ type: z.literal('booking-confirmed'), bookingId, code: z.string(), at }),
+  z.object({
+    type: z.literal('booking-cancelled'),
+    bookingId,
+    by: z.enum(['citizen', 'centre']),
+    reason: localized.nullable(),
+    at,
+  }),
+  z.object({ type: z.literal('booking-moved'), bookingId, day: z.string(), slotStart: at, slotEnd: at, at }),
+  z.object({ type: z.literal('booking-checked-in'), bookingId, ticketId: z.string(), number: z.string(), at }),
+  /** The centre takes no bookings for a field (or all: `serviceId` null) on a day. */
+  z.object({
+    type: z.literal('closure-added'),
+    closureId: z.string(),
+    day: z.string(),
+    serviceId: z.string().nullable(),
+    reason: localized,
+    by: z.string(),
+    at,
+  }),
+  z.object({ type: z.literal('closure-removed'), closureId: z.string(), by: z.string(), at }),
+]);
+
+export type BookingEvent = z.infer<typeof bookingEventSchema>;

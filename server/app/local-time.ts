@@ -87,3 +87,16 @@ export function localMidnightOf(day: string, timeZone: string): number {
   }
   return instant;
 }
+
+/** The instant a local date's minute begins in a time zone (correct across offset changes too). */
+export function localInstantOf(day: string, minuteOfDay: number, timeZone: string): number {
+  const wanted = Date.parse(`${day}T00:00:00Z`) + minuteOfDay * 60_000;
+  let instant = wanted;
+  for (let i = 0; i < 2; i++) instant = wanted - offsetAt(instant, timeZone);
+  return instant;
+}
+
+/** The booking rules' view of the centre's calendar (server/domain/booking.ts). */
+export function bookingClock(timeZone: string): { dayOf(at: number): string; instantOf(day: string, minute: number): number } {
+  return { dayOf: (at) => localDayOf(at, timeZone), instantOf: (day, minute) => localInstantOf(day, minute, timeZone) };
+}

@@ -24,6 +24,9 @@ import { createNotificationService } from './notifications/notification-service'
 import { ReportService } from './app/report-service';
 import { GuessThrottle } from './app/guess-throttle';
 import { DossierStore } from './store/dossier-store';
+import { FileBookingStore } from './store/booking-store';
+import { BookingService } from './app/booking-service';
+import { bookingMessenger } from './notifications/booking-messages';
 import type { PublicView, StaffView } from './protocol/views';
 import { attachBridgeHandlers, type BridgeNamespace } from './transport/bridge-handlers';
 import { QueueService, type StartReport } from './app/queue-service';
@@ -48,6 +51,8 @@ export interface HubOptions {
   webRoot?: string;
   /** How often to check whether local midnight has passed. */
   dayCheckMs?: number;
+  /** How often booking reminders are looked for (default every minute). */
+  reminderCheckMs?: number;
   /** Makes the device host for the devices on the hub's own machine (default: real serial ports). */
   createDeviceHost?: (devices: DeviceConfig[], hub: HubLink) => DeviceHost;
 }
@@ -60,6 +65,7 @@ export interface RunningHub {
   service: QueueService;
   devices: DeviceService;
   dossiers: DossierService;
+  bookings: BookingService;
   stop(): Promise<void>;
 }
 
@@ -110,6 +116,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       dossiers,
     });
     await notifications.start();
+    const hubSecret = loadOrCreateSecret(options.dataDir);
+    const bookingStore = new FileBookingStore(options.dataDir);
+    // Filled in once the port is known (the QR's address when no public URL is configured).
+    let publicUrl = () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? '';
+    const bookings = new BookingService({
+      config,
+      store: bookingStore,
+      queue: service,
+      clock,
+      log,
+      secret: hubSecret,
+      messenger: notifications.enabled ? bookingMessenger(notifications, () => config.current) : null,
+      publicUrl: () => publicUrl(),
+    });
+    const bookingStart = await bookings.start();
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({ config, queue: service, store, clock });
@@ -152,6 +173,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       gate,
       auth,
       reports,
+      bookings,
+      config,
+      bookingThrottle: new GuessThrottle(clock, { freeFailures: 5, baseDelayMs: 60_000 }),
       clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
     });
     const httpServer = createServer(app);
@@ -168,6 +192,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
     });
     const port = (httpServer.address() as AddressInfo).port;
+    publicUrl = () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`;
     const devices = new DeviceService({
       config,
       queue: service,
@@ -186,6 +211,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       sessionSockets: new SessionSockets(),
       admin,
       service,
+      bookings,
       devices,
       credentials,
       sessions,
@@ -208,6 +234,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     // A change of the configuration reaches every screen at once; device hosts say hello again.
     config.onChange((next, previous) => {
       service.configChanged();
+      bookings.configChanged().catch((error: unknown) => log.error('bookings could not follow the configuration', { error: String(error) }));
       if (JSON.stringify(next.devices) !== JSON.stringify(previous.devices)) devices.reconnectBridges();
     });
     const localDevices = options.config.devices.filter((d) => d.bridge === 'hub');
@@ -221,6 +248,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           log: (message, context) => log.info(message, { ...context, bridge: 'hub' }),
         })
       : null;
+    const reminderTimer = setInterval(() => {
+      bookings.sendDueReminders().catch((error: unknown) => log.error('booking reminders failed', { error: String(error) }));
+    }, options.reminderCheckMs ?? 60_000);
+    reminderTimer.unref();
     const dayTimer = setInterval(() => {
       service.checkDay().catch((error: unknown) => log.error('day check failed', { error: String(error) }));
       dossiers.compactIfNewDay().catch((error: unknown) => log.error('dossier compaction failed', { error: String(error) }));
@@ -234,6 +265,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       replayed: startReport.replayed,
       archivedDays: startReport.archivedDays,
       dossiers: dossierStart.dossiers,
+      bookings: bookingStart.bookings,
+      checkInsReconciled: bookingStart.reconciled,
     });
     // Journal records found at start are folded into the register now, behind the register's
     // barrier, not before "started" (a year of dossiers is half a second to rewrite).
@@ -248,12 +281,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       service,
       devices,
       dossiers,
+      bookings,
       stop() {
         stopping ??= (async () => {
           // A graceful stop: take no more commands, finish the writes under way and send their
           // answers and calls, then close. Nothing acknowledged is lost, nothing stored goes unannounced.
           gate.accepting = false;
           clearInterval(dayTimer);
+          clearInterval(reminderTimer);
+          await bookings.drained();
           await service.drained();
           await admin.drained();
           await localBridge?.stop();
@@ -268,6 +304,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           httpServer.closeAllConnections();
           await closed;
           await store.close();
+          await bookingStore.close();
           await notifications.stop();
           await dossierStore.close();
           await admin.close();

@@ -185,6 +185,58 @@ export class QueueService implements AnswerLedger {
     });
   }
 
+  /**
+   * A booking checked in at the kiosk becomes a ticket, once: keyed by the booking, so a repeat (a
+   * second kiosk, a retry after a crash) gets the same ticket. A remote number queues from when it
+   * was registered; a slot booking is called by its slot (domain next-ticket.ts).
+   */
+  takeBookedTicket(
+    booking: { bookingId: string; serviceId: string; slotStart: number; policy: 'slot' | 'remote'; registeredAt: number },
+    kioskId: string | null,
+  ): Promise<Result<TicketIssued>> {
+    return this.run(`booking:${booking.bookingId}`, undefined, (state, ctx) => {
+      const queuedAt = booking.policy === 'remote' ? Math.min(booking.registeredAt, ctx.now) : undefined;
+      const queue = state.waiting.get(booking.serviceId) ?? [];
+      const ahead = (id: string) => {
+        const t = state.tickets.get(id);
+        if (!t) return false;
+        if (booking.policy === 'remote') return t.queuedAt <= (queuedAt ?? ctx.now);
+        return t.booking?.policy === 'slot' && t.booking.slotStart <= booking.slotStart;
+      };
+      const peopleAhead = queue.filter(ahead).length;
+      const estimate = estimateWaitMinutes(state, this.config, booking.serviceId, peopleAhead, this.learnedNow(ctx));
+      const decision = moves.takeTicket(state, this.config, ctx, {
+        serviceId: booking.serviceId,
+        priorityGroup: null,
+        source: 'booking',
+        estimatedWaitMinutes: estimate,
+        booking: { bookingId: booking.bookingId, slotStart: booking.slotStart, policy: booking.policy },
+        ...(queuedAt !== undefined ? { queuedAt } : {}),
+      });
+      if (!decision.ok) return { decision };
+      const event = decision.events[0]!;
+      const issued: TicketIssued = {
+        ticketId: event.type === 'ticket-taken' ? event.ticketId : '',
+        number: event.type === 'ticket-taken' ? event.number : '',
+        serviceId: booking.serviceId,
+        priorityGroup: null,
+        peopleAhead,
+        estimatedWaitMinutes: estimate,
+        takenAt: ctx.now,
+        day: state.day,
+        booked: { slotStart: booking.slotStart },
+      };
+      return { decision, issued, kioskId, answer: () => issued };
+    });
+  }
+
+  /** Today's stored tickets that came from bookings, by booking id (to reconcile check-ins). */
+  bookedTickets(): Map<string, Ticket> {
+    const found = new Map<string, Ticket>();
+    for (const ticket of this.durable.tickets.values()) if (ticket.booking) found.set(ticket.booking.bookingId, ticket);
+    return found;
+  }
+
   /** A visitor's satisfaction with a served ticket; once per ticket. */
   rate(ticketId: string, level: 1 | 2 | 3, reason: string | null): Promise<Result<null>> {
     return this.run(`rating:${ticketId}`, undefined, (state, ctx) => ({

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 const serviceRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must name a service');
 const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM (00:00-24:00)');
+const rate = z.object({ burst: z.number().int().min(1).max(1_000_000), perMinute: z.number().int().min(1).max(10_000_000) });
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
 /** Slots of `slotMinutes` from `from` to `to` on the given ISO weekdays, `places` people each. */
@@ -76,6 +77,13 @@ export const bookingConfig = z
       })
       .prefault({}),
     services: z.array(bookableService).default(() => []),
+    /** Holds (bookings being made) allowed per phone number and per network address. */
+    limits: z
+      .object({
+        perPhone: rate.default(() => ({ burst: 5, perMinute: 1 })),
+        perAddress: rate.default(() => ({ burst: 20, perMinute: 5 })),
+      })
+      .prefault({}),
   })
   .prefault({});
 export type BookingConfig = z.infer<typeof bookingConfig>;

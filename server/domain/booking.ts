@@ -362,12 +362,12 @@ export function availability(state: BookingState, setup: BookingSetup, clock: Bo
   });
 }
 
-/** The next open slots of a service from now (what to offer when a slot is full). */
-export function nextFreeSlots(state: BookingState, setup: BookingSetup, clock: BookingClock, now: number, serviceId: string, count: number): SlotAvailability[] {
+/** The next open slots of a service after `after` (what to offer when a slot is full). */
+export function nextFreeSlots(state: BookingState, setup: BookingSetup, clock: BookingClock, now: number, serviceId: string, count: number, after = now): SlotAvailability[] {
   const found: SlotAvailability[] = [];
   for (const day of bookingDays(now, setup, clock)) {
     for (const slot of availability(state, setup, clock, now, serviceId, day)) {
-      if (slot.open) found.push(slot);
+      if (slot.open && slot.start > after) found.push(slot);
       if (found.length >= count) return found;
     }
   }

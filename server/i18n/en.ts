@@ -21,6 +21,15 @@ export const en: Record<MessageKey, string> = {
   'date.weekday.6': 'Saturday',
   'date.weekday.7': 'Sunday',
 
+  'booking.status.held': 'Held',
+  'booking.status.confirmed': 'Booked',
+  'booking.status.cancelled': 'Cancelled',
+  'booking.status.checked-in': 'Checked in',
+  'booking.status.no-show': 'No-show',
+  'booking.status.expired': 'Hold lapsed',
+  'booking.status.released': 'Wrong codes',
+  'booking.by.citizen': 'The citizen',
+
   'error.INVALID_PAYLOAD': 'The request is not valid.',
   'error.UNKNOWN_SERVICE': 'There is no such service.',
   'error.UNKNOWN_PRIORITY_GROUP': 'There is no such priority group.',

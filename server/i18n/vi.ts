@@ -22,6 +22,15 @@ export const vi = {
   'date.weekday.6': 'Thứ Bảy',
   'date.weekday.7': 'Chủ Nhật',
 
+  'booking.status.held': 'Đang giữ chỗ',
+  'booking.status.confirmed': 'Đã đặt',
+  'booking.status.cancelled': 'Đã hủy',
+  'booking.status.checked-in': 'Đã đến',
+  'booking.status.no-show': 'Không đến',
+  'booking.status.expired': 'Hết thời gian giữ chỗ',
+  'booking.status.released': 'Nhập sai mã',
+  'booking.by.citizen': 'Người dân tự đặt',
+
   'error.INVALID_PAYLOAD': 'Yêu cầu không hợp lệ.',
   'error.UNKNOWN_SERVICE': 'Không có lĩnh vực này.',
   'error.UNKNOWN_PRIORITY_GROUP': 'Không có nhóm ưu tiên này.',

@@ -80,6 +80,14 @@ export interface NotificationService {
   counts(): OutboxCounts;
   /** The outbox's messages (for status pages and tests: they hold numbers and addresses). */
   messages(): OutboxMessage[];
+  /**
+   * Stores other messages (bookings: codes, confirmations, reminders) in the same outbox, once per
+   * key (a key the outbox holds is skipped). Resolves with how many were stored; a disk that refuses
+   * them is tried again later.
+   */
+  queue(items: NewOutboxMessage[]): Promise<number>;
+  /** Which channels are configured. */
+  readonly channels: { sms: boolean; email: boolean };
 }
 
 /** Statuses in which the centre is handling the dossier: a missed due date is the centre's. */
@@ -327,5 +335,11 @@ export function createNotificationService(options: NotificationServiceOptions): 
     messages() {
       return outbox?.list() ?? [];
     },
+
+    queue(items) {
+      return store(items.filter((item) => !outbox?.has(item.key)));
+    },
+
+    channels: { sms: config.sms !== null, email: config.email !== null },
   };
 }

@@ -248,6 +248,8 @@ export interface TicketIssued {
   estimatedWaitMinutes: number | null;
   takenAt: number;
   day: string;
+  /** Set for a booking checked in: the ticket says "Đặt lịch" and the slot. */
+  booked?: { slotStart: number };
 }
 
 export interface SessionInfo {
@@ -298,6 +300,8 @@ export type AckError = {
   retryAfterSeconds?: number;
   /** For a refused configuration: every problem, naming the field. */
   problems?: string[];
+  /** Facts a refusal carries (bookings: the next free slots, when check-in opens, a ban's end). */
+  details?: Record<string, unknown>;
 };
 export type Ack<T> = { ok: true; data: T } | AckError;
 export type AckCallback<T> = (answer: Ack<T>) => void;

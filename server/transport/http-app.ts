@@ -25,6 +25,9 @@ import type { ErrorCode } from '../protocol/error-codes';
 import { HTTP_STATUS } from './http-status';
 import { sendNotFoundPage } from './not-found-page';
 import { openApiDocument, restTakeBody } from './openapi';
+import { bookingRoutes } from './booking-routes';
+import type { BookingService } from '../app/booking-service';
+import type { ConfigSource } from '../config/centre-config';
 import type { Versioner } from './publisher';
 
 /** Named from the project's folder: the same file whether the hub runs from server/ or dist/server/. */
@@ -50,6 +53,10 @@ interface Deps {
   gate: CommandGate;
   auth: OfficerAuth;
   reports: ReportService;
+  bookings: BookingService;
+  config: ConfigSource;
+  /** Wrong booking code-and-phone pairs (at most 5 free tries per code and per address). */
+  bookingThrottle: GuessThrottle;
 }
 
 const APPS = ['kiosk', 'display', 'counter'] as const;
@@ -160,6 +167,18 @@ export function createHttpApp(deps: Deps): express.Express {
     res.json(view);
   });
 
+  app.use(
+    '/api/booking',
+    bookingRoutes({
+      bookings: deps.bookings,
+      config: deps.config,
+      takeLimiter: deps.takeLimiter,
+      throttle: deps.bookingThrottle,
+      auth: deps.auth,
+      requestLang,
+    }),
+  );
+
   app.get('/api/health', (_req, res) => {
     res.json({
       status: 'ok',
@@ -237,6 +256,11 @@ export function createHttpApp(deps: Deps): express.Express {
   }
   app.get('/', (_req, res) => {
     res.sendFile(LANDING_PAGE);
+  });
+  // The booking page's short address (printed, in SMS, in the QR): the page under /display/.
+  app.get(['/book', '/book/'], (req, res) => {
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.redirect(302, `/display/book.html${query}`);
   });
   // Anything else (a missing file under a screen included): the hub's own page, never the path.
   app.use((req, res) => sendNotFoundPage(res, requestLang(req)));

@@ -23,6 +23,8 @@ import { registerSupervisorHandlers } from './handlers/supervisor-handlers';
 import { registerDeviceHandlers } from './handlers/device-handlers';
 import { registerDossierHandlers } from './handlers/dossier-handlers';
 import { registerRatingHandlers } from './handlers/rating-handlers';
+import { registerBookingHandlers } from './handlers/booking-handlers';
+import type { BookingService } from '../app/booking-service';
 
 export type { HubServer, SocketData } from './socket-edge';
 export { errorAck } from './socket-edge';
@@ -39,6 +41,7 @@ const helloSchema = z.object({
 /** What the feature handlers use. */
 export interface HandlerDeps {
   service: QueueService;
+  bookings: BookingService;
   devices: DeviceService;
   credentials: Credentials;
   sessions: Sessions;
@@ -110,7 +113,7 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): () => vo
     log,
     gate: deps.gate,
     counterIds: () => deps.config.current.counters.map((c) => c.id),
-    ledgers: [deps.service, deps.admin],
+    ledgers: [deps.service, deps.admin, deps.bookings],
   };
 
   const endOnSocket = (socket: HubSocket, reason: SessionEndedReason) => {
@@ -202,6 +205,7 @@ export function attachSocketHandlers(io: HubServer, deps: HandlerDeps): () => vo
     registerDeviceHandlers(edge, context);
     registerDossierHandlers(edge, context);
     registerRatingHandlers(edge, context);
+    registerBookingHandlers(edge, context);
   });
   log.debug('socket handlers attached');
   return () => clearInterval(sweep);

@@ -131,6 +131,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       publicUrl: () => publicUrl(),
     });
     const bookingStart = await bookings.start();
+    service.bookingDetails = (id) => bookings.bookingOfTicket(id);
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({ config, queue: service, store, clock });

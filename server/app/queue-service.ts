@@ -14,7 +14,7 @@ import { decodeAnswer, encodeAnswer, type StoredAnswer } from '../store/answer-c
 import type { AnswerLedger } from './idempotency';
 import { domainContext } from './local-time';
 import type { ServiceTimeProfile } from './service-time-profile';
-import { counterView, publicView, staffCounters } from './queue-views';
+import { counterView, publicView, staffCounters, type BookingDetails } from './queue-views';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
 
@@ -80,6 +80,8 @@ export class QueueService implements AnswerLedger {
   /** The state could not be rebuilt from disk after a failed write: refuse everything until it can. */
   private unsure = false;
   private listeners = new Set<(change: ChangeNotice) => void>();
+  /** Who booked a booked ticket, for the officer's view (set by the composition root). */
+  bookingDetails: BookingDetails = () => null;
   private get config(): CentreConfig {
     return this.deps.config.current;
   }
@@ -425,12 +427,12 @@ export class QueueService implements AnswerLedger {
 
   /** A counter's view, as stored. */
   counterView(counterId: string): CounterView | null {
-    return counterView(this.durable, this.config, counterId, this.deps.clock());
+    return counterView(this.durable, this.config, counterId, this.deps.clock(), this.bookingDetails);
   }
 
   /** The answer of a counter command: the counter as this command left it (sent once it is stored). */
   private liveCounterView(counterId: string): CounterView {
-    const view = counterView(this.live, this.config, counterId, this.deps.clock());
+    const view = counterView(this.live, this.config, counterId, this.deps.clock(), this.bookingDetails);
     if (!view) throw new Error(`no view for counter ${counterId}`);
     return view;
   }
@@ -588,6 +590,7 @@ export class QueueService implements AnswerLedger {
         counterNumber: counter.number,
         at: event.at,
         kind: event.type === 'ticket-called' ? 'call' : 'recall',
+        ...(ticket.booking ? { booked: true } : {}),
       });
     }
     return calls;

@@ -39,7 +39,7 @@ export function publicView(
         status: counter?.status ?? 'closed',
         serving:
           current && (current.status === 'called' || current.status === 'serving')
-            ? { number: current.number, serviceId: current.serviceId, status: current.status }
+            ? { number: current.number, serviceId: current.serviceId, status: current.status, ...(current.booking ? { booked: true } : {}) }
             : null,
       };
     }),
@@ -50,6 +50,7 @@ export function publicView(
       counterNumber: counterNumber.get(call.counterId) ?? 0,
       at: call.at,
       kind: call.kind,
+      ...(call.booked ? { booked: true } : {}),
     })),
     priorityGroups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, icon: g.icon ?? null })),
     display: { notice: config.display.notice ?? null, voice: config.display.voice },
@@ -101,7 +102,7 @@ export function staffCounters(state: DayState, config: CentreConfig, now: number
   return { counters, services, alerts };
 }
 
-export function counterView(state: DayState, config: CentreConfig, counterId: string, now: number): CounterView | null {
+export function counterView(state: DayState, config: CentreConfig, counterId: string, now: number, bookings: BookingDetails = () => null): CounterView | null {
   const counterConfig = config.counters.find((c) => c.id === counterId);
   const counter = state.counters.get(counterId);
   if (!counterConfig || !counter) return null;
@@ -114,8 +115,8 @@ export function counterView(state: DayState, config: CentreConfig, counterId: st
     status: counter.status,
     officer: officerRef(config, counter.officerId),
     pauseReason: counter.pauseReason,
-    current: current ? counterTicket(current) : null,
-    waiting: shown.map(counterTicket),
+    current: current ? counterTicket(current, bookings) : null,
+    waiting: shown.map((t) => counterTicket(t, bookings)),
     waitingTotal: total,
     nextTicketId: selectNextTicket(state, config, counterConfig, counter, now)?.id ?? null,
     servedToday: counter.served,
@@ -174,7 +175,10 @@ function officerToday(state: DayState, officerId: string | null): CounterView['o
   };
 }
 
-function counterTicket(t: Ticket): CounterTicket {
+/** A booking's details for the officer, by booking id (the booking service knows them). */
+export type BookingDetails = (bookingId: string) => { name: string; phone: string; time: string; code: string } | null;
+
+function counterTicket(t: Ticket, bookings: BookingDetails): CounterTicket {
   return {
     ticketId: t.id,
     number: t.number,
@@ -189,6 +193,7 @@ function counterTicket(t: Ticket): CounterTicket {
     postponements: t.postponements,
     transfers: t.transfers,
     targetCounterId: t.targetCounterId,
+    booking: t.booking ? { slotStart: t.booking.slotStart, policy: t.booking.policy, details: bookings(t.booking.bookingId) } : null,
   };
 }
 

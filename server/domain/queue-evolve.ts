@@ -220,7 +220,7 @@ function backToWaiting(ticket: Ticket): void {
 }
 
 function pushCall(state: DayState, ticket: Ticket, counterId: string, at: number, kind: 'call' | 'recall'): void {
-  state.recentCalls.push({ ticketId: ticket.id, number: ticket.number, serviceId: ticket.serviceId, counterId, at, kind });
+  state.recentCalls.push({ ticketId: ticket.id, number: ticket.number, serviceId: ticket.serviceId, counterId, at, kind, booked: ticket.booking !== null });
   if (state.recentCalls.length > RECENT_CALLS_KEPT) state.recentCalls.shift();
 }
 

@@ -67,6 +67,7 @@ export interface CallRecord {
   counterId: string;
   at: number;
   kind: 'call' | 'recall';
+  booked: boolean;
 }
 
 export interface DayState {

@@ -24,7 +24,7 @@ export interface PublicCounter {
   id: string;
   number: number;
   status: CounterStatus;
-  serving: { number: string; serviceId: string; status: 'called' | 'serving' } | null;
+  serving: { number: string; serviceId: string; status: 'called' | 'serving'; booked?: boolean } | null;
 }
 
 export interface PublicCall {
@@ -34,6 +34,8 @@ export interface PublicCall {
   counterNumber: number;
   at: number;
   kind: 'call' | 'recall';
+  /** A booked visitor (the display shows "Đặt lịch"); never who. */
+  booked?: boolean;
 }
 
 export interface PublicView {
@@ -140,6 +142,15 @@ export interface CounterTicket {
   postponements: number;
   transfers: number;
   targetCounterId: string | null;
+  /** A booking checked in: its slot, how it is called, and (staff only) who booked. */
+  booking: CounterBooking | null;
+}
+
+export interface CounterBooking {
+  slotStart: number;
+  policy: 'slot' | 'remote';
+  /** The booking's details for the officer; null when the booking is not known here. */
+  details: { name: string; phone: string; time: string; code: string } | null;
 }
 
 /** A ticket of the day as stored, for other systems (GET /api/tickets with an API key). */

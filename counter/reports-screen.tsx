@@ -232,6 +232,8 @@ export function ReportsScreen() {
         )}
       </section>
 
+      {shown?.bookings && <BookingFigures figures={shown.bookings} />}
+
       {shown && shown.rows.length > 0 && (
         <section class="sup-card report-chart">
           <h2 class="sup-heading">{t('sup.report.chart')}</h2>
@@ -239,6 +241,40 @@ export function ReportsScreen() {
         </section>
       )}
     </div>
+  );
+}
+
+/** Booked against walk-in visitors, and what became of the period's bookings. */
+function BookingFigures({ figures }: { figures: NonNullable<LabelledReport['bookings']> }) {
+  const { t, lang } = useAppState();
+  const locale = lang.value === 'vi' ? 'vi-VN' : 'en-GB';
+  const number = (n: number | null) => (n === null ? '–' : new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(n));
+  const percent = (n: number | null) => (n === null ? '–' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(n));
+  const rows: [MessageKey, string][] = [
+    ['report.bookedTickets', number(figures.bookedTickets)],
+    ['report.walkInTickets', number(figures.walkInTickets)],
+    ['report.bookingsExpected', number(figures.expected)],
+    ['report.checkInRate', percent(figures.checkInRate)],
+    ['report.noShowRate', percent(figures.noShowRate)],
+    ['report.bookingsCancelledByCitizen', number(figures.cancelledByCitizen)],
+    ['report.bookingsCancelledByCentre', number(figures.cancelledByCentre)],
+    ['report.bookedWaitAverage', number(figures.bookedWaitAverageMinutes)],
+    ['report.walkInWaitAverage', number(figures.walkInWaitAverageMinutes)],
+    ['report.bookedWaitP90', number(figures.bookedWaitP90Minutes)],
+    ['report.walkInWaitP90', number(figures.walkInWaitP90Minutes)],
+  ];
+  return (
+    <section class="sup-card" data-testid="report-bookings">
+      <h2 class="sup-heading">{t('report.bookings')}</h2>
+      <dl class="report-bookings">
+        {rows.map(([key, value]) => (
+          <div key={key}>
+            <dt>{t(key)}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
 

@@ -134,7 +134,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     service.bookingDetails = (id) => bookings.bookingOfTicket(id);
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
-    const reports = new ReportService({ config, queue: service, store, clock });
+    const reports = new ReportService({ config, queue: service, store, clock, bookings: (from, to) => bookings.list(from, to) });
     const publicView = (): PublicView => {
       const boardSettings = config.current.display.dossiers;
       const board = boardSettings.resultsBoard || boardSettings.counts ? dossiers.publicBoard() : null;

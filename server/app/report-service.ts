@@ -1,5 +1,5 @@
 import type { ConfigSource } from '../config/centre-config';
-import { queueReport, type QueueReport, type ReportFigures, type ReportGrouping, type ReportTicket } from '../domain/queue-report';
+import { bookedVersusWalkIn, bookingOutcomes, queueReport, type QueueReport, type ReportFigures, type ReportGrouping, type ReportTicket } from '../domain/queue-report';
 import { addDays } from '../domain/working-calendar';
 import { translate, type Lang } from '../i18n';
 import type { QueueStore } from '../store/queue-store';
@@ -26,7 +26,14 @@ export class ReportService {
   private readonly archives = new Map<string, ReportTicket[]>();
 
   constructor(
-    private readonly deps: { config: ConfigSource; queue: QueueService; store: QueueStore; clock: () => number },
+    private readonly deps: {
+      config: ConfigSource;
+      queue: QueueService;
+      store: QueueStore;
+      clock: () => number;
+      /** The period's bookings, as the supervisor's list has them (none without bookings). */
+      bookings?: (from: string, to: string) => { status: string; cancelledBy: 'citizen' | 'centre' | null }[];
+    },
   ) {}
 
   async report(request: ReportRequest): Promise<LabelledReport> {
@@ -40,11 +47,14 @@ export class ReportService {
     }
     const tz = this.deps.config.current.centre.timeZone;
     const report = queueReport(tickets, request.groupBy, (ms) => Math.floor(domainContext(ms, tz).minuteOfDay / 60));
-    return { ...request, ...report, days, labels: this.labels(request.groupBy) };
+    const booked = this.deps.bookings?.(request.from, request.to) ?? [];
+    const split = bookedVersusWalkIn(tickets);
+    const bookings = booked.length > 0 || split.bookedTickets > 0 ? { ...split, ...bookingOutcomes(booked) } : null;
+    return { ...request, ...report, days, bookings, labels: this.labels(request.groupBy) };
   }
 
   csv(report: LabelledReport, lang: Lang): string {
-    const rows = [this.header(report.groupBy, lang), ...[...report.rows, report.total].map((r) => this.cells(r, report, lang))];
+    const rows = [this.header(report.groupBy, lang), ...[...report.rows, report.total].map((r) => this.cells(r, report, lang)), ...this.bookingLines(report, lang)];
     // A byte order mark, so spreadsheet programs read the Vietnamese letters right. Text cells that
     // would start a formula (names come from people) get an apostrophe: see csv-cell.ts.
     return '\uFEFF' + rows.map((r) => csvRecord(r)).join('\r\n') + '\r\n';
@@ -71,11 +81,36 @@ export class ReportService {
     addRow(this.header(report.groupBy, lang)).font = { bold: true };
     for (const row of report.rows) addRow(this.cells(row, report, lang));
     addRow(this.cells(report.total, report, lang)).font = { bold: true };
+    for (const line of this.bookingLines(report, lang)) addRow(line);
     sheet.columns.forEach((column, i) => (column.width = i === 0 ? 32 : 14));
     const hours = book.addWorksheet(translate(lang, 'report.hoursSheet'));
     hours.addRow([translate(lang, 'report.hour'), translate(lang, 'report.tickets')]).font = { bold: true };
     report.busiestHours.forEach((n, hour) => hours.addRow([`${String(hour).padStart(2, '0')}:00`, n]));
     return Buffer.from(await book.xlsx.writeBuffer());
+  }
+
+  /** The booking figures under the table: a blank line, then one figure per line. */
+  private bookingLines(report: LabelledReport, lang: Lang): (string | number | null)[][] {
+    const b = report.bookings;
+    if (!b) return [];
+    const line = (key: Parameters<typeof translate>[1], value: number | null): (string | number | null)[] => [translate(lang, key), value];
+    return [
+      [],
+      [translate(lang, 'report.bookings')],
+      line('report.bookedTickets', b.bookedTickets),
+      line('report.walkInTickets', b.walkInTickets),
+      line('report.bookingsExpected', b.expected),
+      line('report.bookingsCheckedIn', b.checkedIn),
+      line('report.bookingsNoShows', b.noShows),
+      line('report.bookingsCancelledByCitizen', b.cancelledByCitizen),
+      line('report.bookingsCancelledByCentre', b.cancelledByCentre),
+      line('report.checkInRate', b.checkInRate),
+      line('report.noShowRate', b.noShowRate),
+      line('report.bookedWaitAverage', b.bookedWaitAverageMinutes),
+      line('report.bookedWaitP90', b.bookedWaitP90Minutes),
+      line('report.walkInWaitAverage', b.walkInWaitAverageMinutes),
+      line('report.walkInWaitP90', b.walkInWaitP90Minutes),
+    ];
   }
 
   private header(groupBy: ReportGrouping, lang: Lang): string[] {
@@ -154,5 +189,6 @@ function toReportTicket(t: ReportTicket): ReportTicket {
     transfers: t.transfers,
     estimatedWaitMinutes: t.estimatedWaitMinutes ?? null,
     rating: t.rating ? { level: t.rating.level } : null,
+    booking: t.booking ? { slotStart: t.booking.slotStart, policy: t.booking.policy } : null,
   };
 }

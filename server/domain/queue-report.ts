@@ -14,6 +14,8 @@ export interface ReportTicket {
   transfers: number;
   estimatedWaitMinutes: number | null;
   rating: { level: 1 | 2 | 3 } | null;
+  /** A booking checked in: its slot's start (the wait of a booked visitor counts from it). */
+  booking?: { slotStart: number; policy: 'slot' | 'remote' } | null;
 }
 
 export type ReportGrouping = 'service' | 'counter' | 'officer';
@@ -98,6 +100,74 @@ function figures(key: string, list: ReportTicket[]): ReportFigures {
     estimateErrorMinutes: average(estimateErrors),
     ratings,
   };
+}
+
+/** Booked and walk-in visitors side by side (docs/booking.md, "Reports"). */
+export interface BookedVersusWalkIn {
+  bookedTickets: number;
+  walkInTickets: number;
+  /** Booked visitors' wait from their slot's start (or their check-in, if later) to the call. */
+  bookedWaitAverageMinutes: number | null;
+  bookedWaitP90Minutes: number | null;
+  walkInWaitAverageMinutes: number | null;
+  walkInWaitP90Minutes: number | null;
+}
+
+/** What became of the bookings whose slot fell in the period. */
+export interface BookingOutcomes {
+  /** Bookings for the period not cancelled: those expected to come. */
+  expected: number;
+  checkedIn: number;
+  noShows: number;
+  cancelledByCitizen: number;
+  cancelledByCentre: number;
+  /** checkedIn / expected, and noShows / expected (null with nothing expected). */
+  checkInRate: number | null;
+  noShowRate: number | null;
+}
+
+export function bookedVersusWalkIn(tickets: ReportTicket[]): BookedVersusWalkIn {
+  const booked: number[] = [];
+  const walkIn: number[] = [];
+  let bookedTickets = 0;
+  let walkInTickets = 0;
+  for (const t of tickets) {
+    if (t.booking) bookedTickets += 1;
+    else walkInTickets += 1;
+    if (t.calledAt === null) continue;
+    // A remote number is a walk-in's equal: its wait counts from when it was checked in.
+    const from = t.booking?.policy === 'slot' ? Math.max(t.booking.slotStart, t.takenAt) : t.takenAt;
+    (t.booking ? booked : walkIn).push(Math.max(0, t.calledAt - from) / 60_000);
+  }
+  return {
+    bookedTickets,
+    walkInTickets,
+    bookedWaitAverageMinutes: average(booked),
+    bookedWaitP90Minutes: percentile(booked, 0.9),
+    walkInWaitAverageMinutes: average(walkIn),
+    walkInWaitP90Minutes: percentile(walkIn, 0.9),
+  };
+}
+
+export function bookingOutcomes(statuses: { status: string; cancelledBy: 'citizen' | 'centre' | null }[]): BookingOutcomes {
+  let checkedIn = 0;
+  let noShows = 0;
+  let cancelledByCitizen = 0;
+  let cancelledByCentre = 0;
+  let expected = 0;
+  for (const b of statuses) {
+    if (b.status === 'cancelled') {
+      if (b.cancelledBy === 'centre') cancelledByCentre += 1;
+      else cancelledByCitizen += 1;
+      continue;
+    }
+    if (b.status === 'checked-in') checkedIn += 1;
+    else if (b.status === 'no-show') noShows += 1;
+    else if (b.status !== 'confirmed') continue;
+    expected += 1;
+  }
+  const rate = (n: number) => (expected === 0 ? null : Math.round((n / expected) * 1000) / 1000);
+  return { expected, checkedIn, noShows, cancelledByCitizen, cancelledByCentre, checkInRate: rate(checkedIn), noShowRate: rate(noShows) };
 }
 
 function average(values: number[]): number | null {

@@ -22,6 +22,8 @@ export interface LabelledReport {
   rows: ReportFiguresView[];
   total: ReportFiguresView;
   busiestHours: number[];
+  /** Booked versus walk-in visitors and what became of the period's bookings (null: no bookings). */
+  bookings: (import('../domain/queue-report').BookedVersusWalkIn & import('../domain/queue-report').BookingOutcomes) | null;
   /** Names of the rows' keys: service names, "Quầy 3", officers' names. */
   labels: Record<string, string>;
 }

@@ -249,6 +249,45 @@ describe('booking on a real hub', () => {
     expect(await send(officer, 'booking:list', { from: FRI, to: FRI })).toMatchObject({ ok: false, error: 'FORBIDDEN' });
   });
 
+  it('reports: booked against walk-in visits, check-in and no-show rates, the wait from the slot start', async () => {
+    const clock = { now: vnTime('07:00', THU) };
+    const hub = await hubWith(bookingCentre(), clock);
+    const came = await book(hub, vnTime('09:00', THU), '0911111111');
+    await book(hub, vnTime('09:00', THU), '0922222222');
+    const cancelled = await book(hub, vnTime('10:00', THU), '0933333333');
+    await api(hub, '/cancel', { commandId: newCommandId(), code: cancelled.code, phone: '0933333333' });
+    const kiosk = await hub.connect({ app: 'kiosk', kioskId: 'k1' });
+    clock.now = vnTime('08:40', THU);
+    expectOk(await send(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' }));
+    expectOk(await send(kiosk, 'booking:check-in', { commandId: newCommandId(), scan: came.qr }));
+    const officer = await officerAtCounter(hub, 'o1', OFFICER_PASSWORD, 'c1');
+    clock.now = vnTime('09:05', THU);
+    expect(expectOk(await send<CounterView>(officer, 'counter:call-next', { commandId: newCommandId(), counterId: 'c1' })).current?.booking).toMatchObject({
+      slotStart: vnTime('09:00', THU),
+      details: { name: 'Nguyễn Văn An', phone: '0911111111', time: '09:00' },
+    });
+    clock.now = vnTime('09:25', THU);
+    expectOk(await send<CounterView>(officer, 'counter:call-next', { commandId: newCommandId(), counterId: 'c1' }));
+    const sup = await hub.connect({ app: 'counter' });
+    expectOk(await send(sup, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
+    const report = expectOk(await send<{ bookings: Record<string, number | null> }>(sup, 'report:get', { from: THU, to: THU, groupBy: 'service' }));
+    expect(report.bookings).toEqual({
+      bookedTickets: 1,
+      walkInTickets: 1,
+      bookedWaitAverageMinutes: 5,
+      bookedWaitP90Minutes: 5,
+      walkInWaitAverageMinutes: 45,
+      walkInWaitP90Minutes: 45,
+      expected: 2,
+      checkedIn: 1,
+      noShows: 1,
+      cancelledByCitizen: 1,
+      cancelledByCentre: 0,
+      checkInRate: 0.5,
+      noShowRate: 0.5,
+    });
+  });
+
   it('bad input changes nothing and gets a clear error; booking off says so', async () => {
     const hub = await hubWith();
     const bad = await api(hub, '/holds', { commandId: newCommandId(), serviceId: 'ho-tich', slotStart: vnTime('08:00', FRI), ...person('12345') });

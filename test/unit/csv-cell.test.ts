@@ -59,7 +59,7 @@ describe('the report exports with names the configuration schema would trim', ()
   const report: LabelledReport = {
     from: '2026-11-26', to: '2026-11-26', groupBy: 'officer', days: 1,
     rows: [figures('o1', 2), figures('o2', 3)], total: figures('total', 5),
-    busiestHours: Array.from({ length: 24 }, (_, h) => (h === 9 ? 5 : 0)), labels: {},
+    busiestHours: Array.from({ length: 24 }, (_, h) => (h === 9 ? 5 : 0)), labels: {}, bookings: null,
   };
 
   it('CSV: an apostrophe before the tab and the CR', () => {

@@ -29,6 +29,7 @@ import type {
   TicketIssued,
   Versioned,
 } from './views';
+import type { BookingCheckInView, BookingClosureView, BookingStaffRow, BookingView, NoShowRow } from './booking-protocol';
 
 /**
  * The Socket.IO event maps shared by the hub and the three apps: the one place where the names and
@@ -39,7 +40,21 @@ type CounterCommandEvents = {
   [N in CounterCommandName]: (payload: CounterCommandPayload<N>, ack: AckCallback<CounterView>) => void;
 };
 
-export interface ClientToServerEvents extends CounterCommandEvents {
+type BookingInput<S extends import('zod').ZodType> = import('zod').input<S>;
+type B = typeof import('./booking-protocol');
+
+/** Bookings (docs/protocol.md section 13): the kiosk's check-in and the supervisor's commands. */
+type BookingEvents = {
+  'booking:check-in': (payload: BookingInput<B['bookingCheckInSchema']>, ack: AckCallback<BookingCheckInView>) => void;
+  'booking:list': (payload: BookingInput<B['bookingListSchema']>, ack: AckCallback<{ bookings: BookingStaffRow[]; closures: BookingClosureView[] }>) => void;
+  'booking:no-shows': (payload: Record<string, never>, ack: AckCallback<NoShowRow[]>) => void;
+  'booking:book': (payload: BookingInput<B['bookingOnBehalfSchema']>, ack: AckCallback<BookingView>) => void;
+  'booking:cancel': (payload: BookingInput<B['bookingCentreCancelSchema']>, ack: AckCallback<null>) => void;
+  'booking:close-day': (payload: BookingInput<B['bookingClosureSchema']>, ack: AckCallback<{ closureId: string; cancelled: number }>) => void;
+  'booking:reopen-day': (payload: BookingInput<B['bookingClosureRemoveSchema']>, ack: AckCallback<null>) => void;
+};
+
+export interface ClientToServerEvents extends CounterCommandEvents, BookingEvents {
   'ticket:take': (payload: TakeTicketPayload, ack: AckCallback<TicketIssued>) => void;
   'session:login': (payload: LoginPayload, ack: AckCallback<SessionInfo>) => void;
   'session:logout': (payload: Record<string, never>, ack: AckCallback<null>) => void;

@@ -2,6 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { CentreConfigInput } from '../../server/config/centre-config';
 import type { Ack } from '../../server/protocol/views';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentreInput } from './test-centre';
+import { localDayOf, localInstantOf } from '../../server/app/local-time';
+import { addDays } from '../../server/domain/working-calendar';
 
 /**
  * One of every state-changing command of the protocol, in an order that makes each of them do
@@ -28,7 +30,19 @@ export function everyCommandCentre(): CentreConfigInput {
   config.bridges = [{ id: 'pc-2', name: 'Kiosk PC' }];
   config.devices = [{ kind: 'printer', id: 'printer-2', bridge: 'pc-2', path: '/dev/ttyUSB0' }];
   config.kiosks = [{ id: 'k1', printerId: 'printer-2' }];
+  // Bookings every day (the hub runs with the real clock): the script books and closes days ahead.
+  config.dossiers = { calendar: { weekend: [], holidays: [], workdays: [] } };
+  config.booking = {
+    enabled: true,
+    phoneCheck: 'off',
+    services: [{ serviceId: 'ho-tich', slots: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '08:00', to: '11:00', slotMinutes: 30, places: 5 }] }],
+  };
   return config;
+}
+
+/** The local day `n` days from now at the test centre, and a time on it. */
+function daysAhead(n: number): string {
+  return addDays(localDayOf(Date.now(), 'Asia/Ho_Chi_Minh'), n);
 }
 
 let n = 0;
@@ -80,6 +94,12 @@ export function everyCommandSteps(config: Record<string, unknown>, officerSessio
     { actor: 'sup', event: 'pairing:revoke', payload: { commandId: id('unpair'), kind: 'rating', targetId: 'c2' } },
     { actor: 'sup', event: 'device:test-print', payload: { commandId: id('test-print'), deviceId: 'printer-2' } },
     { actor: 'sup', event: 'session:end', payload: { commandId: id('session-end'), sessionId: officerSessionToEnd } },
+    {
+      actor: 'sup',
+      event: 'booking:book',
+      payload: { commandId: id('book'), serviceId: 'ho-tich', slotStart: localInstantOf(daysAhead(2), 9 * 60, 'Asia/Ho_Chi_Minh'), phone: '0912345678', name: 'Nguyễn Văn An', email: null, cccd: null },
+    },
+    { actor: 'sup', event: 'booking:close-day', payload: { commandId: id('book-close'), day: daysAhead(3), serviceId: null, reason: { vi: 'Mất điện', en: 'Power cut' } } },
     { actor: 'sup', event: 'day:close', payload: { commandId: id('day-close'), mode: 'serve' } },
   ];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../protocol/error-codes';
 import { dossierInputSchema, statusChangeSchema } from '../domain/dossier-register';
+import { bookingAccessSchema, bookingCancelSchema, bookingConfirmSchema, bookingHoldSchema, bookingMoveSchema } from '../protocol/booking-protocol';
 
 /**
  * The OpenAPI 3 description of the REST API, served at /api/openapi.json. docs/protocol.md
@@ -25,6 +26,7 @@ const errorBody = {
   properties: {
     error: { type: 'string', enum: [...ERROR_CODES], description: 'For programs: docs/protocol.md, section 9' },
     message: { type: 'string', description: 'For people: in Vietnamese, or English with Accept-Language: en' },
+    details: { type: 'object', description: 'Facts a booking refusal carries: nextSlots, until, opensAt, ... (docs/protocol.md 13.6)' },
     retryAfterSeconds: { type: 'integer', minimum: 1, description: 'With RATE_LIMITED: when to try again (also the Retry-After header)' },
     issues: {
       type: 'array',
@@ -558,6 +560,103 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/booking/options': {
+      get: {
+        summary: 'Whether the centre takes bookings, its bookable fields and rules (the booking page, no account: docs/protocol.md section 13)',
+        responses: { '200': { description: 'The options', content: json(ref('BookingOptions')) } },
+      },
+    },
+    '/api/booking/days': {
+      get: {
+        summary: "A field's days (today and the horizon) with their slots and places left",
+        parameters: [{ name: 'serviceId', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 40 } }, language],
+        responses: {
+          '200': { description: 'The days', content: json({ type: 'object', required: ['serviceId', 'days'], properties: { serviceId: { type: 'string' }, days: { type: 'array', items: ref('BookingDay') } } }) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 404: ['BOOKING_OFF', 'UNKNOWN_SERVICE'] }),
+        },
+      },
+    },
+    '/api/booking/holds': {
+      post: {
+        summary: 'Hold a place in a slot while the citizen confirms (an SMS code is sent when the centre checks phones); limited per phone and per address',
+        parameters: [language],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(bookingHoldSchema, { io: 'input' }) } } },
+        responses: {
+          '201': { description: 'Held', content: json(ref('BookingHold')) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 403: ['BOOKING_BANNED', 'ORIGIN_NOT_ALLOWED'], 404: ['BOOKING_OFF', 'UNKNOWN_SERVICE', 'SLOT_NOT_OFFERED'], 409: ['SLOT_CLOSED', 'SLOT_FULL', 'BOOKING_LIMIT_SERVICE', 'BOOKING_LIMIT_DAY'], 422: ['IDEMPOTENCY_CONFLICT'], 429: ['RATE_LIMITED'], ...writeErrors }),
+        },
+      },
+    },
+    '/api/booking/holds/{holdId}/code': {
+      post: {
+        summary: 'Send a new SMS code for a hold (at most 3 in all)',
+        parameters: [{ name: 'holdId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } }, language],
+        responses: {
+          '200': { description: 'Sent', content: json({ type: 'object', required: ['codeSentTo'], properties: { codeSentTo: { type: 'string', example: '091****678' } } }) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 404: ['HOLD_NOT_FOUND'], 429: ['OTP_TRIES_EXCEEDED'], ...writeErrors }),
+        },
+      },
+    },
+    '/api/booking/confirm': {
+      post: {
+        summary: 'Confirm a hold (with the SMS code when one was sent): the booking code, its QR and slot',
+        parameters: [language],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(bookingConfirmSchema, { io: 'input' }) } } },
+        responses: {
+          '201': { description: 'Booked', content: json(ref('Booking')) },
+          ...errors({ 400: ['INVALID_PAYLOAD', 'OTP_WRONG'], 404: ['HOLD_NOT_FOUND'], 409: ['SLOT_FULL', 'SLOT_CLOSED', 'BOOKING_LIMIT_SERVICE', 'BOOKING_LIMIT_DAY'], 422: ['IDEMPOTENCY_CONFLICT'], 429: ['OTP_TRIES_EXCEEDED'], ...writeErrors }),
+        },
+      },
+    },
+    '/api/booking/lookup': {
+      post: {
+        summary: 'A booking by its code and phone number (in the body, never the address); a wrong pair never says which half was wrong',
+        parameters: [language],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(bookingAccessSchema, { io: 'input' }) } } },
+        responses: { '200': { description: 'The booking (Cache-Control: no-store)', content: json(ref('Booking')) }, ...errors({ 400: ['INVALID_PAYLOAD'], 404: ['BOOKING_NOT_FOUND'], 429: ['RATE_LIMITED'] }) },
+      },
+    },
+    '/api/booking/move': {
+      post: {
+        summary: 'Move a booking to another slot of its field (code and phone)',
+        parameters: [language],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(bookingMoveSchema, { io: 'input' }) } } },
+        responses: {
+          '200': { description: 'Moved', content: json(ref('Booking')) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 404: ['BOOKING_NOT_FOUND', 'SLOT_NOT_OFFERED'], 409: ['BOOKING_CANCELLED', 'BOOKING_CHECKED_IN', 'BOOKING_STARTED', 'SLOT_FULL', 'SLOT_CLOSED'], 422: ['IDEMPOTENCY_CONFLICT'], 429: ['RATE_LIMITED'], ...writeErrors }),
+        },
+      },
+    },
+    '/api/booking/cancel': {
+      post: {
+        summary: 'Cancel a booking (code and phone), up to its slot start',
+        parameters: [language],
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(bookingCancelSchema, { io: 'input' }) } } },
+        responses: {
+          '200': { description: 'Cancelled', content: json(ref('Booking')) },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 404: ['BOOKING_NOT_FOUND'], 409: ['BOOKING_CANCELLED', 'BOOKING_CHECKED_IN', 'BOOKING_STARTED'], 422: ['IDEMPOTENCY_CONFLICT'], 429: ['RATE_LIMITED'], ...writeErrors }),
+        },
+      },
+    },
+    '/api/booking/export': {
+      get: {
+        summary: "A period's bookings as CSV or XLSX (supervisors, with their session token)",
+        security: [{ session: [] }],
+        parameters: [
+          { name: 'from', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' } },
+          language,
+        ],
+        responses: {
+          '200': {
+            description: 'A download luot-bookings-<from>-<to>.csv (UTF-8 with BOM) or .xlsx',
+            content: { 'text/csv': { schema: { type: 'string' } }, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          ...errors({ 400: ['INVALID_PAYLOAD'], 401: ['NOT_LOGGED_IN', 'SESSION_EXPIRED'], 403: ['FORBIDDEN', 'ORIGIN_NOT_ALLOWED'] }),
+        },
+      },
+    },
     '/audio/clips/{file}': {
       get: {
         summary: "A voice clip of the wall display; a recording in the data folder's clips/ replaces the bundled placeholder",
@@ -585,6 +684,63 @@ export const openApiDocument = {
       ReportFigures: reportFigures,
       LabelledReport: report,
       Health: health,
+      BookingOptions: {
+        type: 'object',
+        required: ['enabled', 'services', 'horizonDays', 'phoneCheck', 'holdMinutes', 'checkIn', 'limits'],
+        properties: {
+          enabled: { type: 'boolean' },
+          services: { type: 'array', items: { type: 'object', required: ['serviceId', 'name', 'policy'], properties: { serviceId: { type: 'string' }, name: localized, policy: { type: 'string', enum: ['slot', 'remote'] } } } },
+          horizonDays: { type: 'integer' },
+          phoneCheck: { type: 'string', enum: ['sms', 'off'] },
+          holdMinutes: { type: 'integer' },
+          checkIn: { type: 'object', properties: { earlyMinutes: { type: 'integer' }, lateMinutes: { type: 'integer' } } },
+          limits: { type: 'object', properties: { perPhonePerDay: { type: 'integer' }, perServicePerDay: { type: 'integer' } } },
+        },
+      },
+      BookingDay: {
+        type: 'object',
+        required: ['day', 'weekday', 'closed', 'slots'],
+        properties: {
+          day,
+          weekday: { type: 'integer', minimum: 1, maximum: 7 },
+          closed: { oneOf: [{ type: 'null' }, { const: 'day-off' }, { type: 'object', required: ['reason'], properties: { reason: localized } }] },
+          slots: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['start', 'end', 'time', 'places', 'left', 'open'],
+              properties: { start: time, end: time, time: { type: 'string', example: '08:30' }, places: { type: 'integer' }, left: { type: 'integer' }, open: { type: 'boolean' } },
+            },
+          },
+        },
+      },
+      BookingHold: {
+        type: 'object',
+        required: ['holdId', 'serviceId', 'slotStart', 'slotEnd', 'heldUntil', 'codeRequired', 'codeSentTo'],
+        properties: { holdId: { type: 'string' }, serviceId: { type: 'string' }, slotStart: time, slotEnd: time, heldUntil: time, codeRequired: { type: 'boolean' }, codeSentTo: { type: ['string', 'null'] } },
+      },
+      Booking: {
+        type: 'object',
+        required: ['code', 'qr', 'status', 'serviceId', 'serviceName', 'day', 'slotStart', 'slotEnd', 'time', 'name', 'phoneMasked', 'checkIn', 'ticketNumber', 'cancelledBy', 'cancelReason', 'canChange'],
+        properties: {
+          code: { type: 'string', example: 'K7QM3-XPA9D' },
+          qr: { type: 'string', description: 'What the QR holds: the booking page with the code and its check tag' },
+          status: { type: 'string', enum: ['confirmed', 'cancelled', 'checked-in', 'no-show'] },
+          serviceId: { type: 'string' },
+          serviceName: localized,
+          day,
+          slotStart: time,
+          slotEnd: time,
+          time: { type: 'string', example: '09:00' },
+          name: { type: 'string' },
+          phoneMasked: { type: 'string', example: '091****678' },
+          checkIn: { type: 'object', properties: { opensAt: time, closesAt: time } },
+          ticketNumber: { type: ['string', 'null'] },
+          cancelledBy: { type: ['string', 'null'], enum: ['citizen', 'centre', null] },
+          cancelReason: nullable(localized),
+          canChange: { type: 'boolean' },
+        },
+      },
     },
     responses: {
       NotFound: {

@@ -288,6 +288,24 @@ describe('booking on a real hub', () => {
     });
   });
 
+  it('a holiday added to the calendar cancels the bookings on it and tells each citizen', async () => {
+    const gateway = await startSmsGateway();
+    cleanups.push(() => gateway.close());
+    const hub = await hubWith(bookingCentre((input) => (input.notifications = { sms: { url: `${gateway.url}/send` }, retry: { initialMs: 50, maxMs: 200 } })));
+    const friday = await book(hub, vnTime('08:00', FRI), '0911111111');
+    const monday = await book(hub, vnTime('08:00', '2026-11-30'), '0922222222');
+    const sup = await hub.connect({ app: 'counter' });
+    expectOk(await send(sup, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
+    const { version, config } = expectOk(await send<{ version: number; config: Record<string, unknown> & { dossiers: { calendar: { holidays: string[] } } } }>(sup, 'config:get', {}));
+    config.dossiers.calendar.holidays = [FRI];
+    expectOk(await send(sup, 'config:replace', { commandId: newCommandId(), baseVersion: version, config }));
+    await waitFor(() => gateway.accepted().some((r) => r.body.includes(friday.code) && /huy/.test(r.body)), 'the cancellation of the Friday booking');
+    expect((await api<BookingView>(hub, '/lookup', { code: friday.code, phone: '0911111111' })).body).toMatchObject({ status: 'cancelled', cancelledBy: 'centre' });
+    expect((await api<BookingView>(hub, '/lookup', { code: monday.code, phone: '0922222222' })).body.status).toBe('confirmed');
+    const days = await api<{ days: BookingDayView[] }>(hub, '/days?serviceId=ho-tich');
+    expect(days.body.days[1]).toMatchObject({ day: FRI, closed: 'day-off', slots: [] });
+  });
+
   it('bad input changes nothing and gets a clear error; booking off says so', async () => {
     const hub = await hubWith();
     const bad = await api(hub, '/holds', { commandId: newCommandId(), serviceId: 'ho-tich', slotStart: vnTime('08:00', FRI), ...person('12345') });

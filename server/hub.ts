@@ -176,7 +176,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       reports,
       bookings,
       config,
-      bookingThrottle: new GuessThrottle(clock, { freeFailures: 5, baseDelayMs: 60_000 }),
+      bookingThrottle: new GuessThrottle(clock, { freeFailures: 4, baseDelayMs: 60_000 }),
       clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
     });
     const httpServer = createServer(app);

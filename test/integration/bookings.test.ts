@@ -306,6 +306,43 @@ describe('booking on a real hub', () => {
     expect(days.body.days[1]).toMatchObject({ day: FRI, closed: 'day-off', slots: [] });
   });
 
+  it('the page is limited: holds per phone, 5 tries per SMS code, wrong code-and-phone pairs slowed down', async () => {
+    const gateway = await startSmsGateway();
+    cleanups.push(() => gateway.close());
+    const hub = await hubWith(
+      bookingCentre((input) => {
+        input.booking!.phoneCheck = 'sms';
+        input.booking!.perPhonePerDay = 10;
+        input.booking!.perServicePerDay = 10;
+        input.notifications = { sms: { url: `${gateway.url}/send` }, retry: { initialMs: 50, maxMs: 200 } };
+      }),
+    );
+    const slots = [8, 9, 10].map((h) => vnTime(`${String(h).padStart(2, '0')}:00`, FRI)).concat([vnTime('08:30', FRI), vnTime('09:30', FRI), vnTime('10:30', FRI)]);
+    const statuses: number[] = [];
+    for (const slotStart of slots) statuses.push((await api(hub, '/holds', { commandId: newCommandId(), serviceId: 'ho-tich', slotStart, ...person('0912345678') })).status);
+    // A burst of 5 holds per phone, then one a minute.
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    const other = await api<BookingHoldView>(hub, '/holds', { commandId: newCommandId(), serviceId: 'ho-tich', slotStart: vnTime('08:00', '2026-11-30'), ...person('0987654321') });
+    expect(other.status).toBe(201);
+    const tries: string[] = [];
+    for (let i = 0; i < 6; i++) tries.push((await api(hub, '/confirm', { commandId: newCommandId(), holdId: other.body.holdId, otp: `99999${i}` })).body.error!);
+    expect(tries).toEqual(['OTP_WRONG', 'OTP_WRONG', 'OTP_WRONG', 'OTP_WRONG', 'OTP_WRONG', 'OTP_TRIES_EXCEEDED']);
+    // The right code no longer helps: a new one must be sent.
+    await waitFor(() => gateway.accepted().length >= 6, 'the codes');
+    const code = /\b(\d{6})\b/.exec(JSON.parse(gateway.accepted().find((r) => r.body.includes('0987654321'))!.body).text)![1]!;
+    expect((await api(hub, '/confirm', { commandId: newCommandId(), holdId: other.body.holdId, otp: code })).body.error).toBe('OTP_TRIES_EXCEEDED');
+    expect((await api(hub, `/holds/${other.body.holdId}/code`, {})).status).toBe(200);
+    await waitFor(() => gateway.accepted().filter((r) => r.body.includes('0987654321')).length === 2, 'a second code');
+    const second = /\b(\d{6})\b/.exec(JSON.parse(gateway.accepted().filter((r) => r.body.includes('0987654321'))[1]!.body).text)![1]!;
+    const booked = await api<BookingView>(hub, '/confirm', { commandId: newCommandId(), holdId: other.body.holdId, otp: second });
+    expect(booked.status).toBe(201);
+    // Guessing phones for a code: after 5 wrong pairs, the next try waits (even the right pair).
+    const guesses: number[] = [];
+    for (let i = 0; i < 6; i++) guesses.push((await api(hub, '/lookup', { code: booked.body.code, phone: `091111111${i}` })).status);
+    expect(guesses).toEqual([404, 404, 404, 404, 404, 429]);
+    expect((await api(hub, '/lookup', { code: booked.body.code, phone: '0987654321' })).status).toBe(429);
+  });
+
   it('bad input changes nothing and gets a clear error; booking off says so', async () => {
     const hub = await hubWith();
     const bad = await api(hub, '/holds', { commandId: newCommandId(), serviceId: 'ho-tich', slotStart: vnTime('08:00', FRI), ...person('12345') });

@@ -107,18 +107,32 @@ export class BookingService implements AnswerLedger {
     return this.deps.config.current;
   }
 
+  /** The rules and calendar of the current configuration, made once per configuration. */
+  private made: { config: CentreConfig; setup: BookingSetup; clock: BookingClock } | null = null;
+
   private get clockOf(): BookingClock {
-    return bookingClock(this.config.centre.timeZone);
+    return this.current().clock;
   }
 
   private get setup(): BookingSetup {
+    return this.current().setup;
+  }
+
+  private current(): { setup: BookingSetup; clock: BookingClock } {
     const config = this.config;
-    const calendar = config.dossiers.calendar;
-    return {
-      rules: config.booking,
-      calendar: { weekend: calendar.weekend, holidays: new Set(calendar.holidays), workdays: new Set(calendar.workdays) },
-      hours: (id) => config.services.find((s) => s.id === id)?.hours,
-    };
+    if (this.made?.config !== config) {
+      const calendar = config.dossiers.calendar;
+      this.made = {
+        config,
+        clock: bookingClock(config.centre.timeZone),
+        setup: {
+          rules: config.booking,
+          calendar: { weekend: calendar.weekend, holidays: new Set(calendar.holidays), workdays: new Set(calendar.workdays) },
+          hours: (id) => config.services.find((s) => s.id === id)?.hours,
+        },
+      };
+    }
+    return this.made;
   }
 
   answered(key: string): boolean {

@@ -58,6 +58,10 @@ export interface BookingState {
   byCode: Map<string, string>;
   /** Booking ids per slot key (`serviceId|slotStart`): every status, filtered when counted. */
   bySlot: Map<string, Set<string>>;
+  /** Per slot key: bookings confirmed or checked in (they hold a place whatever the time). */
+  bookedBySlot: Map<string, number>;
+  /** Per slot key: holds not confirmed nor given up (a live one holds a place until `heldUntil`). */
+  holdsBySlot: Map<string, Set<string>>;
   /** Booking ids per person key (`phone:<n>`, `id:<hash>`). */
   byPerson: Map<string, Set<string>>;
   closures: Map<string, Closure>;
@@ -96,13 +100,17 @@ const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
 
 export function createBookingState(): BookingState {
-  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), byPerson: new Map(), closures: new Map() };
+  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map() };
 }
 
 export const slotKey = (serviceId: string, slotStart: number) => `${serviceId}|${slotStart}`;
 
 function personKeys(phone: string, idHash: string | null): string[] {
   return idHash ? [`phone:${phone}`, `id:${idHash}`] : [`phone:${phone}`];
+}
+
+function count(state: BookingState, key: string, by: number): void {
+  state.bookedBySlot.set(key, (state.bookedBySlot.get(key) ?? 0) + by);
 }
 
 function index(map: Map<string, Set<string>>, key: string, id: string): void {
@@ -155,6 +163,7 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
     };
     state.bookings.set(booking.id, booking);
     index(state.bySlot, slotKey(booking.serviceId, booking.slotStart), booking.id);
+    index(state.holdsBySlot, slotKey(booking.serviceId, booking.slotStart), booking.id);
     for (const key of personKeys(booking.phone, booking.idHash)) index(state.byPerson, key, booking.id);
     return null;
   }
@@ -173,6 +182,7 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
     case 'booking-released':
       if (booking.status !== 'held') return 'not held';
       booking.released = true;
+      state.holdsBySlot.get(slotKey(booking.serviceId, booking.slotStart))?.delete(booking.id);
       return null;
     case 'booking-confirmed':
       if (booking.status !== 'held' || state.byCode.has(event.code)) return 'cannot confirm';
@@ -181,6 +191,8 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
       booking.confirmedAt = event.at;
       booking.otpHash = null;
       state.byCode.set(event.code, booking.id);
+      state.holdsBySlot.get(slotKey(booking.serviceId, booking.slotStart))?.delete(booking.id);
+      count(state, slotKey(booking.serviceId, booking.slotStart), 1);
       return null;
     case 'booking-cancelled':
       if (booking.status !== 'confirmed') return 'not confirmed';
@@ -188,15 +200,18 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
       booking.cancelledAt = event.at;
       booking.cancelledBy = event.by;
       booking.cancelReason = event.reason;
+      count(state, slotKey(booking.serviceId, booking.slotStart), -1);
       return null;
     case 'booking-moved': {
       if (booking.status !== 'confirmed') return 'not confirmed';
       state.bySlot.get(slotKey(booking.serviceId, booking.slotStart))?.delete(booking.id);
+      count(state, slotKey(booking.serviceId, booking.slotStart), -1);
       booking.day = event.day;
       booking.slotStart = event.slotStart;
       booking.slotEnd = event.slotEnd;
       booking.moves += 1;
       index(state.bySlot, slotKey(booking.serviceId, booking.slotStart), booking.id);
+      count(state, slotKey(booking.serviceId, booking.slotStart), 1);
       return null;
     }
     case 'booking-checked-in':
@@ -237,11 +252,15 @@ export function checkInWindow(booking: Pick<Booking, 'slotStart'>, rules: Bookin
   };
 }
 
+/** Places taken in a slot now: bookings confirmed or checked in, and live holds (not `except`). */
 export function placesTaken(state: BookingState, serviceId: string, slotStart: number, now: number, except?: string): number {
-  let taken = 0;
-  for (const id of state.bySlot.get(slotKey(serviceId, slotStart)) ?? []) {
-    const booking = state.bookings.get(id);
-    if (booking && id !== except && occupies(booking, now)) taken += 1;
+  const key = slotKey(serviceId, slotStart);
+  let taken = state.bookedBySlot.get(key) ?? 0;
+  const excepted = except ? state.bookings.get(except) : undefined;
+  if (excepted && excepted.serviceId === serviceId && excepted.slotStart === slotStart && excepted.status !== 'held' && occupies(excepted, now)) taken -= 1;
+  for (const id of state.holdsBySlot.get(key) ?? []) {
+    const hold = state.bookings.get(id);
+    if (hold && id !== except && occupies(hold, now)) taken += 1;
   }
   return taken;
 }
@@ -302,8 +321,25 @@ export function closureOn(state: BookingState, serviceId: string, day: string): 
  * outside the service's opening hours. Two templates giving the same start add their places.
  */
 export function slotsOfDay(state: BookingState, setup: BookingSetup, clock: BookingClock, serviceId: string, day: string): Slot[] {
+  if (closureOn(state, serviceId, day)) return [];
+  // The templates give the same slots for a setup and day every time: made once (a full field is
+  // asked for its next free slots on every refused attempt).
+  let cache = templateSlots.get(setup);
+  if (!cache || cache.clock !== clock) templateSlots.set(setup, (cache = { clock, slots: new Map() }));
+  const key = `${serviceId}|${day}`;
+  let slots = cache.slots.get(key);
+  if (!slots) {
+    if (cache.slots.size > 10_000) cache.slots.clear();
+    cache.slots.set(key, (slots = templateSlotsOfDay(setup, clock, serviceId, day)));
+  }
+  return slots;
+}
+
+const templateSlots = new WeakMap<BookingSetup, { clock: BookingClock; slots: Map<string, Slot[]> }>();
+
+function templateSlotsOfDay(setup: BookingSetup, clock: BookingClock, serviceId: string, day: string): Slot[] {
   const service = bookableServiceOf(setup, serviceId);
-  if (!service || !isWorkingDay(day, setup.calendar) || closureOn(state, serviceId, day)) return [];
+  if (!service || !isWorkingDay(day, setup.calendar)) return [];
   const weekday = isoWeekday(day);
   const hours = setup.hours(serviceId);
   const byStart = new Map<number, { minute: number; length: number; places: number }>();
@@ -341,10 +377,15 @@ export function bookingDays(now: number, setup: BookingSetup, clock: BookingCloc
   return Array.from({ length: setup.rules.horizonDays + 1 }, (_, i) => addDays(today, i));
 }
 
+/** The first and last day a citizen may book now (local dates, compared as strings). */
+function horizonOf(now: number, setup: BookingSetup, clock: BookingClock): { first: string; last: string } {
+  const first = clock.dayOf(now);
+  return { first, last: addDays(first, setup.rules.horizonDays) };
+}
+
 /** Why a slot cannot be booked now (ignoring places), or null. */
-function slotClosedReason(slot: Slot, now: number, setup: BookingSetup, clock: BookingClock): ErrorCode | null {
-  const days = bookingDays(now, setup, clock);
-  if (!days.includes(slot.day)) return 'SLOT_NOT_OFFERED';
+function slotClosedReason(slot: Slot, now: number, setup: BookingSetup, horizon: { first: string; last: string }): ErrorCode | null {
+  if (slot.day < horizon.first || slot.day > horizon.last) return 'SLOT_NOT_OFFERED';
   if (slot.start - setup.rules.closeBeforeMinutes * MINUTE <= now) return 'SLOT_CLOSED';
   return null;
 }
@@ -356,9 +397,10 @@ export interface SlotAvailability extends Slot {
 }
 
 export function availability(state: BookingState, setup: BookingSetup, clock: BookingClock, now: number, serviceId: string, day: string): SlotAvailability[] {
+  const horizon = horizonOf(now, setup, clock);
   return slotsOfDay(state, setup, clock, serviceId, day).map((slot) => {
     const left = Math.max(0, slot.places - placesTaken(state, serviceId, slot.start, now));
-    return { ...slot, left, open: left > 0 && slotClosedReason(slot, now, setup, clock) === null };
+    return { ...slot, left, open: left > 0 && slotClosedReason(slot, now, setup, horizon) === null };
   });
 }
 
@@ -410,7 +452,7 @@ function checkBookable(
   if (ban) return refuse('BOOKING_BANNED', { until: ban.until, noShows: ban.noShows });
   const slot = findSlot(state, setup, clock, req.serviceId, req.slotStart);
   if (!slot) return refuse('SLOT_NOT_OFFERED');
-  const closed = slotClosedReason(slot, now, setup, clock);
+  const closed = slotClosedReason(slot, now, setup, horizonOf(now, setup, clock));
   if (closed) return refuse(closed);
   let sameDay = 0;
   let sameService = 0;

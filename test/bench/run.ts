@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles]
+ * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking]
  *                [--hub bundle|tsx] [--hub-prof <dir>] [--keep]`
  *
  * A program, not a test. It starts the real hub as its own process on 127.0.0.1, as `npm start`
@@ -22,6 +22,7 @@ import { prepareHub, ROOT, startBenchHub, type BenchHub, type HubRuntime, type P
 import { Inbox } from './inbox';
 import { forkChild, type Child } from './ipc';
 import { median, percentile, round, sleep } from './stats';
+import { bookingPhase } from './booking-bench';
 
 // ---------------------------------------------------------------- options
 
@@ -79,6 +80,7 @@ const PLAN = {
   idleBaselineMs: Q ? 500 : 1_500,
   startupRuns: Q ? 1 : 3,
   year: { archivedDays: 250, archivedTickets: 37_000, todayTickets: 148, dossiers: 37_000 },
+  booking: { attempts: Q ? 2_000 : 10_000, clients: 200, seconds: Q ? 2 : 10, slots: 6, placesPerSlot: 50 },
 };
 
 const DATA_ROOT = mkdtempSync(join(tmpdir(), 'luot-bench-'));
@@ -759,6 +761,7 @@ async function main() {
   if (wants('take')) results.take = await takePhase();
   if (wants('history')) results.history = await historyPhase();
   if (wants('startup')) results.startup = await startupPhase();
+  if (wants('booking')) results.booking = await bookingPhase({ plan: PLAN.booking, dataDir: freshDataDir('booking'), runtime: options.hub, log, cpuProfDir: options.hubProf });
   results.targets = targets(results);
   if (options.hubProf) (results.meta as Record<string, unknown>).profile_windows = profileWindows;
   (results.meta as Record<string, unknown>).loadavg_at_end = loadavg().map((v) => round(v, 2));
@@ -799,6 +802,13 @@ function targets(r: Record<string, unknown>): Target[] {
       }
     }
   }
+  const bk = r.booking as Record<string, number> | undefined;
+  if (bk) {
+    out.push({ name: `bookings that got a place (of ${bk.places})`, value: bk.succeeded!, limit: `= ${bk.places}`, met: bk.succeeded === bk.places });
+    out.push({ name: 'bookings beyond a slot\'s places', value: bk.overbooked!, limit: '= 0', met: bk.overbooked === 0 });
+    out.push({ name: 'booking hold ack p99 ms (200 phones)', value: bk.ack_p99_ms!, limit: '< 50', met: bk.ack_p99_ms! < 50 });
+    out.push({ name: `booking attempts, ${bk.attempts} due over ${bk.spread_over_s} s: wall time ms`, value: bk.wall_ms!, limit: `< ${bk.spread_over_s! * 1000 + 500}`, met: bk.wall_ms! < bk.spread_over_s! * 1000 + 500 });
+  }
   const s = r.startup as Record<string, number> | undefined;
   if (s) out.push({ name: 'start with a year of history, ms (spawn -> ready)', value: s.ms!, limit: '< 1500', met: s.ms! < 1500 });
   const m = r.memory as Record<string, number> | undefined;
@@ -818,6 +828,8 @@ function printTable(r: Record<string, unknown>) {
     rows.push([`take, day of ${v(h.day_tickets)} (${v(h.scenario)})`, `p50 ${v(h.take_p50_ms)} ms`, `loop delay p99 ${v(h.loop_block_p99_ms)} ms, hub CPU ${v(h.hub_cpu_ms_per_op)} ms/take`]);
   const s = r.startup as Record<string, unknown> | undefined;
   if (s) rows.push([`start with a year`, `${v(s.ms)} ms (empty ${v(s.empty_ms)} ms)`, `first snapshot ${v(s.first_snapshot_ms)} ms`]);
+  const bk = r.booking as Record<string, unknown> | undefined;
+  if (bk) rows.push([`bookings, ${v(bk.clients)} phones`, `${v(bk.succeeded)}/${v(bk.places)} booked, ${v(bk.overbooked)} overbooked`, `hold ack p50 ${v(bk.ack_p50_ms)} / p99 ${v(bk.ack_p99_ms)} ms, ${v(bk.attempts)} in ${v(bk.wall_ms)} ms`]);
   const m = r.memory as Record<string, unknown> | undefined;
   if (m) rows.push([`hub RSS, 500 displays`, `${v(m.rss_mb)} MB`, `idle ${v(m.rss_idle_mb)} MB`]);
   const b = r.bundles_gzip_kb as Record<string, number> | undefined;

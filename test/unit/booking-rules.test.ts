@@ -180,6 +180,11 @@ describe('limits', () => {
             for (const s of slots) {
               const places = slotsOfDay(state, setup, clock, service, clock.dayOf(s)).find((x) => x.start === s)?.places ?? 0;
               expect(placesTaken(state, service, s, now)).toBeLessThanOrEqual(places);
+              // The kept counts agree with a count of every booking from scratch.
+              const recount = [...state.bookings.values()].filter(
+                (b) => b.serviceId === service && b.slotStart === s && (b.status === 'confirmed' || b.status === 'checked-in' || (b.status === 'held' && !b.released && b.heldUntil > now)),
+              ).length;
+              expect(placesTaken(state, service, s, now)).toBe(recount);
             }
           for (const phone of phones)
             for (const day of ['2026-11-27', '2026-11-30']) {

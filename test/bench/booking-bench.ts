@@ -92,7 +92,6 @@ export async function bookingPhase(options: { plan: BookingBenchPlan; dataDir: s
     const confirmMs: number[] = [];
     const statuses = new Map<string, number>();
     let confirmed = 0;
-    const trace: [number, number, number][] = [];
     const spacingMs = (plan.seconds * 1000) / plan.attempts;
     // Each phone's connection is open before the clock starts (as a page that loaded), and the hub
     // has answered a few requests of each kind (its code compiled).
@@ -102,6 +101,7 @@ export async function bookingPhase(options: { plan: BookingBenchPlan; dataDir: s
       await post(agents[0]!, hub.port, '/api/booking/holds', { commandId: `bench-warm-${i}`, serviceId: 'ho-tich', slotStart: 1, phone: '0912345678', name: 'Nguyễn Văn An', email: null, cccd: null });
       await get(agents[0]!, hub.port, '/api/booking/days?serviceId=ho-tich');
     }
+    await hub.probe.mark();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: plan.clients }, async (_, client) => {
@@ -124,7 +124,6 @@ export async function bookingPhase(options: { plan: BookingBenchPlan; dataDir: s
               cccd: null,
             });
             holdMs.push(performance.now() - t0);
-            if (process.env.BENCH_TRACE) trace.push([Math.round(due - started), Math.round(performance.now() - t0), hold.status]);
             const error = hold.status === 201 ? 'held' : ((JSON.parse(hold.text) as { error?: string }).error ?? String(hold.status));
             statuses.set(error, (statuses.get(error) ?? 0) + 1);
             if (hold.status !== 201) continue;
@@ -140,7 +139,7 @@ export async function bookingPhase(options: { plan: BookingBenchPlan; dataDir: s
       }),
     );
     const wallMs = performance.now() - started;
-    if (process.env.BENCH_TRACE) { trace.sort((a, b) => b[1] - a[1]); log(JSON.stringify(trace.slice(0, 120).map((t) => t.join(':')))); }
+    const probe = await hub.probe.measure();
     // Killed hard: nothing is flushed on the way out (profiling needs a gentle stop to write the profile).
     await (options.cpuProfDir ? hub.stop() : hub.kill());
     hubRunning = false;
@@ -189,6 +188,12 @@ export async function bookingPhase(options: { plan: BookingBenchPlan; dataDir: s
       confirmed_on_disk: onDisk,
       acknowledged_on_disk: onDisk === confirmed,
       left_after_restart: leftAfterRestart,
+      fdatasyncs: probe.fs.datasyncs,
+      fdatasync_p50_ms: probe.fs.datasyncP50 === null ? null : round(probe.fs.datasyncP50),
+      fdatasync_p99_ms: probe.fs.datasyncP99 === null ? null : round(probe.fs.datasyncP99),
+      hub_loop_delay_p99_ms: round(probe.loopDelay.p99),
+      hub_loop_delay_max_ms: round(probe.loopDelay.max),
+      hub_cpu_ms: round(probe.cpu.userMs + probe.cpu.systemMs, 0),
     };
     log(
       `  ${result.succeeded}/${places} booked, ${result.overbooked} overbooked, ${result.confirmed_on_disk} on disk; hold ack p50 ${result.ack_p50_ms} p99 ${result.ack_p99_ms} ms; ` +

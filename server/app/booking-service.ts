@@ -34,6 +34,7 @@ import {
   type BookingDecision,
   type BookingSetup,
   type BookingState,
+  type HoldRequest,
 } from '../domain/booking';
 import type { BookingEvent } from '../domain/booking-events';
 import { addDays, isoWeekday, isWorkingDay } from '../domain/working-calendar';
@@ -211,23 +212,13 @@ export class BookingService implements AnswerLedger {
     cmd: { commandId: string; serviceId: string; slotStart: number; phone: string; name: string; email: string | null; cccd: string | null; lang?: 'vi' | 'en' | undefined },
     fp?: string,
   ): Promise<BookingResult<BookingHoldView>> {
-    const phone = normalizePhone(cmd.phone);
-    if (!phone) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', details: { field: 'phone' } });
-    if (cmd.cccd !== null && !isCccd(cmd.cccd)) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', details: { field: 'cccd' } });
     const otp = this.config.booking.phoneCheck === 'sms' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
     const bookingId = randomBytes(16).toString('base64url');
+    const request = this.holdRequest(cmd, bookingId, 'citizen', otp ? this.keyed('otp', `${bookingId}:${otp}`) : null);
+    if (!request.ok) return Promise.resolve(request);
+    const { phone } = request.data;
     return this.run(`booking:${cmd.commandId}`, fp, (state, now) => {
-      const decision = decideHold(state, this.setup, this.clockOf, now, {
-        bookingId,
-        serviceId: cmd.serviceId,
-        slotStart: cmd.slotStart,
-        phone,
-        name: cmd.name.trim(),
-        email: cmd.email,
-        idHash: cmd.cccd ? this.keyed('cccd', cmd.cccd) : null,
-        otpHash: otp ? this.keyed('otp', `${bookingId}:${otp}`) : null,
-        by: 'citizen',
-      });
+      const decision = decideHold(state, this.setup, this.clockOf, now, request.data);
       if (!decision.ok) return { decision: this.withAlternatives(decision, cmd.serviceId, now, cmd.slotStart) };
       const event = decision.events[0] as Extract<BookingEvent, { type: 'booking-held' }>;
       const view: BookingHoldView = {
@@ -434,24 +425,12 @@ export class BookingService implements AnswerLedger {
     officerId: string,
     fp?: string,
   ): Promise<BookingResult<BookingView>> {
-    const phone = normalizePhone(cmd.phone);
-    if (!phone) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', details: { field: 'phone' } });
-    if (cmd.cccd !== null && !isCccd(cmd.cccd)) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', details: { field: 'cccd' } });
     const bookingId = randomBytes(16).toString('base64url');
     const code = this.newCode();
+    const request = this.holdRequest(cmd, bookingId, `officer:${officerId}`, null);
+    if (!request.ok) return Promise.resolve(request);
     return this.run(`officer:${officerId}:${cmd.commandId}`, fp, (state, now) => {
-      const held = decideHold(state, this.setup, this.clockOf, now, {
-        bookingId,
-        serviceId: cmd.serviceId,
-        slotStart: cmd.slotStart,
-        phone,
-        name: cmd.name.trim(),
-        email: cmd.email,
-        idHash: cmd.cccd ? this.keyed('cccd', cmd.cccd) : null,
-        otpHash: null,
-        by: `officer:${officerId}`,
-        staff: true,
-      });
+      const held = decideHold(state, this.setup, this.clockOf, now, { ...request.data, staff: true });
       if (!held.ok) return { decision: this.withAlternatives(held, cmd.serviceId, now, cmd.slotStart) };
       const events: BookingEvent[] = [...held.events, { type: 'booking-confirmed', bookingId, code, at: now }];
       return {
@@ -597,6 +576,32 @@ export class BookingService implements AnswerLedger {
     if (decision.ok || !serviceId || !['SLOT_FULL', 'SLOT_CLOSED'].includes(decision.error)) return decision;
     const next = nextFreeSlots(this.live, this.setup, this.clockOf, now, serviceId, 3, after).map((s) => ({ day: s.day, start: s.start, time: s.time, left: s.left }));
     return { ...decision, details: { ...(decision.details ?? {}), nextSlots: next } };
+  }
+
+  /** A hold as the domain takes it, from what was typed: the phone normalised, the CCCD checked and hashed. */
+  private holdRequest(
+    cmd: { serviceId: string; slotStart: number; phone: string; name: string; email: string | null; cccd: string | null },
+    bookingId: string,
+    by: string,
+    otpHash: string | null,
+  ): BookingResult<HoldRequest> {
+    const phone = normalizePhone(cmd.phone);
+    if (!phone) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'phone' } };
+    if (cmd.cccd !== null && !isCccd(cmd.cccd)) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'cccd' } };
+    return {
+      ok: true,
+      data: {
+        bookingId,
+        serviceId: cmd.serviceId,
+        slotStart: cmd.slotStart,
+        phone,
+        name: cmd.name.trim(),
+        email: cmd.email,
+        idHash: cmd.cccd ? this.keyed('cccd', cmd.cccd) : null,
+        otpHash,
+        by,
+      },
+    };
   }
 
   private keyed(purpose: string, value: string): string {

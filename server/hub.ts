@@ -249,6 +249,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           log: (message, context) => log.info(message, { ...context, bridge: 'hub' }),
         })
       : null;
+    const slotTimer = setInterval(() => service.slotsStarted(), 15_000);
+    slotTimer.unref();
     const reminderTimer = setInterval(() => {
       bookings.sendDueReminders().catch((error: unknown) => log.error('booking reminders failed', { error: String(error) }));
     }, options.reminderCheckMs ?? 60_000);
@@ -290,6 +292,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           gate.accepting = false;
           clearInterval(dayTimer);
           clearInterval(reminderTimer);
+          clearInterval(slotTimer);
           await bookings.drained();
           await service.drained();
           await admin.drained();

@@ -232,6 +232,25 @@ export class QueueService implements AnswerLedger {
     });
   }
 
+  /**
+   * A booked ticket's slot started since the last look: what Next calls at the counters of its
+   * service changed without any command, so their views are sent again. Called on a timer.
+   */
+  slotsStarted(): void {
+    const now = this.deps.clock();
+    const since = this.lastSlotLook ?? now;
+    this.lastSlotLook = now;
+    const services = new Set<string>();
+    for (const id of this.durable.bookedWaiting) {
+      const ticket = this.durable.tickets.get(id);
+      if (ticket?.booking && ticket.booking.slotStart > since && ticket.booking.slotStart <= now) services.add(ticket.serviceId);
+    }
+    if (services.size === 0) return;
+    const counters = this.config.counters.filter((c) => c.services.some((s) => services.has(s))).map((c) => c.id);
+    this.notify({ seq: ++this.shownSeq, counters, calls: [], issued: null, served: [] });
+  }
+  private lastSlotLook: number | null = null;
+
   /** Today's stored tickets that came from bookings, by booking id (to reconcile check-ins). */
   bookedTickets(): Map<string, Ticket> {
     const found = new Map<string, Ticket>();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CentreConfigInput } from '../../server/config/centre-config';
 import type { BookingCheckInView, BookingDayView, BookingHoldView, BookingView } from '../../server/protocol/booking-protocol';
 import type { CounterView, PublicView, Versioned } from '../../server/protocol/views';
-import { expectOk, newCommandId, officerAtCounter, send, startTestHub, type TestClock, type TestHub } from '../helpers/hub-fixture';
+import { expectOk, newCommandId, nextEvent, officerAtCounter, send, startTestHub, type TestClock, type TestHub } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre, vnTime } from '../helpers/test-centre';
 import { startSmsGateway, startSmtpServer, waitFor } from '../notifications/notification-fixtures';
 
@@ -341,6 +341,24 @@ describe('booking on a real hub', () => {
     for (let i = 0; i < 6; i++) guesses.push((await api(hub, '/lookup', { code: booked.body.code, phone: `091111111${i}` })).status);
     expect(guesses).toEqual([404, 404, 404, 404, 404, 429]);
     expect((await api(hub, '/lookup', { code: booked.body.code, phone: '0987654321' })).status).toBe(429);
+  });
+
+  it("when a booked ticket's slot starts, the counter pad is told what Next calls now", async () => {
+    const clock = { now: vnTime('08:00', THU) };
+    const hub = await hubWith(bookingCentre(), clock);
+    const booking = await book(hub, vnTime('09:00', THU));
+    const kiosk = await hub.connect({ app: 'kiosk', kioskId: 'k1' });
+    const walkIn = expectOk(await send<{ ticketId: string }>(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' }));
+    clock.now = vnTime('08:40', THU);
+    const booked = expectOk(await send<BookingCheckInView>(kiosk, 'booking:check-in', { commandId: newCommandId(), scan: booking.qr }));
+    const officer = await officerAtCounter(hub, 'o1', OFFICER_PASSWORD, 'c1');
+    const before = expectOk(await send<{ counter: Versioned<CounterView> }>(officer, 'state:request', { counterId: 'c1' }));
+    expect(before.counter.view.nextTicketId).toBe(walkIn.ticketId);
+    hub.hub.service.slotsStarted();
+    clock.now = vnTime('09:00', THU);
+    const told = nextEvent<Versioned<CounterView>>(officer, 'queue:counter', (v) => v.view.nextTicketId === booked.ticket.ticketId);
+    hub.hub.service.slotsStarted();
+    expect((await told).view.waiting.find((t) => t.ticketId === booked.ticket.ticketId)?.booking).toMatchObject({ policy: 'slot', details: { time: '09:00' } });
   });
 
   it('bad input changes nothing and gets a clear error; booking off says so', async () => {

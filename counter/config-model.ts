@@ -96,6 +96,7 @@ export function payloadOf(
   raw: JsonTexts,
   base: EditableConfig | null,
   t: AppState['t'],
+  lang: 'vi' | 'en' = 'vi',
 ): { ok: true; config: Record<string, unknown> } | { ok: false; problems: string[] } {
   const problems: string[] = [];
   const out = structuredClone(config) as EditableConfig & Record<string, unknown>;
@@ -121,6 +122,7 @@ export function payloadOf(
     else if (password && password.length < 8) problems.push(t('sup.cfg.shortPassword', { name: officer.name || officer.id || '?' }));
   }
   if (out.security) problems.push(...securityProblems(out.security, t).map((p) => p.text));
+  if (out.booking) problems.push(...bookingProblems(out, t, lang).map((p) => p.text));
   const notice = out.display.notice;
   if (notice && !notice.vi.trim() && !notice.en.trim()) delete out.display.notice;
   out.dossiers.calendar.holidays = [...new Set(out.dossiers.calendar.holidays)].sort();
@@ -197,6 +199,85 @@ export function securityProblems(security: SecurityConfig, t: AppState['t']): { 
   return problems;
 }
 
+/* Online booking: the rules and the slot templates (server/config/booking-config.ts). */
+
+type BookingRules = EditableConfig['booking'];
+export type BookableServiceConfig = BookingRules['services'][number];
+export type SlotTemplateConfig = BookableServiceConfig['slots'][number];
+
+/** The numeric rules, in groups, with the hub's own limits (checked here to word them). */
+export const BOOKING_RULES = [
+  { group: 'sup.cfg.booking.group.booking', key: 'horizonDays', label: 'sup.cfg.booking.horizonDays', min: 0, max: 60 },
+  { group: 'sup.cfg.booking.group.booking', key: 'closeBeforeMinutes', label: 'sup.cfg.booking.closeBefore', min: 0, max: 1440 },
+  { group: 'sup.cfg.booking.group.booking', key: 'holdMinutes', label: 'sup.cfg.booking.hold', min: 1, max: 30 },
+  { group: 'sup.cfg.booking.group.person', key: 'perPhonePerDay', label: 'sup.cfg.booking.perPhone', min: 1, max: 10 },
+  { group: 'sup.cfg.booking.group.person', key: 'perServicePerDay', label: 'sup.cfg.booking.perService', min: 1, max: 10 },
+  { group: 'sup.cfg.booking.group.arrival', key: 'checkIn.earlyMinutes', label: 'sup.cfg.booking.early', min: 0, max: 240 },
+  { group: 'sup.cfg.booking.group.arrival', key: 'checkIn.lateMinutes', label: 'sup.cfg.booking.late', min: 0, max: 240 },
+  { group: 'sup.cfg.booking.group.arrival', key: 'bookedInARow', label: 'sup.cfg.booking.inARow', min: 1, max: 20 },
+  { group: 'sup.cfg.booking.group.noShow', key: 'noShow.limit', label: 'sup.cfg.booking.noShowLimit', min: 1, max: 20 },
+  { group: 'sup.cfg.booking.group.noShow', key: 'noShow.windowDays', label: 'sup.cfg.booking.noShowWindow', min: 1, max: 365 },
+  { group: 'sup.cfg.booking.group.noShow', key: 'noShow.banDays', label: 'sup.cfg.booking.banDays', min: 0, max: 365 },
+  { group: 'sup.cfg.booking.group.reminders', key: 'reminders.beforeMinutes', label: 'sup.cfg.booking.remindBefore', min: 10, max: 600 },
+] as const;
+export type BookingRuleKey = (typeof BOOKING_RULES)[number]['key'];
+export const SLOT_LIMITS = { slotMinutes: { min: 5, max: 240 }, places: { min: 1, max: 500 } } as const;
+
+export function ruleValue(rules: BookingRules, key: BookingRuleKey): number {
+  const [outer, inner] = key.split('.') as [string, string | undefined];
+  const value = (rules as unknown as Record<string, unknown>)[outer];
+  return inner ? ((value as Record<string, number>)[inner] ?? Number.NaN) : (value as number);
+}
+
+export function setRule(rules: BookingRules, key: BookingRuleKey, value: number): void {
+  const [outer, inner] = key.split('.') as [string, string | undefined];
+  const target = rules as unknown as Record<string, unknown>;
+  if (inner) (target[outer] as Record<string, number>)[inner] = value;
+  else target[outer] = value;
+}
+
+const HHMM = /^([01]\d|2[0-4]):[0-5]\d$/;
+function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** The slots a template gives on one of its days (0 when it is not valid). */
+export function slotsOf(template: SlotTemplateConfig): number {
+  if (!HHMM.test(template.from) || !HHMM.test(template.to) || !(template.slotMinutes >= SLOT_LIMITS.slotMinutes.min)) return 0;
+  return Math.max(0, Math.floor((minutesOf(template.to) - minutesOf(template.from)) / template.slotMinutes));
+}
+
+/** Which part of the booking section a problem is about: shown beside it, and listed on saving. */
+export type BookingField = `rule:${BookingRuleKey}` | 'eveningAt' | 'phoneCheck' | `service:${string}`;
+
+/** What is wrong in the booking section, worded for the supervisor; nothing when it may be sent. */
+export function bookingProblems(config: EditableConfig, t: AppState['t'], lang: 'vi' | 'en' = 'vi'): { field: BookingField; text: string }[] {
+  const rules = config.booking;
+  const problems: { field: BookingField; text: string }[] = [];
+  for (const rule of BOOKING_RULES)
+    if (!inRange(ruleValue(rules, rule.key), rule, true))
+      problems.push({ field: `rule:${rule.key}`, text: t('sup.cfg.booking.badRule', { rule: t(rule.label), min: rule.min, max: rule.max }) });
+  if (!HHMM.test(rules.reminders.eveningAt)) problems.push({ field: 'eveningAt', text: t('sup.cfg.booking.badEvening') });
+  if (rules.enabled && rules.phoneCheck === 'sms' && !config.notifications?.sms) problems.push({ field: 'phoneCheck', text: t('sup.cfg.booking.needSms') });
+  for (const bookable of rules.services) {
+    const service = config.services.find((s) => s.id === bookable.serviceId);
+    const name = service?.name[lang] || bookable.serviceId;
+    const field = `service:${bookable.serviceId}` as const;
+    if (!service) problems.push({ field, text: t('sup.cfg.booking.unknownService', { service: name }) });
+    if (bookable.slots.length === 0) problems.push({ field, text: t('sup.cfg.booking.noSlots', { service: name }) });
+    bookable.slots.forEach((slot, i) => {
+      const where = { service: name, n: i + 1 };
+      if (slot.days.length === 0) problems.push({ field, text: t('sup.cfg.booking.noDays', where) });
+      if (!HHMM.test(slot.from) || !HHMM.test(slot.to)) problems.push({ field, text: t('sup.cfg.booking.badHours', where) });
+      else if (!inRange(slot.slotMinutes, SLOT_LIMITS.slotMinutes, true))
+        problems.push({ field, text: t('sup.cfg.booking.badSlotMinutes', { ...where, ...SLOT_LIMITS.slotMinutes }) });
+      else if (minutesOf(slot.from) + slot.slotMinutes > minutesOf(slot.to)) problems.push({ field, text: t('sup.cfg.booking.noRoom', where) });
+      if (!inRange(slot.places, SLOT_LIMITS.places, true)) problems.push({ field, text: t('sup.cfg.booking.badPlaces', { ...where, ...SLOT_LIMITS.places }) });
+    });
+  }
+  return problems;
+}
+
 export const PART_LABELS = {
   devices: 'sup.cfg.part.devices',
   kiosks: 'sup.cfg.part.kiosks',
@@ -209,6 +290,7 @@ export const PART_LABELS = {
  */
 export function describeProblem(problem: string, config: Record<string, unknown> | null, t: AppState['t'], lang: 'vi' | 'en'): { where: string | null; text: string } {
   if (problem.startsWith('security.')) return { where: t('sup.cfg.sec.security'), text: problem.slice('security.'.length) };
+  if (problem.startsWith('booking.')) return { where: t('sup.cfg.booking.section'), text: problem.slice('booking.'.length) };
   const match = /^(services|counters|officers|priorityGroups|devices|kiosks|bridges)\[(\d+)\]\.?(.*)$/.exec(problem);
   if (!match || !config) return { where: null, text: problem };
   const [, list, index, rest] = match as unknown as [string, string, string, string];

@@ -19,15 +19,21 @@ import {
 } from './config-model';
 import { ConfirmDialog } from './devices-screen';
 import { saveBlob } from './downloads';
-import { session } from './session';
+import { session, supervisorTab } from './session';
 
 type Translate = ReturnType<typeof useAppState>['t'];
 
 const section = signal<Section>('services');
 
+/** Opens the configuration at one section (from another screen: "turn booking on"). */
+export function openConfigSection(wanted: Section): void {
+  section.value = wanted;
+  supervisorTab.value = 'config';
+}
+
 /**
  * The centre's configuration, edited live: services, counters, officers, priority and the calling
- * order, holidays, the display's notice, alert thresholds, security (session length, allowed
+ * order, holidays, online booking (rules and slot templates), the display's notice, alert thresholds, security (session length, allowed
  * origins, kiosk networks, take limits), and devices as raw JSON. Saving sends
  * the whole of it with the version it was loaded at; the hub validates it and says what is wrong.
  * The file can be exported and imported whole.
@@ -93,7 +99,7 @@ export function ConfigScreen() {
 
   const save = async () => {
     if (busy.value) return;
-    const payload = payloadOf(config, texts.value, base.config, t);
+    const payload = payloadOf(config, texts.value, base.config, t, state.lang.value);
     if (!payload.ok) {
       outcome.value = { kind: 'refused', code: 'LOCAL', problems: payload.problems, sent: null };
       return;

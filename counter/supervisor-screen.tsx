@@ -2,6 +2,7 @@ import type { MessageKey } from '../server/i18n';
 import { useAppState } from '../server/ui/app-state';
 import { ApiKeysScreen } from './api-keys-screen';
 import { AuditScreen } from './audit-screen';
+import { BookingsScreen } from './bookings-screen';
 import { ConfigScreen } from './config-screen';
 import { TopBar } from './counter-app';
 import { DeadlinesScreen } from './deadlines-screen';
@@ -15,6 +16,7 @@ const TABS: readonly { tab: SupervisorTab; label: MessageKey }[] = [
   { tab: 'overview', label: 'sup.tab.overview' },
   { tab: 'reports', label: 'sup.tab.reports' },
   { tab: 'deadlines', label: 'sup.tab.deadlines' },
+  { tab: 'bookings', label: 'supBook.tab' },
   { tab: 'sessions', label: 'sup.tab.sessions' },
   { tab: 'apikeys', label: 'sup.tab.apikeys' },
   { tab: 'config', label: 'sup.tab.config' },
@@ -62,6 +64,7 @@ export function SupervisorScreen() {
         {tab === 'overview' && <OverviewScreen />}
         {tab === 'reports' && <ReportsScreen />}
         {tab === 'deadlines' && <DeadlinesScreen />}
+        {tab === 'bookings' && <BookingsScreen />}
         {tab === 'sessions' && <SessionsScreen />}
         {tab === 'apikeys' && <ApiKeysScreen />}
         {tab === 'config' && <ConfigScreen />}

@@ -58,7 +58,11 @@ export type CommandName =
   | 'day:close'
   | 'session:end'
   | 'pairing:issue'
-  | 'pairing:revoke';
+  | 'pairing:revoke'
+  | 'booking:book'
+  | 'booking:cancel'
+  | 'booking:close-day'
+  | 'booking:reopen-day';
 export type CommandInput<N extends CommandName> = Omit<PayloadOf<N>, 'commandId' | 'lang'>;
 export type CommandResult<N extends CommandName> = AckDataOf<N>;
 /** Reads and sessions: no `commandId`. */
@@ -74,6 +78,9 @@ export type RequestName =
   | 'credential:list'
   | 'rating:watch'
   | 'rating:submit'
+  // the supervisor's bookings
+  | 'booking:list'
+  | 'booking:no-shows'
   // kiosk and lookup: a visitor's dossier, by the code and key on the receipt
   | 'dossier:lookup'
   // the phone's "follow your turn" page: where one ticket stands

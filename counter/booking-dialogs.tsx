@@ -126,7 +126,7 @@ export function CloseDayDialog(props: {
   const busy = useSignal(false);
   const count = cancelledByClosure(props.rows, scope.value, state.now.value);
   const scopeName = (serviceId: string | null) =>
-    serviceId === null ? t('supBook.scope.all') : local(props.services.find((s) => s.serviceId === serviceId)?.name) || serviceId;
+    serviceId === null ? t('supBook.close.all') : local(props.services.find((s) => s.serviceId === serviceId)?.name) || serviceId;
 
   const submit = async (e: Event) => {
     e.preventDefault();

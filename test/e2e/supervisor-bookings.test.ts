@@ -162,7 +162,9 @@ describe.skipIf(skipBrowserTests)("the supervisor's bookings", () => {
     await until(async () => (await page.getByTestId('booking-table').locator('tbody tr').count()) === 1);
     await page.getByTestId('book-filter').selectOption('');
     await until(async () => (await page.getByTestId('booking-table').locator('tbody tr').count()) === 3);
-    await page.screenshot({ path: join(SHOTS, 'supervisor-bookings.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'supervisor-bookings.png') });
+    await page.getByTestId('no-shows').screenshot({ path: join(SHOTS, 'supervisor-bookings-no-shows.png') });
+    await page.getByTestId('bookings-export').screenshot({ path: join(SHOTS, 'supervisor-bookings-export.png') });
     expect(await severeViolations(page, 'bookings')).toEqual([]);
 
     await page.getByRole('button', { name: 'English' }).click();
@@ -250,7 +252,7 @@ describe.skipIf(skipBrowserTests)("the supervisor's bookings", () => {
     expect(await row('0911111111').innerText()).toContain('Đã đặt'); // Hộ tịch is still open
     expect((await listed(TOMORROW)).find((b) => b.phone === '0933333333')).toMatchObject({ status: 'cancelled', cancelledBy: 'centre' });
     expect((await day('dat-dai', TOMORROW)).closed).toEqual({ reason: { vi: 'Mất điện khu vực một cửa', en: 'A power cut' } });
-    await page.screenshot({ path: join(SHOTS, 'supervisor-bookings-closed.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'supervisor-bookings-closed.png') });
 
     await closure.getByRole('button', { name: 'Mở lại' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Mở lại' }).click();
@@ -264,6 +266,7 @@ describe.skipIf(skipBrowserTests)("the supervisor's bookings", () => {
     await page.getByRole('button', { name: 'Đặt lịch', exact: true }).click();
     const card = page.getByTestId('cfg-booking-ho-tich');
     await visible(card);
+    await page.screenshot({ path: join(SHOTS, 'supervisor-config-booking-rules.png') });
     expect(await card.innerText()).toContain('6 lượt × 2 chỗ = 12 chỗ mỗi ngày');
     const places = card.getByTestId('cfg-slot-ho-tich-0').getByLabel('Số chỗ mỗi lượt');
     await places.fill('0');
@@ -272,7 +275,7 @@ describe.skipIf(skipBrowserTests)("the supervisor's bookings", () => {
     await visible(page.getByTestId('config-problems').getByText('Hộ tịch, khung giờ 1: số chỗ mỗi lượt từ 1 đến 500.'));
     await places.fill('3');
     await visible(card.getByText('6 lượt × 3 chỗ = 18 chỗ mỗi ngày'));
-    await page.screenshot({ path: join(SHOTS, 'supervisor-config-booking.png'), fullPage: true });
+    await card.screenshot({ path: join(SHOTS, 'supervisor-config-booking.png') });
     expect(await severeViolations(page, 'configuration booking')).toEqual([]);
     await page.getByRole('button', { name: 'Lưu và áp dụng' }).click();
     await until(async () => (await page.getByTestId('config-outcome').innerText()).includes('Đã lưu'));

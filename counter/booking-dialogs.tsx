@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { isCccd, normalizePhone } from '../server/domain/booking';
 import type { MessageKey } from '../server/i18n';
@@ -22,27 +23,67 @@ export function dayText(day: IsoDay, t: Translate): string {
   return `${t(WEEKDAY_KEYS[isoWeekday(day) - 1]!)} ${formatDay(day)}`;
 }
 
-/** The reason in both languages, as the citizen's message carries it. */
-function ReasonFields(props: { vi: string; en: string; onVi: (v: string) => void; onEn: (v: string) => void; bad: boolean }) {
-  const { t } = useAppState();
+/** "T6 27/11" */
+export function shortDay(day: IsoDay, t: Translate): string {
+  return `${t(DAY_SHORT[isoWeekday(day)]!)} ${day.slice(8, 10)}/${day.slice(5, 7)}`;
+}
+
+/** A row of days to choose one from (the list's day, the booking's day). */
+export function DayButtons(props: {
+  label: string;
+  days: readonly { day: IsoDay; label: string; disabled?: boolean; title?: string }[];
+  chosen: IsoDay | null;
+  onChoose: (day: IsoDay) => void;
+  testId?: string;
+}) {
   return (
-    <div class="book-reason">
-      <label class="field">
-        <span class="field__label">{t('supBook.reason.vi')}</span>
-        <textarea
-          class={`field__input book-reason__text ${props.bad ? 'cfg-input--bad' : ''}`}
-          aria-invalid={props.bad ? 'true' : undefined}
-          maxLength={200}
-          value={props.vi}
-          data-testid="reason-vi"
-          onInput={(e) => props.onVi(e.currentTarget.value)}
-        />
-      </label>
-      <label class="field">
-        <span class="field__label">{t('supBook.reason.en')}</span>
-        <textarea class="field__input book-reason__text" maxLength={200} value={props.en} data-testid="reason-en" onInput={(e) => props.onEn(e.currentTarget.value)} />
-      </label>
-      <p class="sup-hint">{t('supBook.reason.hint')}</p>
+    <div class="seg" role="group" aria-label={props.label} data-testid={props.testId}>
+      {props.days.map((d) => (
+        <button
+          key={d.day}
+          type="button"
+          class={`seg__item ${props.chosen === d.day ? 'seg__item--on' : ''}`}
+          aria-pressed={props.chosen === d.day}
+          disabled={d.disabled}
+          title={d.title}
+          data-testid={`book-day-${d.day}`}
+          onClick={() => props.onChoose(d.day)}
+        >
+          {d.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A bookable field to choose (or, with `all`, every field: null). */
+export function FieldSelect(props: { services: readonly BookableServiceView[]; value: string | null; onChange: (serviceId: string | null) => void; all?: string; inline?: boolean; testId: string }) {
+  const { t, local } = useAppState();
+  return (
+    <label class={props.inline ? 'inline-field' : 'field'}>
+      <span class={props.inline ? undefined : 'field__label'}>{t('supBook.field')}</span>
+      <select class={props.inline ? 'date-input' : 'field__input'} value={props.value ?? ''} data-testid={props.testId} onChange={(e) => props.onChange(e.currentTarget.value || null)}>
+        {props.all && <option value="">{props.all}</option>}
+        {props.services.map((s) => (
+          <option key={s.serviceId} value={s.serviceId}>
+            {local(s.name)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The dialog's buttons: back out, or do it (a form's submit). */
+function DialogButtons(props: { back: string; submit: string; danger?: boolean; busy: boolean; onBack: () => void }) {
+  return (
+    <div class="dialog-actions">
+      <button type="button" class="pad-button pad-button--quiet" onClick={props.onBack}>
+        {props.back}
+      </button>
+      <button type="submit" class={`pad-button ${props.danger ? 'pad-button--danger-solid' : 'pad-button--primary'}`} disabled={props.busy}>
+        {props.submit}
+      </button>
     </div>
   );
 }
@@ -55,49 +96,86 @@ function Problem({ text }: { text: string | null }) {
   ) : null;
 }
 
-/** Cancels one booking by the centre: the citizen is messaged, with the reason. */
-export function CancelBookingDialog(props: { row: BookingStaffRow; serviceName: string; onDone: (text: (t: Translate) => string) => void; onClose: () => void }) {
-  const state = useAppState();
-  const { t } = state;
+/**
+ * A dialog that does something to citizens' bookings for a reason, in both languages, as their
+ * messages carry it: what comes before the reason, the reason, what comes after it, and the hub's
+ * refusal if any. `send` answers with the refusal's words, or null when it was done.
+ */
+function ReasonDialog(props: {
+  title: string;
+  before: ComponentChildren;
+  after: ComponentChildren;
+  back: string;
+  submit: string;
+  send: (reason: { vi: string; en: string }) => Promise<string | null>;
+  onClose: () => void;
+}) {
+  const { t } = useAppState();
   const vi = useSignal('');
   const en = useSignal('');
   const problem = useSignal<string | null>(null);
   const busy = useSignal(false);
-  const { row } = props;
-
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy.value) return;
     const reason = reasonOf(vi.value, en.value);
     if (!reason) return void (problem.value = t('supBook.reason.needed'));
     busy.value = true;
-    const answer = await state.client.command('booking:cancel', { bookingId: row.bookingId, reason });
+    problem.value = await props.send(reason);
     busy.value = false;
-    if (!answer.ok) return void (problem.value = answer.message);
-    const name = row.name;
-    const time = row.time;
-    props.onDone((tr) => tr('supBook.cancel.done', { name, time }));
   };
-
+  const missing = problem.value !== null && !vi.value.trim();
   return (
-    <Modal title={t('supBook.cancel.title')} onClose={props.onClose} class="book-dialog">
+    <Modal title={props.title} onClose={props.onClose} class="book-dialog">
       <form onSubmit={(e) => void submit(e)} autocomplete="off">
-        <p class="dialog-text">
-          {t('supBook.cancel.text', { name: row.name, phone: row.phone, service: props.serviceName, time: row.time, day: dayText(row.day, t) })}
-        </p>
-        <ReasonFields vi={vi.value} en={en.value} onVi={(v) => (vi.value = v)} onEn={(v) => (en.value = v)} bad={problem.value !== null && !vi.value.trim()} />
-        <p class="sup-hint">{t('supBook.cancel.told')}</p>
-        <Problem text={problem.value} />
-        <div class="dialog-actions">
-          <button type="button" class="pad-button pad-button--quiet" onClick={props.onClose}>
-            {t('supBook.keep')}
-          </button>
-          <button type="submit" class="pad-button pad-button--danger-solid" disabled={busy.value}>
-            {t('supBook.cancel.do')}
-          </button>
+        {props.before}
+        <div class="book-reason">
+          <label class="field">
+            <span class="field__label">{t('supBook.reason.vi')}</span>
+            <textarea
+              class={`field__input book-reason__text ${missing ? 'cfg-input--bad' : ''}`}
+              aria-invalid={missing ? 'true' : undefined}
+              maxLength={200}
+              value={vi.value}
+              onInput={(e) => (vi.value = e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span class="field__label">{t('supBook.reason.en')}</span>
+            <textarea class="field__input book-reason__text" maxLength={200} value={en.value} onInput={(e) => (en.value = e.currentTarget.value)} />
+          </label>
+          <p class="sup-hint">{t('supBook.reason.hint')}</p>
         </div>
+        {props.after}
+        <Problem text={problem.value} />
+        <DialogButtons back={props.back} submit={props.submit} danger busy={busy.value} onBack={props.onClose} />
       </form>
     </Modal>
+  );
+}
+
+/** Cancels one booking by the centre: the citizen is messaged, with the reason. */
+export function CancelBookingDialog(props: { row: BookingStaffRow; serviceName: string; onDone: (text: (t: Translate) => string) => void; onClose: () => void }) {
+  const state = useAppState();
+  const { t } = state;
+  const { row } = props;
+  const send = async (reason: { vi: string; en: string }) => {
+    const answer = await state.client.command('booking:cancel', { bookingId: row.bookingId, reason });
+    if (!answer.ok) return answer.message;
+    const { name, time } = row;
+    props.onDone((tr) => tr('supBook.cancel.done', { name, time }));
+    return null;
+  };
+  return (
+    <ReasonDialog
+      title={t('supBook.cancel.title')}
+      before={<p class="dialog-text">{t('supBook.cancel.text', { name: row.name, phone: row.phone, service: props.serviceName, time: row.time, day: dayText(row.day, t) })}</p>}
+      after={<p class="sup-hint">{t('supBook.cancel.told')}</p>}
+      back={t('supBook.keep')}
+      submit={t('supBook.cancel.do')}
+      send={send}
+      onClose={props.onClose}
+    />
   );
 }
 
@@ -116,72 +194,55 @@ export function CloseDayDialog(props: {
   onClose: () => void;
 }) {
   const state = useAppState();
-  const { t, local } = state;
+  const { t } = state;
   const open = (serviceId: string | null) => !alreadyClosed(props.closures, props.day, serviceId);
   const first = open(props.initialService) ? props.initialService : open(null) ? null : (props.services.find((s) => open(s.serviceId))?.serviceId ?? null);
   const scope = useSignal<string | null>(first);
-  const vi = useSignal('');
-  const en = useSignal('');
-  const problem = useSignal<string | null>(null);
-  const busy = useSignal(false);
   const count = cancelledByClosure(props.rows, scope.value, state.now.value);
-  const scopeName = (serviceId: string | null) =>
-    serviceId === null ? t('supBook.close.all') : local(props.services.find((s) => s.serviceId === serviceId)?.name) || serviceId;
+  const fieldName = (tr: Translate, serviceId: string | null, whole: 'supBook.close.all' | 'supBook.scope.all') =>
+    serviceId === null ? tr(whole) : state.local(props.services.find((s) => s.serviceId === serviceId)?.name) || serviceId;
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy.value) return;
-    const reason = reasonOf(vi.value, en.value);
-    if (!reason) return void (problem.value = t('supBook.reason.needed'));
-    if (!open(scope.value)) return void (problem.value = t('error.ALREADY_CLOSED'));
-    busy.value = true;
+  const send = async (reason: { vi: string; en: string }) => {
     const serviceId = scope.value;
+    if (!open(serviceId)) return t('error.ALREADY_CLOSED');
     const answer = await state.client.command('booking:close-day', { day: props.day, serviceId, reason });
-    busy.value = false;
-    if (!answer.ok) return void (problem.value = answer.message);
-    const cancelled = answer.data.cancelled;
+    if (!answer.ok) return answer.message;
+    const { cancelled } = answer.data;
     const day = props.day;
-    props.onDone((tr) =>
-      tr('supBook.close.done', {
-        day: formatDay(day),
-        scope: serviceId === null ? tr('supBook.scope.all') : state.local(props.services.find((s) => s.serviceId === serviceId)?.name) || serviceId,
-        count: cancelled,
-      }),
-    );
+    props.onDone((tr) => tr('supBook.close.done', { day: formatDay(day), scope: fieldName(tr, serviceId, 'supBook.scope.all'), count: cancelled }));
+    return null;
   };
 
+  const choices = (
+    <fieldset class="choice-group">
+      <legend>{t('supBook.close.scope')}</legend>
+      <div class="choice-grid">
+        {[null, ...props.services.map((s) => s.serviceId)].map((serviceId) => (
+          <label key={serviceId ?? '*'} class={`radio-card ${scope.value === serviceId ? 'radio-card--on' : ''} ${open(serviceId) ? '' : 'radio-card--off'}`}>
+            <input type="radio" name="close-scope" checked={scope.value === serviceId} disabled={!open(serviceId)} onChange={() => (scope.value = serviceId)} />
+            <span>
+              {fieldName(t, serviceId, 'supBook.close.all')}
+              {!open(serviceId) && <span class="radio-card__note">{t('supBook.close.closedAlready')}</span>}
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
   return (
-    <Modal title={t('supBook.close.title', { day: dayText(props.day, t) })} onClose={props.onClose} class="book-dialog">
-      <form onSubmit={(e) => void submit(e)} autocomplete="off">
-        <fieldset class="choice-group">
-          <legend>{t('supBook.close.scope')}</legend>
-          <div class="choice-grid">
-            {[null, ...props.services.map((s) => s.serviceId)].map((serviceId) => (
-              <label key={serviceId ?? '*'} class={`radio-card ${scope.value === serviceId ? 'radio-card--on' : ''} ${open(serviceId) ? '' : 'radio-card--off'}`}>
-                <input type="radio" name="close-scope" checked={scope.value === serviceId} disabled={!open(serviceId)} onChange={() => (scope.value = serviceId)} />
-                <span>
-                  {scopeName(serviceId)}
-                  {!open(serviceId) && <span class="radio-card__note">{t('supBook.close.closedAlready')}</span>}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <ReasonFields vi={vi.value} en={en.value} onVi={(v) => (vi.value = v)} onEn={(v) => (en.value = v)} bad={problem.value !== null && !vi.value.trim()} />
+    <ReasonDialog
+      title={t('supBook.close.title', { day: dayText(props.day, t) })}
+      before={choices}
+      after={
         <p class={`book-consequence ${count > 0 ? 'book-consequence--some' : ''}`} data-testid="close-consequence">
           {count > 0 ? t('supBook.close.willCancel', { count }) : t('supBook.close.noneToCancel')}
         </p>
-        <Problem text={problem.value} />
-        <div class="dialog-actions">
-          <button type="button" class="pad-button pad-button--quiet" onClick={props.onClose}>
-            {t('counter.cancel')}
-          </button>
-          <button type="submit" class="pad-button pad-button--danger-solid" disabled={busy.value}>
-            {t('supBook.close.do')}
-          </button>
-        </div>
-      </form>
-    </Modal>
+      }
+      back={t('counter.cancel')}
+      submit={t('supBook.close.do')}
+      send={send}
+      onClose={props.onClose}
+    />
   );
 }
 
@@ -305,44 +366,27 @@ export function BookOnBehalfDialog(props: { services: readonly BookableServiceVi
   return (
     <Modal title={t('supBook.book.title')} onClose={props.onClose} class="book-dialog book-dialog--wide">
       <form onSubmit={(e) => void submit(e)} autocomplete="off" class="book-form">
-        <label class="field">
-          <span class="field__label">{t('supBook.field')}</span>
-          <select class="field__input" value={serviceId.value} data-testid="book-service" onChange={(e) => (serviceId.value = e.currentTarget.value)}>
-            {props.services.map((s) => (
-              <option key={s.serviceId} value={s.serviceId}>
-                {local(s.name)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FieldSelect services={props.services} value={serviceId.value} onChange={(v) => v && (serviceId.value = v)} testId="book-service" />
 
         <fieldset class="choice-group">
           <legend>{t('supBook.book.day')}</legend>
           {days.value === null ? (
             <p class="sup-muted">{t('sup.loading')}</p>
           ) : (
-            <div class="seg" data-testid="book-days">
-              {days.value.map((d) => {
+            <DayButtons
+              label={t('supBook.book.day')}
+              chosen={day.value}
+              testId="book-days"
+              days={days.value.map((d) => {
                 const free = d.slots.some((s) => s.open && s.left > 0);
-                const [, month, date] = d.day.split('-');
-                return (
-                  <button
-                    key={d.day}
-                    type="button"
-                    class={`seg__item ${day.value === d.day ? 'seg__item--on' : ''}`}
-                    aria-pressed={day.value === d.day}
-                    disabled={!free}
-                    title={d.closed === 'day-off' ? t('supBook.book.dayOff') : d.closed ? local(d.closed.reason) : free ? undefined : t('supBook.book.noPlaces')}
-                    onClick={() => {
-                      day.value = d.day;
-                      slot.value = null;
-                    }}
-                  >
-                    {t(DAY_SHORT[d.weekday]!)} {date}/{month}
-                  </button>
-                );
+                const title = d.closed === 'day-off' ? t('supBook.book.dayOff') : d.closed ? local(d.closed.reason) : free ? undefined : t('supBook.book.noPlaces');
+                return { day: d.day, label: shortDay(d.day, t), disabled: !free, ...(title ? { title } : {}) };
               })}
-            </div>
+              onChoose={(d) => {
+                day.value = d;
+                slot.value = null;
+              }}
+            />
           )}
         </fieldset>
 
@@ -397,14 +441,7 @@ export function BookOnBehalfDialog(props: { services: readonly BookableServiceVi
         </div>
         <p class="sup-hint">{t('supBook.book.hint')}</p>
         <Problem text={problem.value} />
-        <div class="dialog-actions">
-          <button type="button" class="pad-button pad-button--quiet" onClick={props.onClose}>
-            {t('counter.cancel')}
-          </button>
-          <button type="submit" class="pad-button pad-button--primary" disabled={busy.value}>
-            {t('supBook.book.do')}
-          </button>
-        </div>
+        <DialogButtons back={t('counter.cancel')} submit={t('supBook.book.do')} busy={busy.value} onBack={props.onClose} />
       </form>
     </Modal>
   );

@@ -1,9 +1,10 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import type { MessageKey } from '../server/i18n';
 import type { BookingClosureView, BookingOptionsView, BookingStaffRow, NoShowRow } from '../server/protocol/booking-protocol';
 import { useAppState } from '../server/ui/app-state';
 import { formatDay as formatInstantDay, formatTime } from '../server/ui/format';
-import { BookOnBehalfDialog, CancelBookingDialog, CloseDayDialog, dayText } from './booking-dialogs';
+import { BookOnBehalfDialog, CancelBookingDialog, CloseDayDialog, DayButtons, dayText, FieldSelect, shortDay } from './booking-dialogs';
 import {
   bookedByText,
   cancellable,
@@ -19,8 +20,7 @@ import {
   SUMMARY_STATUSES,
 } from './booking-model';
 import { openConfigSection } from './config-screen';
-import { DAY_SHORT } from './config-fields';
-import { addDays, centreDay, daysBetween, formatDay, isIsoDay, isoWeekday, type IsoDay } from './dates';
+import { addDays, centreDay, daysBetween, formatDay, isIsoDay, type IsoDay } from './dates';
 import { ConfirmDialog } from './devices-screen';
 import { fetchStaffFile, saveBlob } from './downloads';
 import { officerNames } from './security-words';
@@ -31,6 +31,39 @@ const REFRESH_MS = 30_000;
 /** Day buttons shown for today and the coming days; further days through the date field. */
 const STRIP_DAYS = 8;
 const MAX_EXPORT_DAYS = 366;
+
+type Column = { label: MessageKey; class?: string; hidden?: boolean };
+const LIST_COLUMNS: readonly Column[] = [
+  { label: 'supBook.col.time' },
+  { label: 'supBook.col.field' },
+  { label: 'supBook.col.name' },
+  { label: 'supBook.col.phone' },
+  { label: 'supBook.col.status' },
+  { label: 'supBook.col.by' },
+  { label: 'supBook.col.ticket' },
+  { label: 'supBook.col.actions', hidden: true },
+];
+const NO_SHOW_COLUMNS: readonly Column[] = [
+  { label: 'supBook.col.phone' },
+  { label: 'supBook.col.name' },
+  { label: 'supBook.noShows.count', class: 'num' },
+  { label: 'supBook.noShows.last' },
+  { label: 'supBook.noShows.ban' },
+];
+
+/** A table's head row; a column without a visible heading (the buttons) is still named. */
+function HeadRow({ columns }: { columns: readonly Column[] }) {
+  const { t } = useAppState();
+  return (
+    <tr>
+      {columns.map((c) => (
+        <th key={c.label} scope="col" class={c.class}>
+          {c.hidden ? <span class="visually-hidden">{t(c.label)}</span> : t(c.label)}
+        </th>
+      ))}
+    </tr>
+  );
+}
 
 type Dialog =
   | { kind: 'cancel'; row: BookingStaffRow }
@@ -53,39 +86,34 @@ export function BookingsScreen() {
   const serviceId = listService.value;
 
   const options = useSignal<BookingOptionsView | null>(null);
-  const rows = useSignal<BookingStaffRow[] | null>(null);
-  const closures = useSignal<BookingClosureView[]>([]);
+  /** The day's bookings and the closures, when (by the hub's clock) they came, or why they did not. */
+  const loaded = useSignal<{ day: IsoDay; rows: BookingStaffRow[]; closures: BookingClosureView[]; at: number } | null>(null);
+  const problem = useSignal<string | null>(null);
   const noShows = useSignal<NoShowRow[] | null>(null);
-  const error = useSignal<string | null>(null);
   const loading = useSignal(false);
-  const loadedAt = useSignal<number | null>(null);
   const dialog = useSignal<Dialog>(null);
   const busy = useSignal(false);
-  // Worded when shown, so that it follows a change of language.
+  /** What the last action did, in the words of the language shown when it is read. */
   const outcome = useSignal<{ ok: boolean; text: (t: Translate) => string } | null>(null);
-  const latest = useRef(0);
+  const asked = useRef(0);
 
   const load = async () => {
-    const mine = ++latest.current;
+    const wanted = day;
+    const mine = ++asked.current;
     loading.value = true;
     const [list, missed, opts] = await Promise.all([
-      state.client.request('booking:list', { from: day, to: day }),
+      state.client.request('booking:list', { from: wanted, to: wanted }),
       state.client.request('booking:no-shows', {}),
       fetchOptions(state.lang.value),
     ]);
-    if (mine !== latest.current) return; // another day was chosen meanwhile
+    if (mine !== asked.current) return; // another day was chosen meanwhile
     loading.value = false;
     if (opts.ok) options.value = opts.data;
     if (missed.ok) noShows.value = missed.data;
-    if (list.ok) {
-      rows.value = list.data.bookings;
-      closures.value = list.data.closures;
-      error.value = null;
-      loadedAt.value = state.client.serverNow();
-    } else error.value = list.message;
+    problem.value = list.ok ? null : list.message;
+    if (list.ok) loaded.value = { day: wanted, rows: list.data.bookings, closures: list.data.closures, at: state.client.serverNow() };
   };
   useEffect(() => {
-    rows.value = null;
     void load();
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);
@@ -95,9 +123,11 @@ export function BookingsScreen() {
   const serviceName = (id: string) =>
     local(services.find((s) => s.serviceId === id)?.name) || local(state.publicView.value?.view.services.find((s) => s.id === id)?.name) || id;
   const names = officerNames(state);
-  const all = rows.value ?? [];
+  const current = loaded.value?.day === day ? loaded.value : null;
+  const all = current?.rows ?? [];
+  const closures = current?.closures ?? [];
   const shown = shownRows(all, serviceId);
-  const dayClosures = closuresOn(closures.value, day, serviceId);
+  const dayClosures = closuresOn(closures, day, serviceId);
   const past = day < today;
 
   const done = (text: (t: Translate) => string) => {
@@ -138,20 +168,15 @@ export function BookingsScreen() {
     <div class="bookings">
       <section class="sup-card book-controls" aria-label={t('supBook.choose')}>
         <div class="book-controls__row">
-          <div class="seg" role="group" aria-label={t('supBook.day')}>
-            {Array.from({ length: Math.min(STRIP_DAYS, (options.value?.horizonDays ?? 7) + 1) }, (_, i) => addDays(today, i)).map((d, i) => (
-              <button
-                key={d}
-                type="button"
-                class={`seg__item ${d === day ? 'seg__item--on' : ''}`}
-                aria-pressed={d === day}
-                data-testid={`book-day-${d}`}
-                onClick={() => (listDay.value = i === 0 ? null : d)}
-              >
-                {i === 0 ? t('supBook.today') : i === 1 ? t('supBook.tomorrow') : `${t(DAY_SHORT[isoWeekday(d)]!)} ${d.slice(8, 10)}/${d.slice(5, 7)}`}
-              </button>
-            ))}
-          </div>
+          <DayButtons
+            label={t('supBook.day')}
+            chosen={day}
+            days={Array.from({ length: Math.min(STRIP_DAYS, (options.value?.horizonDays ?? 7) + 1) }, (_, i) => {
+              const d = addDays(today, i);
+              return { day: d, label: i === 0 ? t('supBook.today') : i === 1 ? t('supBook.tomorrow') : shortDay(d, t) };
+            })}
+            onChoose={(d) => (listDay.value = d === today ? null : d)}
+          />
           <label class="inline-field">
             <span>{t('supBook.otherDay')}</span>
             <input
@@ -164,17 +189,7 @@ export function BookingsScreen() {
           </label>
         </div>
         <div class="book-controls__row">
-          <label class="inline-field">
-            <span>{t('supBook.field')}</span>
-            <select class="date-input" value={serviceId ?? ''} data-testid="book-filter" onChange={(e) => (listService.value = e.currentTarget.value || null)}>
-              <option value="">{t('supBook.allFields')}</option>
-              {services.map((s) => (
-                <option key={s.serviceId} value={s.serviceId}>
-                  {local(s.name)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FieldSelect services={services} value={serviceId} onChange={(v) => (listService.value = v)} all={t('supBook.allFields')} inline testId="book-filter" />
           <div class="book-controls__actions">
             <button type="button" class="pad-button pad-button--small" disabled={past || services.length === 0} data-testid="open-close-day" onClick={() => (dialog.value = { kind: 'close' })}>
               {t('supBook.close.open')}
@@ -201,17 +216,14 @@ export function BookingsScreen() {
             {t('supBook.listTitle')} <span class="report-figures__period">{dayText(day, t)}</span>
           </h2>
           <div class="sup-card__tools">
-            {loadedAt.value !== null && <span class="sup-muted">{t('sup.dl.loadedAt', { time: formatTime(loadedAt.value) })}</span>}
+            <span class={problem.value ? 'form-error' : 'sup-muted'} role={problem.value ? 'alert' : undefined}>
+              {problem.value ?? (loading.value ? t('sup.loading') : current ? t('sup.dl.loadedAt', { time: formatTime(current.at) }) : '')}
+            </span>
             <button type="button" class="pad-button pad-button--small" disabled={loading.value} onClick={() => void load()}>
-              {t('sup.refresh')}
+              {t(problem.value ? 'counter.retry' : 'sup.refresh')}
             </button>
           </div>
         </div>
-        {error.value && (
-          <p class="form-error" role="alert">
-            {error.value}
-          </p>
-        )}
         {dayClosures.map((c) => (
           <div key={c.closureId} class="alert-strip alert-strip--warn book-closure" data-testid={`closure-${c.serviceId ?? 'all'}`}>
             <span>
@@ -223,8 +235,8 @@ export function BookingsScreen() {
             </button>
           </div>
         ))}
-        {rows.value === null ? (
-          <p class="sup-muted">{t('sup.loading')}</p>
+        {current === null ? (
+          !problem.value && <p class="sup-muted">{t('sup.loading')}</p>
         ) : shown.length === 0 ? (
           <p class="sup-muted" data-testid="bookings-empty">
             {t('supBook.none')}
@@ -237,18 +249,7 @@ export function BookingsScreen() {
             <div class="report-table__wrap">
               <table class="sup-table book-table" data-testid="booking-table">
                 <thead>
-                  <tr>
-                    <th scope="col">{t('supBook.col.time')}</th>
-                    <th scope="col">{t('supBook.col.field')}</th>
-                    <th scope="col">{t('supBook.col.name')}</th>
-                    <th scope="col">{t('supBook.col.phone')}</th>
-                    <th scope="col">{t('supBook.col.status')}</th>
-                    <th scope="col">{t('supBook.col.by')}</th>
-                    <th scope="col">{t('supBook.col.ticket')}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t('supBook.col.actions')}</span>
-                    </th>
-                  </tr>
+                  <HeadRow columns={LIST_COLUMNS} />
                 </thead>
                 <tbody>
                   {shown.map((row) => (
@@ -294,7 +295,7 @@ export function BookingsScreen() {
           day={day}
           services={services}
           rows={all}
-          closures={closures.value}
+          closures={closures}
           initialService={serviceId}
           onDone={done}
           onClose={() => (dialog.value = null)}
@@ -341,15 +342,7 @@ function NoShowList({ rows }: { rows: NoShowRow[] | null }) {
       ) : (
         <table class="sup-table book-table">
           <thead>
-            <tr>
-              <th scope="col">{t('supBook.col.phone')}</th>
-              <th scope="col">{t('supBook.col.name')}</th>
-              <th scope="col" class="num">
-                {t('supBook.noShows.count')}
-              </th>
-              <th scope="col">{t('supBook.noShows.last')}</th>
-              <th scope="col">{t('supBook.noShows.ban')}</th>
-            </tr>
+            <HeadRow columns={NO_SHOW_COLUMNS} />
           </thead>
           <tbody>
             {rows.map((r) => {

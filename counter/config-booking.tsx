@@ -1,4 +1,5 @@
 import type { ServiceConfig } from '../server/config/centre-config';
+import type { MessageKey } from '../server/i18n';
 import { useAppState } from '../server/ui/app-state';
 import { Card, Check, FieldProblems, NumberField, Radio, SectionHead, TextField, WindowFields } from './config-fields';
 import {
@@ -18,6 +19,34 @@ import {
 type Rules = EditableConfig['booking'];
 
 const GROUPS = [...new Set(BOOKING_RULES.map((r) => r.group))];
+
+const PHONE_CHECKS = [
+  { value: 'sms', label: 'sup.cfg.booking.sms', hint: 'sup.cfg.booking.smsHint' },
+  { value: 'off', label: 'sup.cfg.booking.off', hint: 'sup.cfg.booking.offHint' },
+] as const;
+const POLICIES = [
+  { value: 'slot', label: 'sup.cfg.booking.policy.slot', hint: 'sup.cfg.booking.policy.slotHint' },
+  { value: 'remote', label: 'sup.cfg.booking.policy.remote', hint: 'sup.cfg.booking.policy.remoteHint' },
+] as const;
+
+/** One of a few choices, each a radio card with a line saying what it means. */
+function Choices<V extends string>(props: {
+  legend: string;
+  name: string;
+  choices: readonly { value: V; label: MessageKey; hint: MessageKey }[];
+  value: V;
+  onChange: (value: V) => void;
+}) {
+  const { t } = useAppState();
+  return (
+    <fieldset class="cfg-choices cfg-choices--stack">
+      <legend>{props.legend}</legend>
+      {props.choices.map((c) => (
+        <Radio key={c.value} name={props.name} label={t(c.label)} hint={t(c.hint)} checked={props.value === c.value} onChange={() => props.onChange(c.value)} />
+      ))}
+    </fieldset>
+  );
+}
 
 /** A field's first slot template: in its opening hours when it has them, else mornings on weekdays. */
 function firstTemplate(service: ServiceConfig): SlotTemplateConfig {
@@ -43,11 +72,7 @@ export function BookingSection({ config }: { config: EditableConfig }) {
         <div class="cfg-row">
           <Check label={t('sup.cfg.booking.enabled')} checked={rules.enabled} onChange={(on) => set((b) => (b.enabled = on))} />
         </div>
-        <fieldset class="cfg-choices cfg-choices--stack">
-          <legend>{t('sup.cfg.booking.phoneCheck')}</legend>
-          <Radio name="phone-check" label={t('sup.cfg.booking.sms')} hint={t('sup.cfg.booking.smsHint')} checked={rules.phoneCheck === 'sms'} onChange={() => set((b) => (b.phoneCheck = 'sms'))} />
-          <Radio name="phone-check" label={t('sup.cfg.booking.off')} hint={t('sup.cfg.booking.offHint')} checked={rules.phoneCheck === 'off'} onChange={() => set((b) => (b.phoneCheck = 'off'))} />
-        </fieldset>
+        <Choices legend={t('sup.cfg.booking.phoneCheck')} name="phone-check" choices={PHONE_CHECKS} value={rules.phoneCheck} onChange={(v) => set((b) => (b.phoneCheck = v))} />
         <FieldProblems problems={problems} fields={(f) => f === 'phoneCheck'} />
         {rules.enabled && rules.services.length === 0 && <p class="sup-hint sup-hint--bad">{t('sup.cfg.booking.noFields')}</p>}
       </Card>
@@ -86,12 +111,7 @@ export function BookingSection({ config }: { config: EditableConfig }) {
         <FieldProblems problems={problems} fields={(f) => f.startsWith('rule:') || f === 'eveningAt'} />
       </Card>
 
-      <div class="cfg-section-head cfg-section-head--spaced">
-        <div>
-          <h2 class="sup-heading">{t('sup.cfg.booking.fields')}</h2>
-          <p class="sup-intro">{t('sup.cfg.booking.fieldsIntro')}</p>
-        </div>
-      </div>
+      <SectionHead title={t('sup.cfg.booking.fields')} intro={t('sup.cfg.booking.fieldsIntro')} spaced />
       {config.services.map((service) => {
         const index = rules.services.findIndex((b) => b.serviceId === service.id);
         return (
@@ -137,23 +157,13 @@ function BookableCard(props: {
       </div>
       {bookable && (
         <>
-          <fieldset class="cfg-choices cfg-choices--stack">
-            <legend>{t('sup.cfg.booking.policy')}</legend>
-            <Radio
-              name={`policy-${service.id}`}
-              label={t('sup.cfg.booking.policy.slot')}
-              hint={t('sup.cfg.booking.policy.slotHint')}
-              checked={bookable.policy === 'slot'}
-              onChange={() => props.onChange((b) => (b.policy = 'slot'))}
-            />
-            <Radio
-              name={`policy-${service.id}`}
-              label={t('sup.cfg.booking.policy.remote')}
-              hint={t('sup.cfg.booking.policy.remoteHint')}
-              checked={bookable.policy === 'remote'}
-              onChange={() => props.onChange((b) => (b.policy = 'remote'))}
-            />
-          </fieldset>
+          <Choices
+            legend={t('sup.cfg.booking.policy')}
+            name={`policy-${service.id}`}
+            choices={POLICIES}
+            value={bookable.policy}
+            onChange={(v) => props.onChange((b) => (b.policy = v))}
+          />
           <fieldset class="cfg-hours">
             <legend>{t('sup.cfg.booking.templates')}</legend>
             {bookable.slots.map((slot, i) => {

@@ -148,9 +148,9 @@ export function Card(props: { title: string; testId?: string; isNew?: boolean; o
   );
 }
 
-export function SectionHead(props: { title: string; intro?: string; addLabel?: string; onAdd?: () => void }) {
+export function SectionHead(props: { title: string; intro?: string; addLabel?: string; onAdd?: () => void; spaced?: boolean }) {
   return (
-    <div class="cfg-section-head">
+    <div class={`cfg-section-head ${props.spaced ? 'cfg-section-head--spaced' : ''}`}>
       <div>
         <h2 class="sup-heading">{props.title}</h2>
         {props.intro && <p class="sup-intro">{props.intro}</p>}

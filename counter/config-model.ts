@@ -223,17 +223,21 @@ export const BOOKING_RULES = [
 export type BookingRuleKey = (typeof BOOKING_RULES)[number]['key'];
 export const SLOT_LIMITS = { slotMinutes: { min: 5, max: 240 }, places: { min: 1, max: 500 } } as const;
 
+/** The object that holds a rule, and the rule's name in it ("noShow.limit": rules.noShow, "limit"). */
+function holderOf(rules: BookingRules, key: BookingRuleKey): [Record<string, number>, string] {
+  const parts = key.split('.');
+  const root = rules as unknown as Record<string, unknown>;
+  return parts.length === 2 ? [root[parts[0]!] as Record<string, number>, parts[1]!] : [root as Record<string, number>, key];
+}
+
 export function ruleValue(rules: BookingRules, key: BookingRuleKey): number {
-  const [outer, inner] = key.split('.') as [string, string | undefined];
-  const value = (rules as unknown as Record<string, unknown>)[outer];
-  return inner ? ((value as Record<string, number>)[inner] ?? Number.NaN) : (value as number);
+  const [holder, name] = holderOf(rules, key);
+  return holder[name] ?? Number.NaN;
 }
 
 export function setRule(rules: BookingRules, key: BookingRuleKey, value: number): void {
-  const [outer, inner] = key.split('.') as [string, string | undefined];
-  const target = rules as unknown as Record<string, unknown>;
-  if (inner) (target[outer] as Record<string, number>)[inner] = value;
-  else target[outer] = value;
+  const [holder, name] = holderOf(rules, key);
+  holder[name] = value;
 }
 
 const HHMM = /^([01]\d|2[0-4]):[0-5]\d$/;

@@ -235,19 +235,16 @@ export function BookingsScreen() {
             </button>
           </div>
         ))}
-        {current === null ? (
-          !problem.value && <p class="sup-muted">{t('sup.loading')}</p>
-        ) : shown.length === 0 ? (
-          <p class="sup-muted" data-testid="bookings-empty">
-            {t('supBook.none')}
+        {shown.length === 0 ? (
+          <p class="sup-muted" data-testid={current ? 'bookings-empty' : undefined}>
+            {current ? t('supBook.none') : problem.value ? '' : t('sup.loading')}
           </p>
         ) : (
-          <>
-            <p class="book-summary" data-testid="bookings-summary">
-              {summaryText(shown, t)}
-            </p>
             <div class="report-table__wrap">
               <table class="sup-table book-table" data-testid="booking-table">
+                <caption class="book-summary" data-testid="bookings-summary">
+                  {summaryText(shown, t)}
+                </caption>
                 <thead>
                   <HeadRow columns={LIST_COLUMNS} />
                 </thead>
@@ -280,7 +277,6 @@ export function BookingsScreen() {
                 </tbody>
               </table>
             </div>
-          </>
         )}
       </section>
 

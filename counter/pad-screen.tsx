@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../server/i18n';
 import type { CounterCommandName } from '../server/protocol/commands';
 import type { CommandInput } from '../server/protocol/hub-client';
-import type { CounterTicket, CounterView, PublicView, RatingPrompt } from '../server/protocol/views';
+import type { CounterBooking, CounterTicket, CounterView, PublicView, RatingPrompt } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
 import { Clock, Connecting, LanguageToggle } from '../server/ui/components';
 import { formatTime, minutesBetween } from '../server/ui/format';
@@ -379,7 +379,7 @@ function CurrentTicket({ view, publicView }: { view: CounterView; publicView: Pu
   const service = publicView.services.find((s) => s.id === ticket.serviceId);
   const group = publicView.priorityGroups.find((g) => g.id === ticket.priorityGroup);
   return (
-    <section class={`current-ticket current-ticket--${ticket.status}`} data-testid="current-ticket">
+    <section class={`current-ticket current-ticket--${ticket.status} ${ticket.booking ? 'current-ticket--booked' : ''}`} data-testid="current-ticket">
       <div class="current-ticket__number" data-testid="current-ticket-number">
         {ticket.number}
       </div>
@@ -398,11 +398,51 @@ function CurrentTicket({ view, publicView }: { view: CounterView; publicView: Pu
           )}
         </div>
         <div class="current-ticket__extra">
+          {ticket.booking && <BookedBadge booking={ticket.booking} />}
           {group && <span class="priority-badge">{t('counter.priorityGroup', { group: local(group.name) })}</span>}
           {ticket.recalls > 0 && <span class="extra-badge">{t('counter.recalls', { count: ticket.recalls })}</span>}
           {ticket.status === 'called' && <span class="current-ticket__hint">{t('counter.currentCalled')}</span>}
         </div>
       </div>
+      {ticket.booking && <BookingDetails booking={ticket.booking} />}
+    </section>
+  );
+}
+
+/** "Đặt lịch 09:00": a checked-in booking, and its slot. */
+function BookedBadge({ booking }: { booking: CounterBooking }) {
+  const { t } = useAppState();
+  return (
+    <span class="booked-badge" data-testid="booked-badge">
+      {t('padBook.badge', { time: formatTime(booking.slotStart) })}
+    </span>
+  );
+}
+
+/** Who booked, for the officer serving the ticket: the name, phone and booking code. */
+function BookingDetails({ booking }: { booking: CounterBooking }) {
+  const { t } = useAppState();
+  const details = booking.details;
+  return (
+    <section class="booking-details" data-testid="booking-details" aria-label={t('padBook.title')}>
+      {details ? (
+        <dl class="booking-details__list">
+          <div class="booking-details__row booking-details__row--name">
+            <dt>{t('padBook.name')}</dt>
+            <dd>{details.name}</dd>
+          </div>
+          <div class="booking-details__row">
+            <dt>{t('padBook.phone')}</dt>
+            <dd>{details.phone}</dd>
+          </div>
+          <div class="booking-details__row">
+            <dt>{t('padBook.code')}</dt>
+            <dd class="booking-details__code">{details.code}</dd>
+          </div>
+        </dl>
+      ) : (
+        <p class="booking-details__unknown">{t('padBook.unknown')}</p>
+      )}
     </section>
   );
 }
@@ -428,6 +468,7 @@ function WaitingList(props: { view: CounterView; publicView: PublicView; canCall
                   <span class="waiting-item__service">{local(service?.name)}</span>
                   <span class="waiting-item__meta">
                     {isNext && <span class="next-badge">{t('counter.nextMark')}</span>}
+                    {ticket.booking && <BookedBadge booking={ticket.booking} />}
                     {group && (
                       <span class="priority-badge" title={t('counter.priority')}>
                         {local(group.name)}

@@ -137,6 +137,11 @@ function CurrentCall({ call, highlightKey }: { call: PublicCall | null; highligh
       <div class="current__label">
         {t('display.newCall')}
         {call.kind === 'recall' && <span class="current__recall">{t('display.recall')}</span>}
+        {call.booked && (
+          <span class="current__booked" data-testid="current-call-booked">
+            {t('displayBook.mark')}
+          </span>
+        )}
       </div>
       <div class="current__number" data-testid="current-call-number">
         {call.number}
@@ -205,12 +210,16 @@ function RecentCalls({ calls }: { calls: PublicCall[] }) {
       ) : (
         <ol class="recent__list">
           {calls.map((call, i) => (
-            <li key={`${call.at}-${call.number}-${i}`} class={`recent__item ${i === 0 ? 'recent__item--newest' : ''}`}>
+            <li
+              key={`${call.at}-${call.number}-${i}`}
+              class={`recent__item ${i === 0 ? 'recent__item--newest' : ''} ${call.booked ? 'recent__item--booked' : ''}`}
+            >
               <span class="recent__number">{call.number}</span>
               <span class="recent__arrow" aria-hidden="true" />
               <span class="recent__counter" title={t('display.counterShort', { number: call.counterNumber })}>
                 {call.counterNumber}
               </span>
+              {call.booked && <span class="recent__booked">{t('displayBook.mark')}</span>}
             </li>
           ))}
         </ol>

@@ -88,6 +88,8 @@ export interface TicketPrintout {
   issuedAtText: string;
   /** The "follow your turn" page for the QR code. */
   followUrl: string;
+  /** A checked-in booking: its slot's start in the centre's zone, "09:00" (the ticket says "ĐẶT LỊCH 09:00"). */
+  bookedAtText?: string | null;
 }
 
 export type PrintResult = { ok: true } | { ok: false; condition: DeviceCondition; detail: string | null };

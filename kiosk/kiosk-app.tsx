@@ -9,9 +9,11 @@ import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
 import { listenForScans, parseScannedLookup } from '../server/ui/scan-input';
 import { idleMsFromUrl, useActivity } from './activity';
+import { BookingRefusedScreen, BookingScreen, BookingTile, bookingOpen, isBookingScan, refreshBookingOptions, type BookingRefusal } from './booking-screen';
 import { IdleScreen } from './idle-screen';
 import { LookupResultScreen } from './lookup-result';
 import { LookupScreen, type LookupScan } from './lookup-screen';
+import { NoticeScreen } from './notice-screen';
 import { PriorityScreen } from './priority-screen';
 import { printerCondition, printerDown } from './printing';
 import { TicketScreen } from './ticket-screen';
@@ -28,7 +30,9 @@ export type KioskScreen =
   | { kind: 'error'; message: string; retry: { serviceId: string; priorityGroup: string | null } | null }
   | { kind: 'unavailable'; serviceId: string | null; reason: Unavailable }
   | { kind: 'lookup'; scan: LookupScan | null; id: number }
-  | { kind: 'lookup-result'; result: DossierLookupView };
+  | { kind: 'lookup-result'; result: DossierLookupView }
+  | { kind: 'booking'; scan: string | null; id: number }
+  | { kind: 'booking-refused'; refusal: BookingRefusal };
 
 /** How long an unfinished choice or a result stays before the kiosk is ready for the next visitor. */
 export const PRIORITY_IDLE_MS = 30_000;
@@ -37,8 +41,8 @@ export const TICKET_SHOWN_MS = 20_000;
 export const UNPRINTED_TICKET_SHOWN_MS = 45_000;
 export const ERROR_SHOWN_MS = 20_000;
 
-/** Screens on which a receipt held to the scanner opens its dossier. */
-const SCAN_SCREENS: readonly KioskScreen['kind'][] = ['idle', 'home', 'lookup', 'lookup-result'];
+/** Screens on which a receipt held to the scanner opens its dossier, and a booking's QR checks it in. */
+const SCAN_SCREENS: readonly KioskScreen['kind'][] = ['idle', 'home', 'lookup', 'lookup-result', 'booking', 'booking-refused'];
 
 export function KioskApp() {
   const state = useAppState();
@@ -65,12 +69,18 @@ export function KioskApp() {
     lookups.current += 1;
     screen.value = { kind: 'lookup', scan, id: lookups.current };
   };
+  const checkIn = (scan: string | null) => {
+    lookups.current += 1;
+    screen.value = { kind: 'booking', scan, id: lookups.current };
+  };
 
-  // A receipt held to the USB scanner (it types fast and ends with Enter) opens the lookup.
+  // A receipt held to the USB scanner (it types fast and ends with Enter) opens the lookup; a
+  // booking's QR checks the booking in.
   useEffect(
     () =>
       listenForScans((text) => {
         if (!SCAN_SCREENS.includes(screen.peek().kind)) return;
+        if (isBookingScan(text)) return checkIn(text.trim());
         const read = parseScannedLookup(text);
         lookup(read ? { kind: 'read', ...read } : { kind: 'unreadable' });
       }),
@@ -157,7 +167,18 @@ export function KioskApp() {
     );
   else if (current.kind === 'lookup-result')
     body = <LookupResultScreen result={current.result} onAgain={() => lookup(null)} onDone={home} />;
-  else body = <Home view={view} onChoose={choose} onLookup={() => lookup(null)} onIdle={idle} idleMs={idleMs} />;
+  else if (current.kind === 'booking')
+    body = (
+      <BookingScreen
+        key={current.id}
+        scan={current.scan}
+        onBack={home}
+        onCheckedIn={(checked, printerAtTake) => (screen.value = { kind: 'ticket', ticket: checked.ticket, printerAtTake })}
+        onRefused={(refusal) => (screen.value = { kind: 'booking-refused', refusal })}
+      />
+    );
+  else if (current.kind === 'booking-refused') body = <BookingRefusedScreen key={current.refusal.message} refusal={current.refusal} onHome={home} />;
+  else body = <Home view={view} onChoose={choose} onLookup={() => lookup(null)} onBooking={() => checkIn(null)} onIdle={idle} idleMs={idleMs} />;
 
   return (
     <div class={`kiosk kiosk--${current.kind}`}>
@@ -194,11 +215,21 @@ function noNumbersAtAll(view: PublicView): 'closed' | 'full' | null {
  * The start screen: the two things a visitor comes to the kiosk for. Taking a number is choosing
  * the field (the tiles); looking up a dossier is the wide button below them.
  */
-function Home(props: { view: PublicView; onChoose: (s: PublicService) => void; onLookup: () => void; onIdle: () => void; idleMs: number }) {
+function Home(props: {
+  view: PublicView;
+  onChoose: (s: PublicService) => void;
+  onLookup: () => void;
+  onBooking: () => void;
+  onIdle: () => void;
+  idleMs: number;
+}) {
   const { t, offline } = useAppState();
   const activity = useActivity();
   useCountdown(props.idleMs, props.onIdle, activity);
+  // Bookings may have been turned on or off since the last visitor.
+  useEffect(() => void refreshBookingOptions(), []);
   const { view } = props;
+  const booking = bookingOpen.value;
   const none = noNumbersAtAll(view);
   const lost = offline.value;
   return (
@@ -222,10 +253,11 @@ function Home(props: { view: PublicView; onChoose: (s: PublicService) => void; o
           <span>{t('kiosk.printerDown')}</span>
         </div>
       )}
-      <div class="tiles" data-count={view.services.length}>
+      <div class="tiles" data-count={view.services.length + (booking ? 1 : 0)}>
         {view.services.map((service) => (
           <ServiceTile key={service.id} service={service} offline={lost} onChoose={props.onChoose} />
         ))}
+        {booking && <BookingTile onStart={props.onBooking} />}
       </div>
       <button type="button" class="lookup-choice" data-testid="start-lookup" onClick={props.onLookup}>
         <span class="lookup-choice__icon">
@@ -310,23 +342,23 @@ function ErrorScreen(props: { message: string; onRetry: (() => void) | null; onB
 /** A tap on a service that gives no number now: why, in plain words, and back to the start. */
 function UnavailableScreen(props: { view: PublicView; serviceId: string | null; reason: Unavailable; onBack: () => void }) {
   const { t, local } = useAppState();
-  const secondsLeft = useCountdown(ERROR_SHOWN_MS, props.onBack);
   const service = local(props.view.services.find((s) => s.id === props.serviceId)?.name);
   const kind = props.reason === 'offline' ? 'offline' : props.reason === 'SERVICE_CLOSED' ? 'closed' : 'full';
   const icon = kind === 'offline' ? 'unlinked' : kind === 'closed' ? 'clock' : 'ticket';
   return (
-    <section class={`notice notice--${kind}`} role="alert" data-testid="unavailable" data-reason={kind}>
-      <div class="notice__icon">
-        <Pictogram name={icon} />
-      </div>
-      <h1 class="notice__title">{t(`kiosk.unavailable.${kind}.title`, { service })}</h1>
-      <p class="notice__message">{t(`kiosk.unavailable.${kind}.body`)}</p>
-      <div class="notice__actions">
-        <button type="button" class="big-button big-button--primary" onClick={props.onBack}>
-          {t('kiosk.back')}
-        </button>
-      </div>
-      <p class="notice__auto">{t('kiosk.autoReturn', { seconds: secondsLeft })}</p>
-    </section>
+    <NoticeScreen
+      kind={kind}
+      icon={icon}
+      title={t(`kiosk.unavailable.${kind}.title`, { service })}
+      message={t(`kiosk.unavailable.${kind}.body`)}
+      testId="unavailable"
+      reason={kind}
+      shownMs={ERROR_SHOWN_MS}
+      onTimeout={props.onBack}
+    >
+      <button type="button" class="big-button big-button--primary" onClick={props.onBack}>
+        {t('kiosk.back')}
+      </button>
+    </NoticeScreen>
   );
 }

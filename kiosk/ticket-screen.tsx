@@ -1,6 +1,7 @@
 import type { DeviceCondition } from '../hardware/device-contract';
 import type { PrintState, PublicView, TicketIssued } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
+import { formatTime } from '../server/ui/format';
 import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
 import { printerDown, printStates } from './printing';
@@ -57,6 +58,11 @@ export function TicketScreen(props: {
           </div>
           <div class="ticket__service">{local(service?.name)}</div>
           {group && <div class="ticket__priority">{t('kiosk.ticket.priority', { group: local(group.name) })}</div>}
+          {ticket.booked && (
+            <div class="ticket__booked" data-testid="ticket-booked">
+              {t('kioskBook.ticket.booked', { time: formatTime(ticket.booked.slotStart) })}
+            </div>
+          )}
         </div>
         <div class="ticket__body">
           {failed ? (

@@ -28,6 +28,9 @@ export interface TicketTexts {
   followEn: string;
   footerVi: string;
   footerEn: string;
+  /** A checked-in booking, under the number: its slot's time, already formatted ("09:00"). */
+  bookedVi: (time: string) => string;
+  bookedEn: (time: string) => string;
 }
 
 export const DEFAULT_TICKET_TEXTS: TicketTexts = {
@@ -43,6 +46,8 @@ export const DEFAULT_TICKET_TEXTS: TicketTexts = {
   followEn: 'Scan to follow your turn',
   footerVi: 'Vui lòng giữ phiếu và chờ gọi số. Xin cảm ơn!',
   footerEn: 'Please keep this ticket and wait for your number. Thank you!',
+  bookedVi: (time) => `ĐẶT LỊCH ${time}`,
+  bookedEn: (time) => `Booked ${time}`,
 };
 
 export interface PrinterTextSettings {
@@ -67,6 +72,8 @@ export interface TicketDescription extends PrinterTextSettings {
   issuedAtText: string;
   /** Where the QR code leads. */
   followUrl: string;
+  /** A checked-in booking: its slot's start, already formatted ("09:00"); the ticket says "ĐẶT LỊCH 09:00". */
+  bookedAtText?: string | null;
   texts?: Partial<TicketTexts>;
 }
 
@@ -147,7 +154,17 @@ export function ticketBytes(ticket: TicketDescription): Uint8Array {
   lines(bilingualLines(t.titleVi, t.titleEn, columns, measure));
 
   const scale = bigNumberScale(ticket.ticketNumber, columns);
-  enc.feed(1).size(scale, scale).bold(true).line(ticket.ticketNumber).bold(false).size(1, 1).feed(1);
+  enc.feed(1).size(scale, scale).bold(true).line(ticket.ticketNumber).bold(false).size(1, 1);
+  if (ticket.bookedAtText) {
+    // The officer and the visitor see at a glance that this number was booked: large when it fits.
+    const booked = t.bookedVi(ticket.bookedAtText);
+    const bookedScale = measure(booked) * 2 <= columns ? 2 : 1;
+    enc.size(bookedScale, bookedScale).bold(true);
+    lines(wrapText(booked, Math.floor(columns / bookedScale), measure));
+    enc.bold(false).size(1, 1);
+    lines(wrapText(t.bookedEn(ticket.bookedAtText), columns, measure));
+  }
+  enc.feed(1);
 
   enc.align('left');
   lines(bilingualLines(`${t.fieldVi}: ${ticket.serviceNameVi}`, `${t.fieldEn}: ${ticket.serviceNameEn}`, columns, measure));

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import type { CounterCommandName } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { DeviceView, PrintState, StaffAlert, TicketIssued } from '../protocol/views';
+import { localPartsIn } from '../domain/local-parts';
 import { formatTicketTime } from './local-time';
 import type { ChangeNotice, QueueService, Result } from './queue-service';
 
@@ -260,6 +261,7 @@ export class DeviceService {
       estimatedWaitMinutes: ticket.estimatedWaitMinutes,
       issuedAtText: formatTicketTime(ticket.takenAt, config.centre.timeZone),
       followUrl: `${publicUrl}/display/follow.html?ticket=${encodeURIComponent(ticket.ticketId)}`,
+      ...(ticket.booked ? { bookedAtText: clockTime(ticket.booked.slotStart, config.centre.timeZone) } : {}),
     };
   }
 
@@ -302,3 +304,9 @@ export class DeviceService {
 }
 
 export type { ErrorCode };
+
+/** "09:00" in the centre's time zone: a booked ticket's slot. */
+function clockTime(at: number, timeZone: string): string {
+  const p = localPartsIn(at, timeZone);
+  return `${p.hour}:${p.minute}`;
+}

@@ -411,6 +411,8 @@ export class QueueService implements AnswerLedger {
       takenAt: ticket.takenAt,
       day: state.day,
       status: ticket.status,
+      // A reprinted booked ticket keeps its "Đặt lịch" mark.
+      ...(ticket.booking ? { booked: { slotStart: ticket.booking.slotStart } } : {}),
     };
   }
 

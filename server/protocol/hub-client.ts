@@ -46,6 +46,8 @@ type AckDataOf<E extends EventName> = Parameters<Events[E]>[1] extends AckCallba
 /** State-changing commands: they carry a `commandId`. */
 export type CommandName =
   | 'ticket:take'
+  // the kiosk's "Tôi đã đặt lịch"
+  | 'booking:check-in'
   | CounterCommandName
   | 'ticket:reprint'
   | 'device:test-print'

@@ -120,6 +120,41 @@ describe('ticketBytes', () => {
     expect(t.lines).toContain('SỐ THỨ TỰ / TICKET');
   });
 
+  it('marks a checked-in booking under the number, large and bold, with its slot time in both languages', () => {
+    const t = decodeEscPos(ticketBytes({ ...TICKET, bookedAtText: '09:00' }), { codePages: EPSON });
+    const lines = describeTranscript(t);
+    expect(lines.slice(lines.indexOf('A025'), lines.indexOf('A025') + 4)).toEqual([
+      'A025',
+      'ĐẶT LỊCH 09:00',
+      'Booked 09:00',
+      'Lĩnh vực: Hộ tịch / Field: Civil status',
+    ]);
+    expect(textItems(t.items).find((i) => i.text === 'ĐẶT LỊCH 09:00')).toMatchObject({ align: 'center', bold: true, width: 2, height: 2 });
+    expect(textItems(t.items).find((i) => i.text === 'Booked 09:00')).toMatchObject({ align: 'center', bold: false, width: 1, height: 1 });
+    expect(t.items.some((i) => i.kind === 'unknown' || i.kind === 'truncated')).toBe(false);
+    // Not booked: no mark.
+    expect(decodeEscPos(ticketBytes(TICKET), { codePages: EPSON }).lines.some((l) => /ĐẶT LỊCH|Booked/.test(l))).toBe(false);
+  });
+
+  it('keeps the booked mark intact and within 32 columns on 58 mm, in TCVN-3 with capitals and in CP1258', () => {
+    for (const settings of [
+      { textMode: 'tcvn3', codePage: 30, capitalsCodePage: 31 },
+      { textMode: 'cp1258', codePage: 52 },
+    ] as const) {
+      const t = decodeEscPos(ticketBytes({ ...TICKET, ...settings, paperWidth: 58, bookedAtText: '14:30' }), { codePages: EPSON });
+      expect(t.lines).toContain('ĐẶT LỊCH 14:30');
+      expect(t.lines).toContain('Booked 14:30');
+      for (const item of textItems(t.items)) expect(textColumns(item.text, settings.textMode) * item.width).toBeLessThanOrEqual(32);
+    }
+  });
+
+  it('takes a reworded booked mark', () => {
+    const texts = { bookedVi: (time: string) => `Lịch hẹn ${time}`, bookedEn: (time: string) => `Appointment ${time}` };
+    const t = decodeEscPos(ticketBytes({ ...TICKET, bookedAtText: '10:30', texts }), { codePages: EPSON });
+    expect(t.lines).toContain('Lịch hẹn 10:30');
+    expect(t.lines).toContain('Appointment 10:30');
+  });
+
   describe('in raster mode', () => {
     const rendered: { text: string; style: RenderStyle }[] = [];
     const render = (text: string, style: RenderStyle) => {
@@ -145,6 +180,12 @@ describe('ticketBytes', () => {
         maxWidthDots: 384,
       });
       expect(t.items.some((i) => i.kind === 'unknown' || i.kind === 'truncated' || i.kind === 'codePage')).toBe(false);
+    });
+
+    it('draws the booked mark as an image at double size', () => {
+      rendered.length = 0;
+      ticketBytes({ ...TICKET, paperWidth: 58, textMode: 'raster', render, bookedAtText: '09:00' });
+      expect(rendered.find((r) => r.text === 'ĐẶT LỊCH 09:00')?.style).toMatchObject({ align: 'center', bold: true, width: 2, height: 2 });
     });
 
     it('needs a renderer', () => {

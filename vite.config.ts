@@ -19,6 +19,7 @@ export default defineConfig({
         counter: resolve(import.meta.dirname, 'counter/index.html'),
         follow: resolve(import.meta.dirname, 'display/follow.html'),
         lookup: resolve(import.meta.dirname, 'display/lookup.html'),
+        book: resolve(import.meta.dirname, 'display/book.html'),
         rate: resolve(import.meta.dirname, 'counter/rate/index.html'),
       },
     },

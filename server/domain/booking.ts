@@ -404,12 +404,24 @@ export function availability(state: BookingState, setup: BookingSetup, clock: Bo
   });
 }
 
-/** The next open slots of a service after `after` (what to offer when a slot is full). */
+/**
+ * The next open slots of a service after `after` (what to offer when a slot is full). Every hold
+ * refused as full asks it (in a rush on a full day, most of them), so it does no more than it must:
+ * days one at a time up to the `count`th slot found, none of a day whose slots all start by `after`,
+ * places counted only in slots after `after` that are not closed.
+ */
 export function nextFreeSlots(state: BookingState, setup: BookingSetup, clock: BookingClock, now: number, serviceId: string, count: number, after = now): SlotAvailability[] {
   const found: SlotAvailability[] = [];
-  for (const day of bookingDays(now, setup, clock)) {
-    for (const slot of availability(state, setup, clock, now, serviceId, day)) {
-      if (slot.open && slot.start > after) found.push(slot);
+  const horizon = horizonOf(now, setup, clock);
+  for (let i = 0; i <= setup.rules.horizonDays; i++) {
+    const slots = slotsOfDay(state, setup, clock, serviceId, addDays(horizon.first, i));
+    // Sorted by start: when the last starts by `after`, they all do.
+    if (slots.length === 0 || slots[slots.length - 1]!.start <= after) continue;
+    for (const slot of slots) {
+      if (slot.start <= after || slotClosedReason(slot, now, setup, horizon) !== null) continue;
+      const left = slot.places - placesTaken(state, serviceId, slot.start, now);
+      if (left <= 0) continue;
+      found.push({ ...slot, left, open: true });
       if (found.length >= count) return found;
     }
   }

@@ -194,13 +194,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const port = (httpServer.address() as AddressInfo).port;
     publicUrl = () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`;
-    const devices = new DeviceService({
-      config,
-      queue: service,
-      clock,
-      log,
-      publicUrl: () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`,
-    });
+    const devices = new DeviceService({ config, queue: service, clock, log, publicUrl: () => publicUrl() });
     const staffView = (): StaffView => {
       const queue = service.staffCounters();
       return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts, ...auth.throttle.alerts()] };
@@ -339,12 +333,28 @@ async function socketsWritten(io: HubServer, maxMs: number): Promise<void> {
   while (pending() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-/** The address phones on the office network can reach this machine at, for the ticket's QR code. */
+/** How long the LAN address is kept before the interfaces are read again (DHCP may change it). */
+const LAN_ADDRESS_TTL_MS = 30_000;
+let lanAddressSeen: { address: string; at: number } | null = null;
+
+/**
+ * The address phones on the office network can reach this machine at, for the QR codes of tickets
+ * and bookings. Every booking answer carries one: reading the interfaces each time cost 45 ms a
+ * second at 1,000 booking requests a second (npm run bench -- --only booking), so it is kept 30 s.
+ */
 function lanAddress(): string {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  const now = performance.now();
+  if (lanAddressSeen && now - lanAddressSeen.at < LAN_ADDRESS_TTL_MS) return lanAddressSeen.address;
+  let found = 'localhost';
+  search: for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? [])
+      if (address.family === 'IPv4' && !address.internal) {
+        found = address.address;
+        break search;
+      }
   }
-  return 'localhost';
+  lanAddressSeen = { address: found, at: now };
+  return found;
 }
 
 /** Real serial devices, loaded only when the hub's own machine has devices (serialport is native). */

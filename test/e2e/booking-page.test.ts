@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import jsQR from 'jsqr';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import type { RunningHub } from '../../server/hub';
 import type { BookingDayView, BookingHoldView, BookingView } from '../../server/protocol/booking-protocol';
 import { testCentre } from '../helpers/test-centre';
 import { startSmsGateway } from '../notifications/notification-fixtures';
-import { morningClock, newScreen, pageShows, setUpBrowserTests, SHOTS, skipBrowserTests, textIs, until, visible, type Screen, type ScreenOptions } from './browser';
+import { morningClock, newScreen, pageShows, setUpBrowserTests, severeViolations, SHOTS, skipBrowserTests, textIs, until, visible, type Screen, type ScreenOptions } from './browser';
 import { startWebHub } from './web-hub';
 
 /**
@@ -65,14 +64,7 @@ describe.skipIf(skipBrowserTests)('the booking page on a phone', () => {
     return screen;
   }
 
-  async function audit(page: Page, name: string): Promise<void> {
-    await page.waitForTimeout(300);
-    const result = await new AxeBuilder({ page }).analyze();
-    const severe = result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${name}: [${v.impact}] ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-    expect(severe).toEqual([]);
-  }
+  const audit = async (page: Page, name: string) => expect(await severeViolations(page, name)).toEqual([]);
 
   /** Nothing sticks out sideways and no text is cut off in its box (below the fold is fine: a phone scrolls). */
   async function fits(page: Page): Promise<void> {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 /**
@@ -415,4 +416,16 @@ export async function scanWithUsbScanner(page: Page, text: string, msPerKey = 8)
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * Runs axe on the page as it is now (after 300 ms: animations settle, axe reads colours as drawn);
+ * the serious and critical violations, readable ("screen: [impact] id: help @ targets").
+ */
+export async function severeViolations(page: Page, name: string): Promise<string[]> {
+  await page.waitForTimeout(300);
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${name}: [${v.impact}] ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createDeviceHost } from '../../hardware/device-host';
@@ -18,6 +17,7 @@ import {
   pageShows,
   scanWithUsbScanner,
   setUpBrowserTests,
+  severeViolations,
   SHOTS,
   skipBrowserTests,
   textIs,
@@ -110,14 +110,7 @@ describe.skipIf(skipBrowserTests || !socat)('the kiosk checks a booking in: scan
     return post<BookingView>('/confirm', { commandId: randomUUID(), holdId: hold.holdId });
   }
 
-  async function audit(page: Page, name: string): Promise<void> {
-    await page.waitForTimeout(300);
-    const result = await new AxeBuilder({ page }).analyze();
-    const severe = result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${name}: [${v.impact}] ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-    expect(severe).toEqual([]);
-  }
+  const audit = async (page: Page, name: string) => expect(await severeViolations(page, name)).toEqual([]);
 
   const START = 'Mời chọn lĩnh vực để lấy số thứ tự';
 

@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import type { RunningHub } from '../../server/hub';
 import type { BookingDayView, BookingHoldView, BookingStaffRow, BookingView } from '../../server/protocol/booking-protocol';
 import type { HubClient } from '../helpers/hub-fixture';
 import { SUPERVISOR_PASSWORD, testCentre, vnTime } from '../helpers/test-centre';
-import { logInOnPad, openScreen, setUpBrowserTests, SHOTS, skipBrowserTests, until, visible, type Screen } from './browser';
+import { logInOnPad, openScreen, setUpBrowserTests, severeViolations, SHOTS, skipBrowserTests, until, visible, type Screen } from './browser';
 import { startWebHub, staffSocket } from './web-hub';
 
 /**
@@ -49,16 +48,6 @@ const config = testCentre((input) => {
     ],
   };
 });
-
-const SEVERE = new Set(['critical', 'serious']);
-
-async function severeViolations(page: Page, name: string): Promise<string[]> {
-  await page.waitForTimeout(300);
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => SEVERE.has(v.impact ?? ''))
-    .map((v) => `${name}: [${v.impact}] ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-}
 
 /** A CSV as the hub writes it (UTF-8 with a BOM, quoted cells, CRLF) into rows of cells. */
 function parseCsv(text: string): string[][] {

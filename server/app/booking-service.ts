@@ -37,6 +37,7 @@ import {
   type HoldRequest,
 } from '../domain/booking';
 import type { BookingEvent } from '../domain/booking-events';
+import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays, isoWeekday, isWorkingDay } from '../domain/working-calendar';
 import type { Logger } from '../logger';
 import type {
@@ -122,15 +123,10 @@ export class BookingService implements AnswerLedger {
   private current(): { setup: BookingSetup; clock: BookingClock } {
     const config = this.config;
     if (this.made?.config !== config) {
-      const calendar = config.dossiers.calendar;
       this.made = {
         config,
         clock: bookingClock(config.centre.timeZone),
-        setup: {
-          rules: config.booking,
-          calendar: { weekend: calendar.weekend, holidays: new Set(calendar.holidays), workdays: new Set(calendar.workdays) },
-          hours: (id) => config.services.find((s) => s.id === id)?.hours,
-        },
+        setup: bookingSetupOf({ booking: config.booking, calendar: config.dossiers.calendar, services: config.services }),
       };
     }
     return this.made;

@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'CHECK_IN_TOO_EARLY',
   'CHECK_IN_TOO_LATE',
   'ALREADY_CLOSED',
+  'UNKNOWN_CENTRE',
   'INTERNAL',
 ] as const;
 

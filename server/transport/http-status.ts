@@ -64,5 +64,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CHECK_IN_TOO_EARLY: 409,
   CHECK_IN_TOO_LATE: 409,
   ALREADY_CLOSED: 409,
+  UNKNOWN_CENTRE: 404,
   INTERNAL: 500,
 };

@@ -1,0 +1,19 @@
+import type { BookingConfig } from '../config/booking-config';
+import type { BookingSetup } from './booking';
+
+/**
+ * The booking rules' view of a centre, made the same way by the hub (from its configuration) and by
+ * the province (from the profile the hub sent): the rules, the working calendar, opening hours.
+ */
+export function bookingSetupOf(input: {
+  booking: BookingConfig;
+  calendar: { weekend: number[]; holidays: string[]; workdays: string[] };
+  services: { id: string; hours?: { days: number[]; from: string; to: string }[] | undefined }[];
+}): BookingSetup {
+  const hours = new Map(input.services.map((s) => [s.id, s.hours]));
+  return {
+    rules: input.booking,
+    calendar: { weekend: input.calendar.weekend, holidays: new Set(input.calendar.holidays), workdays: new Set(input.calendar.workdays) },
+    hours: (id) => hours.get(id),
+  };
+}

@@ -20,6 +20,8 @@ import {
   decideClosure,
   decideConfirm,
   decideHold,
+  decideProvinceMessage,
+  syncConflict,
   decideMove,
   decideResendCode,
   effectiveStatus,
@@ -36,7 +38,7 @@ import {
   type BookingState,
   type HoldRequest,
 } from '../domain/booking';
-import type { BookingEvent } from '../domain/booking-events';
+import { syncedBooking, type BookingEvent } from '../domain/booking-events';
 import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays, isoWeekday, isWorkingDay } from '../domain/working-calendar';
 import type { Logger } from '../logger';
@@ -644,6 +646,34 @@ export class BookingService implements AnswerLedger {
     } catch (error) {
       this.deps.log.error('booking: a message could not be queued', { kind, error: String(error) });
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // A linked centre (docs/province.md)
+
+  /** The last province message applied (on disk): the link asks for what follows. */
+  provinceSeq(): number {
+    return this.durable.provinceSeq;
+  }
+
+  /**
+   * Applies message `seq` of the province's outbox, once: a repeat is passed over, a gap refused
+   * (LINK_OUT_OF_ORDER). Answered after the message and its number are on disk together.
+   */
+  async applyProvinceMessage(message: { seq: number; kind: string; body: unknown }): Promise<BookingResult<{ applied: number; conflict: string | null }>> {
+    const parsed = message.kind === 'booking' ? syncedBooking.safeParse(message.body) : null;
+    if (parsed && !parsed.success) {
+      this.deps.log.error('province: a booking message does not parse; passed over', { seq: message.seq });
+    }
+    const booking = parsed?.success ? parsed.data : null;
+    let conflict: string | null = null;
+    const result = await this.run(null, undefined, (state, now) => {
+      conflict = booking ? syncConflict(state.bookings.get(booking.id) ?? null, booking) : null;
+      return { decision: decideProvinceMessage(state, now, message, booking), answer: () => ({ applied: message.seq, conflict }) };
+    });
+    if (!result.ok) return result;
+    if (conflict && booking) this.deps.log.warn('province: a booking checked in here was changed at the province; the check-in stands', { bookingId: booking.id, provinceStatus: booking.status, seq: message.seq });
+    return { ok: true, data: { applied: Math.min(message.seq, this.durable.provinceSeq), conflict } };
   }
 
   /** Check-ins whose ticket was stored but whose booking record was not (a crash between the two). */

@@ -8,6 +8,29 @@ const at = z.number().int().nonnegative();
 const bookingId = z.string().min(1).max(64);
 const localized = z.object({ vi: z.string().max(200), en: z.string().max(200) });
 
+/** A booking as the province sends it to the centre's hub (no code hash, no hold details). */
+export const syncedBooking = z.object({
+  id: bookingId,
+  code: z.string().min(1).max(20),
+  serviceId: z.string().max(40),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  slotStart: at,
+  slotEnd: at,
+  phone: z.string().max(20),
+  name: z.string().max(120),
+  email: z.string().max(200).nullable(),
+  idHash: z.string().max(100).nullable(),
+  status: z.enum(['confirmed', 'cancelled', 'checked-in']),
+  by: z.string().max(80),
+  createdAt: at,
+  confirmedAt: at.nullable(),
+  cancelledAt: at.nullable(),
+  cancelledBy: z.enum(['citizen', 'centre']).nullable(),
+  cancelReason: localized.nullable(),
+  moves: z.number().int().nonnegative(),
+});
+export type SyncedBooking = z.infer<typeof syncedBooking>;
+
 export const bookingEventSchema = z.discriminatedUnion('type', [
   /** A place held while the citizen confirms; `otpHash` is set when a code was sent by SMS. */
   z.object({
@@ -54,6 +77,13 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
     at,
   }),
   z.object({ type: z.literal('closure-removed'), closureId: z.string(), by: z.string(), at }),
+  /**
+   * A linked centre: message `seq` of the province's outbox (docs/province.md), a booking's state
+   * as the province holds it (made, moved or cancelled there). Applied in order, each once.
+   */
+  z.object({ type: z.literal('booking-synced'), seq: z.number().int().positive(), booking: syncedBooking, at }),
+  /** A province message this hub has nothing to do with (a newer kind): its number is passed. */
+  z.object({ type: z.literal('province-seq-passed'), seq: z.number().int().positive(), kind: z.string().max(40), at }),
 ]);
 
 export type BookingEvent = z.infer<typeof bookingEventSchema>;

@@ -1,6 +1,6 @@
 import type { BookableService, BookingConfig, SlotTemplate } from '../config/booking-config';
 import type { ErrorCode } from '../protocol/error-codes';
-import type { BookingEvent } from './booking-events';
+import type { BookingEvent, SyncedBooking } from './booking-events';
 import { addDays, isoWeekday, isWorkingDay, type WorkingCalendar } from './working-calendar';
 
 /**
@@ -65,6 +65,8 @@ export interface BookingState {
   /** Booking ids per person key (`phone:<n>`, `id:<hash>`). */
   byPerson: Map<string, Set<string>>;
   closures: Map<string, Closure>;
+  /** A linked centre: the last message of the province's outbox applied (0: none). */
+  provinceSeq: number;
 }
 
 /** Local calendar facts from outside the domain: the centre's zone. */
@@ -100,7 +102,7 @@ const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
 
 export function createBookingState(): BookingState {
-  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map() };
+  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0 };
 }
 
 export const slotKey = (serviceId: string, slotStart: number) => `${serviceId}|${slotStart}`;
@@ -130,6 +132,19 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
   }
   if (event.type === 'closure-removed') {
     return state.closures.delete(event.closureId) ? null : 'unknown closure';
+  }
+  if (event.type === 'province-seq-passed') {
+    state.provinceSeq = event.seq;
+    return null;
+  }
+  if (event.type === 'booking-synced') {
+    const local = state.bookings.get(event.booking.id);
+    if (local) unindexBooking(state, local);
+    const merged = mergeSynced(local ?? null, event.booking);
+    state.bookings.set(merged.id, merged);
+    indexBooking(state, merged);
+    state.provinceSeq = event.seq;
+    return null;
   }
   if (event.type === 'booking-held') {
     if (state.bookings.has(event.bookingId)) return 'booking exists';
@@ -222,6 +237,78 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
       booking.ticketNumber = event.number;
       return null;
   }
+}
+
+function indexBooking(state: BookingState, booking: Booking): void {
+  const key = slotKey(booking.serviceId, booking.slotStart);
+  index(state.bySlot, key, booking.id);
+  for (const person of personKeys(booking.phone, booking.idHash)) index(state.byPerson, person, booking.id);
+  if (booking.code) state.byCode.set(booking.code, booking.id);
+  if (booking.status === 'confirmed' || booking.status === 'checked-in') count(state, key, 1);
+  if (booking.status === 'held' && !booking.released) index(state.holdsBySlot, key, booking.id);
+}
+
+function unindexBooking(state: BookingState, booking: Booking): void {
+  const key = slotKey(booking.serviceId, booking.slotStart);
+  state.bySlot.get(key)?.delete(booking.id);
+  for (const person of personKeys(booking.phone, booking.idHash)) state.byPerson.get(person)?.delete(booking.id);
+  if (booking.code) state.byCode.delete(booking.code);
+  if (booking.status === 'confirmed' || booking.status === 'checked-in') count(state, key, -1);
+  state.holdsBySlot.get(key)?.delete(booking.id);
+}
+
+/**
+ * A booking the province sent, over what the hub has. The province's state wins, except that a
+ * check-in made here stands: a visitor who was given a ticket keeps it, even if the booking was
+ * cancelled at the province while the link was down (the conflict is logged and reported).
+ */
+export function mergeSynced(local: Booking | null, incoming: SyncedBooking): Booking {
+  const checkedInHere = local?.status === 'checked-in';
+  return {
+    id: incoming.id,
+    code: incoming.code,
+    serviceId: incoming.serviceId,
+    day: checkedInHere ? local.day : incoming.day,
+    slotStart: checkedInHere ? local.slotStart : incoming.slotStart,
+    slotEnd: checkedInHere ? local.slotEnd : incoming.slotEnd,
+    phone: incoming.phone,
+    name: incoming.name,
+    email: incoming.email,
+    idHash: incoming.idHash,
+    status: checkedInHere ? 'checked-in' : incoming.status,
+    released: false,
+    heldUntil: incoming.confirmedAt ?? incoming.createdAt,
+    otpHash: null,
+    otpFailures: 0,
+    codesSent: 0,
+    by: incoming.by,
+    createdAt: incoming.createdAt,
+    confirmedAt: incoming.confirmedAt,
+    cancelledAt: checkedInHere ? null : incoming.cancelledAt,
+    cancelledBy: checkedInHere ? null : incoming.cancelledBy,
+    cancelReason: checkedInHere ? null : incoming.cancelReason,
+    checkedInAt: local?.checkedInAt ?? null,
+    ticketId: local?.ticketId ?? null,
+    ticketNumber: local?.ticketNumber ?? null,
+    moves: incoming.moves,
+  };
+}
+
+/** What a synced booking means at the hub: a check-in here that the province's change did not undo. */
+export function syncConflict(local: Booking | null, incoming: SyncedBooking): 'check-in-kept' | null {
+  return local?.status === 'checked-in' && incoming.status !== 'checked-in' ? 'check-in-kept' : null;
+}
+
+/**
+ * Message `seq` of the province's outbox: applied when it is the next one, passed over when it was
+ * applied already (a repeat after a cut), refused when one is missing (the hub asks again from
+ * where it is).
+ */
+export function decideProvinceMessage(state: BookingState, now: number, message: { seq: number; kind: string; body: unknown }, booking: SyncedBooking | null): BookingDecision {
+  if (message.seq <= state.provinceSeq) return { ok: true, events: [] };
+  if (message.seq !== state.provinceSeq + 1) return refuse('LINK_OUT_OF_ORDER', { expected: state.provinceSeq + 1 });
+  if (message.kind === 'booking' && booking) return { ok: true, events: [{ type: 'booking-synced', seq: message.seq, booking, at: now }] };
+  return { ok: true, events: [{ type: 'province-seq-passed', seq: message.seq, kind: message.kind.slice(0, 40), at: now }] };
 }
 
 // ---------------------------------------------------------------------------------------------

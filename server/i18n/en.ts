@@ -250,6 +250,7 @@ export const en: Record<MessageKey, string> = {
   'error.CHECK_IN_TOO_LATE': 'The check-in time of this booking has passed. You can take a regular number instead.',
   'error.ALREADY_CLOSED': 'Bookings are already closed on this day.',
   'error.UNKNOWN_CENTRE': 'This centre is not one of the province\'s centres.',
+  'error.LINK_OUT_OF_ORDER': 'A message from the province is missing; the centre asks again by itself.',
   'error.INTERNAL': 'Something went wrong. Please try again.',
   'session.ended.logout': 'Your session has ended: this account just logged out on another screen.',
   'session.ended.passwordChanged': 'Your session has ended because the password was changed. Please log in with the new password.',

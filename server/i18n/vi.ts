@@ -251,6 +251,7 @@ export const vi = {
   'error.CHECK_IN_TOO_LATE': 'Đã quá giờ xác nhận của lịch hẹn. Ông/Bà có thể lấy số thường.',
   'error.ALREADY_CLOSED': 'Ngày này đã được đóng nhận lịch hẹn.',
   'error.UNKNOWN_CENTRE': 'Không tìm thấy trung tâm này trong tỉnh.',
+  'error.LINK_OUT_OF_ORDER': 'Thiếu một bản tin từ tỉnh; trung tâm sẽ tự hỏi lại.',
   'error.INTERNAL': 'Có lỗi xảy ra. Vui lòng thử lại.',
   'session.ended.logout': 'Phiên làm việc đã kết thúc: tài khoản này vừa đăng xuất trên một màn hình khác.',
   'session.ended.passwordChanged': 'Phiên làm việc đã kết thúc vì mật khẩu vừa được đổi. Vui lòng đăng nhập bằng mật khẩu mới.',

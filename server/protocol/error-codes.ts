@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'CHECK_IN_TOO_LATE',
   'ALREADY_CLOSED',
   'UNKNOWN_CENTRE',
+  'LINK_OUT_OF_ORDER',
   'INTERNAL',
 ] as const;
 

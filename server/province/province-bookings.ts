@@ -17,7 +17,7 @@ import {
   type Refusal,
   type SlotAvailability,
 } from '../domain/booking';
-import type { BookingEvent } from '../domain/booking-events';
+import type { BookingEvent, SyncedBooking } from '../domain/booking-events';
 import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays } from '../domain/working-calendar';
 import { centreProfile } from '../protocol/centre-profile';
@@ -42,27 +42,8 @@ import { inTransaction, isUniqueViolation, type Db, type Tx } from './db/databas
 
 export type ProvinceResult<T> = { ok: true; data: T } | Refusal;
 
-/** What a centre's hub gets for a booking: its state now (applied by id, newest wins). */
-export interface BookingForCentre {
-  id: string;
-  code: string;
-  serviceId: string;
-  day: string;
-  slotStart: number;
-  slotEnd: number;
-  phone: string;
-  name: string;
-  email: string | null;
-  idHash: string | null;
-  status: 'confirmed' | 'cancelled' | 'checked-in';
-  by: string;
-  createdAt: number;
-  confirmedAt: number | null;
-  cancelledAt: number | null;
-  cancelledBy: 'citizen' | 'centre' | null;
-  cancelReason: { vi: string; en: string } | null;
-  moves: number;
-}
+/** What a centre's hub gets for a booking: its state now (applied by id, in the outbox's order). */
+export type BookingForCentre = SyncedBooking;
 
 interface BookingRow {
   id: string;

@@ -65,5 +65,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CHECK_IN_TOO_LATE: 409,
   ALREADY_CLOSED: 409,
   UNKNOWN_CENTRE: 404,
+  LINK_OUT_OF_ORDER: 409,
   INTERNAL: 500,
 };

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import express from 'express';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import type { Logger } from '../logger';
+import { LINK_NAMESPACE } from '../protocol/link-protocol';
+import { CentreRegistry } from './centre-registry';
+import { openDatabase } from './db/database';
+import { migrate } from './db/migrations';
+import { attachLinkHandlers, nudgeCentre, type LinkNamespace } from './link-handlers';
+import { ProvinceBookings } from './province-bookings';
+
+export interface ProvinceOptions {
+  databaseUrl: string;
+  /** Socket.IO's Redis Streams adapter between processes; absent: one process alone. */
+  redisUrl?: string | undefined;
+  port: number;
+  host?: string;
+  log: Logger;
+  clock?: () => number;
+}
+
+export interface RunningProvince {
+  url: string;
+  port: number;
+  processId: string;
+  registry: CentreRegistry;
+  bookings: ProvinceBookings;
+  /** Tells a centre's hub that a message is waiting (through the adapter, to any process). */
+  nudge(centreId: string, seq: number): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The province process's composition root (docs/province.md): PostgreSQL migrated at start, the
+ * registry and bookings on it, Express for HTTP, Socket.IO (websocket only, so no sticky sessions)
+ * with the Redis Streams adapter between processes. Holds no state of its own: any number run side
+ * by side behind a reverse proxy.
+ */
+export async function startProvince(options: ProvinceOptions): Promise<RunningProvince> {
+  const clock = options.clock ?? Date.now;
+  const log = options.log;
+  const processId = randomUUID().slice(0, 8);
+  const db = openDatabase(options.databaseUrl);
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info('province: database migrated', { applied });
+  const registry = new CentreRegistry(db);
+  const bookings = new ProvinceBookings(db);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await db.query('SELECT 1');
+      res.json({ ok: true, processId });
+    } catch {
+      res.status(503).json({ ok: false, error: 'STORAGE_FAILED', processId });
+    }
+  });
+  app.get('/api/province/centres', async (_req, res, next) => {
+    try {
+      const centres = await registry.list();
+      res.json({ ok: true, data: centres.map((c) => ({ id: c.id, name: c.name, area: c.area, linked: c.profile !== null })) });
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use((_req: express.Request, res: express.Response) => res.status(404).json({ ok: false, error: 'NOT_FOUND' }));
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error('province: a request failed', { error: String(error) });
+    res.status(500).json({ ok: false, error: 'INTERNAL' });
+  });
+
+  const http = createServer(app);
+  let redis: ReturnType<typeof createClient> | null = null;
+  const io = new Server(http, { transports: ['websocket'], serveClient: false });
+  if (options.redisUrl) {
+    // Reconnects for ever (a short back-off): the adapter resumes its stream where it stopped.
+    redis = createClient({ url: options.redisUrl, socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 500) + Math.floor(Math.random() * 100) } });
+    redis.on('error', (error: unknown) => log.warn('province: Redis', { error: String(error) }));
+    await redis.connect();
+    io.adapter(createAdapter(redis, { maxLen: 100_000 }));
+  }
+  const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
+  attachLinkHandlers(link, { db, registry, log, clock });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  log.info('province started', { port, processId, adapter: options.redisUrl ? 'redis-streams' : 'none' });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    processId,
+    registry,
+    bookings,
+    nudge: (centreId, seq) => nudgeCentre(link, centreId, seq),
+    async stop() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await redis?.quit().catch(() => undefined);
+      await db.end();
+    },
+  };
+}

@@ -38,6 +38,10 @@ import { FileQueueStore } from './store/queue-store';
 import { createHttpApp } from './transport/http-app';
 import { createVersioner, startPublisher } from './transport/publisher';
 import { attachSocketHandlers, SessionSockets, type HubServer } from './transport/socket-handlers';
+import { ProvinceLinkClient } from './transport/province-link-client';
+import { FileLinkOutboxStore } from './store/link-outbox-store';
+import { centreProfileOf } from './protocol/centre-profile';
+import type { CentreLiveState } from './protocol/link-protocol';
 
 export interface HubOptions {
   config: CentreConfig;
@@ -55,6 +59,8 @@ export interface HubOptions {
   reminderCheckMs?: number;
   /** Makes the device host for the devices on the hub's own machine (default: real serial ports). */
   createDeviceHost?: (devices: DeviceConfig[], hub: HubLink) => DeviceHost;
+  /** A centre linked to its province: the province's address and the centre's token (docs/province.md). */
+  province?: { url: string; token: string; pullEveryMs?: number } | null;
 }
 
 export interface RunningHub {
@@ -66,6 +72,8 @@ export interface RunningHub {
   devices: DeviceService;
   dossiers: DossierService;
   bookings: BookingService;
+  /** The link to the province (null: a standalone centre). */
+  provinceLink: ProvinceLinkClient | null;
   stop(): Promise<void>;
 }
 
@@ -195,9 +203,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const port = (httpServer.address() as AddressInfo).port;
     publicUrl = () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`;
     const devices = new DeviceService({ config, queue: service, clock, log, publicUrl: () => publicUrl() });
+    let provinceLink: ProvinceLinkClient | null = null;
     const staffView = (): StaffView => {
       const queue = service.staffCounters();
-      return { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts, ...auth.throttle.alerts()] };
+      const view: StaffView = { ...queue, devices: devices.deviceViews(), alerts: [...devices.alerts(), ...queue.alerts, ...auth.throttle.alerts()] };
+      if (provinceLink) view.provinceLink = provinceLink.status();
+      return view;
     };
     const detachSocketHandlers = attachSocketHandlers(io, {
       gate,
@@ -243,6 +254,34 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           log: (message, context) => log.info(message, { ...context, bridge: 'hub' }),
         })
       : null;
+    provinceLink = options.province
+      ? new ProvinceLinkClient({
+          url: options.province.url,
+          token: options.province.token,
+          profile: () => centreProfileOf(config.current),
+          bookings,
+          store: new FileLinkOutboxStore(options.dataDir),
+          liveState: () => liveStateOf(publicView(), staffView(), clock()),
+          today: () => service.day,
+          closedDays: async (after, today) => {
+            const days: string[] = [];
+            for (let day = await store.lastArchivedDayBefore(today); day !== null && day > after; day = await store.lastArchivedDayBefore(day)) days.unshift(day);
+            return days;
+          },
+          dayReport: async (day) => {
+            const report = await reports.report({ from: day, to: day, groupBy: 'service' });
+            return { day, rows: report.rows, total: report.total, busiestHours: report.busiestHours };
+          },
+          clock,
+          log,
+          ...(options.province.pullEveryMs !== undefined ? { pullEveryMs: options.province.pullEveryMs } : {}),
+        })
+      : null;
+    if (provinceLink) {
+      await provinceLink.start();
+      service.onChange(() => provinceLink.stateChanged());
+      devices.on({ devicesChanged: () => provinceLink.stateChanged() });
+    }
     const slotTimer = setInterval(() => service.slotsStarted(), 15_000);
     slotTimer.unref();
     const reminderTimer = setInterval(() => {
@@ -279,6 +318,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       devices,
       dossiers,
       bookings,
+      provinceLink,
       stop() {
         stopping ??= (async () => {
           // A graceful stop: take no more commands, finish the writes under way and send their
@@ -291,6 +331,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           await service.drained();
           await admin.drained();
           await localBridge?.stop();
+          await provinceLink?.stop();
           stopPublisher();
           detachSocketHandlers();
           await socketsWritten(io, 500);
@@ -331,6 +372,34 @@ async function socketsWritten(io: HubServer, maxMs: number): Promise<void> {
     });
   await new Promise((resolve) => setImmediate(resolve));
   while (pending() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** What the province sees of the centre now: numbers, counters and faults, no personal data. */
+function liveStateOf(view: PublicView, staff: StaffView, now: number): Omit<CentreLiveState, 'outSeq' | 'provinceSeq'> {
+  const alerts: Record<string, number> = {};
+  for (const alert of staff.alerts) alerts[alert.kind] = (alerts[alert.kind] ?? 0) + 1;
+  return {
+    at: now,
+    day: view.day,
+    closing: view.closing?.mode ?? null,
+    services: view.services.map((s) => ({
+      id: s.id,
+      waiting: s.waiting,
+      estimatedWaitMinutes: s.estimatedWaitMinutes,
+      longestWaitSince: staff.services.find((x) => x.id === s.id)?.longestWaitSince ?? null,
+      availability: s.availability,
+    })),
+    counters: {
+      open: view.counters.filter((c) => c.status === 'open').length,
+      paused: view.counters.filter((c) => c.status === 'paused').length,
+      total: view.counters.length,
+    },
+    calls: view.recentCalls.slice(0, 20).map((c) => ({ number: c.number, serviceId: c.serviceId, counterNumber: c.counterNumber, at: c.at, kind: c.kind })),
+    faults: staff.devices
+      .filter((d) => d.condition !== 'ok' && d.condition !== 'starting')
+      .map((d) => ({ deviceId: d.id, kind: d.kind, condition: d.condition, since: d.since })),
+    alerts,
+  };
 }
 
 /** How long the LAN address is kept before the interfaces are read again (DHCP may change it). */

@@ -39,6 +39,7 @@ import {
   type HoldRequest,
 } from '../domain/booking';
 import { syncedBooking, type BookingEvent } from '../domain/booking-events';
+import type { CheckInFact } from '../domain/link-outbox';
 import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays, isoWeekday, isWorkingDay } from '../domain/working-calendar';
 import type { Logger } from '../logger';
@@ -513,6 +514,8 @@ export class BookingService implements AnswerLedger {
     let queued = 0;
     for (const b of this.durable.bookings.values()) {
       if (b.status !== 'confirmed' || b.slotStart <= now) continue;
+      // A booking made at the province is reminded by the province (one message, not two).
+      if (this.durable.fromProvince.has(b.id)) continue;
       const eveningAt = this.clockOf.instantOf(addDays(b.day, -1), evening);
       const soonAt = b.slotStart - rules.reminders.beforeMinutes * MINUTE;
       const confirmedAt = b.confirmedAt ?? b.createdAt;
@@ -654,6 +657,27 @@ export class BookingService implements AnswerLedger {
   /** The last province message applied (on disk): the link asks for what follows. */
   provinceSeq(): number {
     return this.durable.provinceSeq;
+  }
+
+  /** Province bookings checked in here (on disk), for the link to report. */
+  provinceCheckIns(): CheckInFact[] {
+    const facts: CheckInFact[] = [];
+    for (const id of this.durable.fromProvince) {
+      const b = this.durable.bookings.get(id);
+      if (b?.status === 'checked-in' && b.ticketId && b.ticketNumber)
+        facts.push({ bookingId: b.id, ticketId: b.ticketId, ticketNumber: b.ticketNumber, at: b.checkedInAt ?? b.confirmedAt ?? b.createdAt });
+    }
+    return facts;
+  }
+
+  /** Province bookings of `day` nobody came for (still confirmed once the day is over). */
+  provinceNoShows(day: string): string[] {
+    const ids: string[] = [];
+    for (const id of this.durable.fromProvince) {
+      const b = this.durable.bookings.get(id);
+      if (b?.day === day && b.status === 'confirmed') ids.push(b.id);
+    }
+    return ids;
   }
 
   /**

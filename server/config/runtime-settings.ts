@@ -9,6 +9,8 @@ import { DEMO_CONFIG_PATH } from './load-config';
  *   LUOT_DATA_DIR   the data folder (default ./data)
  *   LUOT_CONFIG     the centre configuration file (default: the demo centre)
  *   LUOT_LOG_LEVEL  debug | info | warn | error | silent (default info)
+ *   LUOT_PROVINCE_URL, LUOT_PROVINCE_TOKEN  a centre linked to its province (docs/province.md):
+ *                   the province's address and the centre token its admin issued; both or neither
  */
 const settingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -16,6 +18,8 @@ const settingsSchema = z.object({
   LUOT_DATA_DIR: z.string().min(1).default('./data'),
   LUOT_CONFIG: z.string().min(1).optional(),
   LUOT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LUOT_PROVINCE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LUOT_PROVINCE_TOKEN: z.string().regex(/^luot-centre\.[a-z0-9-]+\.[A-Za-z0-9_-]+$/, 'a centre token (luot-centre.<centre>.<secret>)').optional(),
 });
 
 export interface RuntimeSettings {
@@ -25,6 +29,7 @@ export interface RuntimeSettings {
   configFile: string;
   isDemo: boolean;
   logLevel: z.infer<typeof settingsSchema>['LUOT_LOG_LEVEL'];
+  province: { url: string; token: string } | null;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
@@ -34,6 +39,8 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
     throw new Error(`bad environment variable:\n  ${lines.join('\n  ')}`);
   }
   const s = parsed.data;
+  if ((s.LUOT_PROVINCE_URL === undefined) !== (s.LUOT_PROVINCE_TOKEN === undefined))
+    throw new Error('bad environment variable:\n  LUOT_PROVINCE_URL and LUOT_PROVINCE_TOKEN go together: set both to link the centre, or neither');
   return {
     port: s.PORT,
     host: s.HOST,
@@ -41,5 +48,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
     configFile: resolve(s.LUOT_CONFIG ?? DEMO_CONFIG_PATH),
     isDemo: s.LUOT_CONFIG === undefined,
     logLevel: s.LUOT_LOG_LEVEL,
+    province: s.LUOT_PROVINCE_URL && s.LUOT_PROVINCE_TOKEN ? { url: s.LUOT_PROVINCE_URL, token: s.LUOT_PROVINCE_TOKEN } : null,
   };
 }

@@ -67,6 +67,8 @@ export interface BookingState {
   closures: Map<string, Closure>;
   /** A linked centre: the last message of the province's outbox applied (0: none). */
   provinceSeq: number;
+  /** Bookings the province sent (made on its portal): their check-ins are reported back to it. */
+  fromProvince: Set<string>;
 }
 
 /** Local calendar facts from outside the domain: the centre's zone. */
@@ -102,7 +104,7 @@ const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
 
 export function createBookingState(): BookingState {
-  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0 };
+  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0, fromProvince: new Set() };
 }
 
 export const slotKey = (serviceId: string, slotStart: number) => `${serviceId}|${slotStart}`;
@@ -143,6 +145,7 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
     const merged = mergeSynced(local ?? null, event.booking);
     state.bookings.set(merged.id, merged);
     indexBooking(state, merged);
+    state.fromProvince.add(merged.id);
     state.provinceSeq = event.seq;
     return null;
   }

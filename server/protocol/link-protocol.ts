@@ -7,31 +7,112 @@ import type { ErrorCode } from './error-codes';
  * out to the province's `/link` namespace with its centre token (`auth: { token }`), websocket only.
  * Messages in each direction are numbered 1, 2, 3 ... by their sender's durable outbox; the
  * receiver applies each once, in order, and says the last number it applied. Nothing here relies on
- * Socket.IO's connection state recovery: after any cut the hub asks again from its last number.
+ * Socket.IO's connection state recovery: after any cut each side asks again from its last number.
+ *
+ * Province to hub (pulled by the hub): kind 'booking', the body a booking's whole state now.
+ * Hub to province (pushed by the hub): kinds 'check-in' and 'day-closed' below.
+ * Besides the numbered messages, the hub sends its live public state (`link:state`): a snapshot,
+ * the newest wins, never replayed.
  */
 export const LINK_NAMESPACE = '/link';
 
-export const linkHello = z.object({ profile: centreProfile });
-export const linkPull = z.object({ after: z.number().int().nonnegative(), limit: z.number().int().min(1).max(500).default(200) });
-export const linkAck = z.object({ applied: z.number().int().nonnegative() });
+const int = z.number().int().nonnegative();
+const instant = z.number().int().nonnegative();
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const id = z.string().min(1).max(80);
 
-export interface LinkMessage {
-  seq: number;
-  kind: string;
-  body: unknown;
-  at: number;
-}
+export const linkHello = z.object({ profile: centreProfile });
+export const linkPull = z.object({ after: int, limit: z.number().int().min(1).max(500).default(200) });
+export const linkAck = z.object({ applied: int });
+
+/** A province booking checked in at the hub: the visitor came and has ticket `ticketNumber`. */
+export const checkInBody = z.object({ bookingId: id, ticketId: id, ticketNumber: z.string().min(1).max(12), at: instant });
+
+const figures = z.object({
+  key: z.string().max(80),
+  tickets: int,
+  served: int,
+  noShows: int,
+  transfers: int,
+  cancelled: int,
+  waitAverageMinutes: z.number().nonnegative().nullable(),
+  waitP90Minutes: z.number().nonnegative().nullable(),
+  serviceAverageMinutes: z.number().nonnegative().nullable(),
+  serviceP90Minutes: z.number().nonnegative().nullable(),
+  estimateErrorMinutes: z.number().nullable(),
+  ratings: z.object({ veryGood: int, good: int, poor: int }),
+});
+/** A day the hub closed: its report by field (no personal data) and the province bookings nobody came for. */
+export const dayClosedBody = z.object({
+  day,
+  rows: z.array(figures).max(200),
+  total: figures,
+  busiestHours: z.array(z.number().int().min(0).max(23)).max(24),
+  noShows: z.array(id).max(10_000),
+});
+export type DayClosedBody = z.infer<typeof dayClosedBody>;
+
+export const hubMessageBodies = { 'check-in': checkInBody, 'day-closed': dayClosedBody } as const;
+export type HubMessageKind = keyof typeof hubMessageBodies;
+
+export const linkMessage = z.object({ seq: z.number().int().positive(), kind: z.string().min(1).max(40), body: z.unknown(), at: instant });
+export type LinkMessage = z.infer<typeof linkMessage>;
+export const linkPush = z.object({ messages: z.array(linkMessage).min(1).max(200) });
+
+/** What a linked centre shows the public now, as the province's overview and portal need it. */
+export const centreLiveState = z.object({
+  at: instant,
+  day,
+  /** The hub's last numbered message (the province compares it with what it applied: the lag). */
+  outSeq: int,
+  /** The last province message the hub applied. */
+  provinceSeq: int,
+  closing: z.enum(['serve', 'cancel', 'carry-over']).nullable(),
+  services: z
+    .array(
+      z.object({
+        id: z.string().max(40),
+        waiting: int,
+        estimatedWaitMinutes: z.number().nonnegative().nullable(),
+        /** Since when the longest waiter waits (null: nobody waits). */
+        longestWaitSince: instant.nullable(),
+        availability: z.enum(['open', 'SERVICE_CLOSED', 'DAILY_LIMIT_REACHED', 'NUMBERS_EXHAUSTED']),
+      }),
+    )
+    .max(200),
+  counters: z.object({ open: int, paused: int, total: int }),
+  /** Newest first: numbers and counters only. */
+  calls: z
+    .array(z.object({ number: z.string().max(12), serviceId: z.string().max(40), counterNumber: int, at: instant, kind: z.enum(['call', 'recall']) }))
+    .max(20),
+  /** Devices not working (printers out of paper, keypads gone). */
+  faults: z.array(z.object({ deviceId: z.string().max(80), kind: z.string().max(40), condition: z.string().max(40), since: instant.nullable() })).max(200),
+  /** The supervisor's alerts now, by kind (long waits, idle counters, device faults, guessing). */
+  alerts: z.record(z.string().max(40), int),
+});
+export type CentreLiveState = z.infer<typeof centreLiveState>;
+export const linkState = z.object({ state: centreLiveState });
 
 export type LinkAnswer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message?: string };
 
 /** Hub to province, each with an ack. */
 export interface LinkClientEvents {
-  /** Who the hub is: its profile (fields, hours, booking rules, calendar). Ack: the centre's id. */
-  'link:hello': (payload: z.input<typeof linkHello>, ack: (answer: LinkAnswer<{ centreId: string; outSeq: number }>) => void) => void;
+  /**
+   * Who the hub is: its profile (fields, hours, booking rules, calendar). Ack: the centre's id, the
+   * province's last message for it (`outSeq`) and the last of the hub's messages it applied (`inSeq`).
+   */
+  'link:hello': (payload: z.input<typeof linkHello>, ack: (answer: LinkAnswer<{ centreId: string; outSeq: number; inSeq: number }>) => void) => void;
   /** The province's messages after `after`, in order (at most `limit`); `last` is the newest number. */
   'link:pull': (payload: z.input<typeof linkPull>, ack: (answer: LinkAnswer<{ messages: LinkMessage[]; last: number }>) => void) => void;
   /** The last province message the hub applied (on its disk): the province's view of the lag. */
   'link:ack': (payload: z.input<typeof linkAck>, ack: (answer: LinkAnswer<null>) => void) => void;
+  /**
+   * The hub's numbered messages, in order from any number: those applied already are passed over,
+   * the rest applied once each in one transaction. Ack: the last number applied (ask again after it).
+   */
+  'link:push': (payload: z.input<typeof linkPush>, ack: (answer: LinkAnswer<{ applied: number }>) => void) => void;
+  /** The centre's live public state; the newest (by `at`) wins. Ack optional. */
+  'link:state': (payload: z.input<typeof linkState>, ack?: (answer: LinkAnswer<null>) => void) => void;
 }
 
 /** Province to hub. */

@@ -210,6 +210,22 @@ export interface StaffView {
   services: { id: string; waiting: number; longestWaitSince: number | null }[];
   devices: DeviceView[];
   alerts: StaffAlert[];
+  /** The link to the province; absent for a standalone centre. */
+  provinceLink?: ProvinceLinkView;
+}
+
+/** How the centre's link to the province stands (docs/province.md). */
+export interface ProvinceLinkView {
+  connected: boolean;
+  centreId: string | null;
+  lastContactAt: number | null;
+  /** Province messages (bookings) applied here, and the newest the province has. */
+  provinceSeq: number;
+  provinceLast: number;
+  /** This centre's messages (check-ins, closed days), and the last the province applied. */
+  outSeq: number;
+  outAcked: number;
+  lastError: string | null;
 }
 
 /** Something the supervisor should look at now. */

@@ -1,7 +1,8 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../logger';
-import { linkAck, linkHello, linkPull, type LinkAnswer, type LinkClientEvents, type LinkServerEvents } from '../protocol/link-protocol';
+import { linkAck, linkHello, linkPull, linkPush, linkState, type LinkAnswer, type LinkClientEvents, type LinkServerEvents } from '../protocol/link-protocol';
+import type { CentreInbox } from './centre-inbox';
 import type { CentreRegistry } from './centre-registry';
 import type { Db } from './db/database';
 import { audit } from './centre-registry';
@@ -15,7 +16,7 @@ export const centreRoom = (centreId: string) => `centre:${centreId}`;
  * The province's end of the link: a hub is let in with a valid centre token and joins its centre's
  * room; every command checks the token again (a revoked token stops the link at its next message).
  */
-export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry: CentreRegistry; log: Logger; clock: () => number }): void {
+export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry: CentreRegistry; inbox: CentreInbox; log: Logger; clock: () => number; onState?: (centreId: string, state: import('../protocol/link-protocol').CentreLiveState) => void }): void {
   link.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string') return next(new Error('NOT_LOGGED_IN'));
@@ -36,10 +37,10 @@ export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry
     deps.log.info('link: a hub connected', { centreId });
 
     /** Validates, checks the token again, runs; every failure is a typed answer. */
-    const handle = <S extends z.ZodType, T>(schema: S, run: (payload: z.output<S>) => Promise<T>) =>
+    const handle = <S extends z.ZodType, T>(schema: S, run: (payload: z.output<S>) => Promise<T>, ackOptional = false) =>
       (payload: unknown, ack: unknown) => {
-        if (typeof ack !== 'function') return;
-        const reply = ack as (answer: LinkAnswer<T>) => void;
+        if (typeof ack !== 'function' && !ackOptional) return;
+        const reply = typeof ack === 'function' ? (ack as (answer: LinkAnswer<T>) => void) : () => undefined;
         const parsed = schema.safeParse(payload);
         if (!parsed.success) return reply({ ok: false, error: 'INVALID_PAYLOAD', message: parsed.error.issues[0]?.message ?? 'invalid' });
         deps.registry.centreOfToken(socket.data.token).then(
@@ -61,9 +62,9 @@ export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry
       'link:hello',
       handle(linkHello, async ({ profile }) => {
         await deps.registry.setProfile(centreId, profile);
-        const { rows } = await deps.db.query<{ out_seq: number }>('SELECT out_seq FROM link_sequences WHERE centre_id = $1', [centreId]);
+        const { rows } = await deps.db.query<{ out_seq: number; in_seq: number }>('SELECT out_seq, in_seq FROM link_sequences WHERE centre_id = $1', [centreId]);
         await audit(deps.db, { at: deps.clock(), actor: `centre:${centreId}`, action: 'link.hello', centreId, details: { services: profile.services.length } });
-        return { centreId, outSeq: rows[0]?.out_seq ?? 0 };
+        return { centreId, outSeq: rows[0]?.out_seq ?? 0, inSeq: rows[0]?.in_seq ?? 0 };
       }),
     );
     socket.on(
@@ -82,6 +83,22 @@ export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry
         await deps.db.query('UPDATE link_sequences SET out_acked = GREATEST(out_acked, LEAST($2, out_seq)) WHERE centre_id = $1', [centreId, applied]);
         return null;
       }),
+    );
+    socket.on(
+      'link:push',
+      handle(linkPush, ({ messages }) => deps.inbox.push(centreId, messages, deps.clock())),
+    );
+    socket.on(
+      'link:state',
+      handle(
+        linkState,
+        async ({ state }) => {
+          deps.onState?.(centreId, state);
+          await deps.inbox.storeState(centreId, state, deps.clock());
+          return null;
+        },
+        true,
+      ),
     );
     socket.on('disconnect', (reason) => deps.log.info('link: a hub went away', { centreId, reason }));
   });

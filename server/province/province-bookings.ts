@@ -154,6 +154,9 @@ function stateOf(bookings: Booking[]): BookingState {
   return state;
 }
 
+/** The PostgreSQL channel on which a committed message to a centre is announced ('<centre> <seq>'). */
+export const OUTBOX_CHANNEL = 'luot_centre_outbox';
+
 export class ProvinceBookings {
   /** Rules per centre, made once per profile text (the domain caches slots per setup). */
   private rules = new Map<string, { text: string; rules: CentreRules }>();
@@ -243,6 +246,9 @@ export class ProvinceBookings {
     const { rows } = await tx.query<{ out_seq: number }>('UPDATE link_sequences SET out_seq = out_seq + 1 WHERE centre_id = $1 RETURNING out_seq', [centreId]);
     const seq = rows[0]!.out_seq;
     await tx.query('INSERT INTO centre_outbox (centre_id, seq, kind, body, at) VALUES ($1, $2, $3, $4, $5)', [centreId, seq, kind, JSON.stringify(body), now]);
+    // Delivered by PostgreSQL on commit only, to every province process: the one holding the
+    // centre's link nudges its hub (server/province/outbox-listener.ts).
+    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, `${centreId} ${seq}`]);
     return seq;
   }
 

@@ -10,8 +10,10 @@ import { LINK_NAMESPACE } from '../protocol/link-protocol';
 import { CentreRegistry } from './centre-registry';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrations';
-import { attachLinkHandlers, nudgeCentre, type LinkNamespace } from './link-handlers';
+import { attachLinkHandlers, centreRoom, nudgeCentre, type LinkNamespace } from './link-handlers';
 import { ProvinceBookings } from './province-bookings';
+import { CentreInbox } from './centre-inbox';
+import { listenForOutbox } from './outbox-listener';
 
 export interface ProvinceOptions {
   databaseUrl: string;
@@ -29,6 +31,7 @@ export interface RunningProvince {
   processId: string;
   registry: CentreRegistry;
   bookings: ProvinceBookings;
+  inbox: CentreInbox;
   /** Tells a centre's hub that a message is waiting (through the adapter, to any process). */
   nudge(centreId: string, seq: number): void;
   stop(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   if (applied.length > 0) log.info('province: database migrated', { applied });
   const registry = new CentreRegistry(db);
   const bookings = new ProvinceBookings(db);
+  const inbox = new CentreInbox(db, log);
 
   const app = express();
   app.disable('x-powered-by');
@@ -85,7 +89,16 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     io.adapter(createAdapter(redis, { maxLen: 100_000 }));
   }
   const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
-  attachLinkHandlers(link, { db, registry, log, clock });
+  attachLinkHandlers(link, { db, registry, inbox, log, clock });
+  const listener = await listenForOutbox(
+    options.databaseUrl,
+    {
+      // Only the hubs on this process: every process hears the notification.
+      nudge: (centreId, seq) => link.local.to(centreRoom(centreId)).emit('link:nudge', { seq }),
+      resumed: () => link.local.emit('link:nudge', { seq: 0 }),
+    },
+    log,
+  );
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -100,8 +113,10 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     processId,
     registry,
     bookings,
+    inbox,
     nudge: (centreId, seq) => nudgeCentre(link, centreId, seq),
     async stop() {
+      await listener.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await redis?.quit().catch(() => undefined);

@@ -39,7 +39,7 @@ export interface TestHub {
 
 /** Starts a real hub on port 0 with a temporary data folder (or the one given). */
 export async function startTestHub(
-  options: { config?: CentreConfig; dataDir?: string; clock?: TestClock; port?: number; createDeviceHost?: HubOptions['createDeviceHost'] } = {},
+  options: { config?: CentreConfig; dataDir?: string; clock?: TestClock; port?: number; createDeviceHost?: HubOptions['createDeviceHost']; province?: HubOptions['province'] } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = options.config ?? testCentre();
@@ -53,6 +53,7 @@ export async function startTestHub(
     log,
     ...(clock ? { clock: () => clock.now } : {}),
     ...(options.createDeviceHost ? { createDeviceHost: options.createDeviceHost } : {}),
+    ...(options.province ? { province: options.province } : {}),
   });
   const clients: HubClient[] = [];
   return {

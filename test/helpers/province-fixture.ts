@@ -1,4 +1,5 @@
 import { parseCentreConfig } from '../../server/config/load-config';
+import type { CentreConfig } from '../../server/config/centre-config';
 import { centreProfileOf, type CentreProfile } from '../../server/protocol/centre-profile';
 import { CentreRegistry } from '../../server/province/centre-registry';
 import { openDatabase, type Db } from '../../server/province/db/database';
@@ -34,8 +35,13 @@ export async function provinceDatabase(label: string, processes = 3): Promise<Pr
 
 /** The test centre's profile with bookings on: Hộ tịch 08:00-11:00 by 30 minutes, `places` each. */
 export function bookingProfile(places = 5, booking: Record<string, unknown> = {}): CentreProfile {
+  return centreProfileOf(bookingCentre(places, booking));
+}
+
+/** The test centre with bookings on (as bookingProfile), for a hub. */
+export function bookingCentre(places = 5, booking: Record<string, unknown> = {}): CentreConfig {
   const input = testCentreInput();
-  const config = parseCentreConfig({
+  return parseCentreConfig({
     ...input,
     booking: {
       enabled: true,
@@ -48,7 +54,6 @@ export function bookingProfile(places = 5, booking: Record<string, unknown> = {}
       ...booking,
     },
   });
-  return centreProfileOf(config);
 }
 
 /** Adds a linked centre with a profile. */

@@ -158,6 +158,29 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'what centres tell: their live state, their closed days, no-shows',
+    sql: `
+      -- A booking the centre reported nobody came for (its day closed with it still confirmed).
+      ALTER TABLE bookings ADD COLUMN no_show boolean NOT NULL DEFAULT false;
+      -- A closed day's report by field, as the centre computed it (no personal data).
+      CREATE TABLE centre_days (
+        centre_id text NOT NULL REFERENCES centres(id),
+        day text NOT NULL,
+        report jsonb NOT NULL,
+        received_at bigint NOT NULL,
+        PRIMARY KEY (centre_id, day)
+      );
+      -- The newest live state each centre sent (a snapshot: waiting, counters, calls, faults).
+      CREATE TABLE centre_live (
+        centre_id text PRIMARY KEY REFERENCES centres(id),
+        state jsonb NOT NULL,
+        at bigint NOT NULL,
+        received_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order; returns the versions applied. */

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localInstantOf } from '../../server/app/local-time';
+import { CODE_ALPHABET, CODE_LENGTH } from '../../server/domain/booking';
+import { createLogger } from '../../server/logger';
+import { openDatabase, type Db } from '../../server/province/db/database';
+import { startProvince, type RunningProvince } from '../../server/province/province-server';
+import { LinkProxy } from '../helpers/adapter-cluster';
+import { createTestDatabase, type TestDatabase } from '../helpers/database-servers';
+import { startTestHub, type TestClock, type TestHub } from '../helpers/hub-fixture';
+import { bookingCentre } from '../helpers/province-fixture';
+
+/**
+ * One real hub linked to a real province process on a real PostgreSQL, through a TCP proxy that
+ * cuts the link: bookings made at the province reach the hub, check-ins and closed days reach the
+ * province, each once, and a cut in the middle changes nothing of that.
+ */
+
+const TZ = 'Asia/Ho_Chi_Minh';
+const DAY = '2026-12-07';
+const at = (hhmm: string, day = DAY) => localInstantOf(day, Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)), TZ);
+const clock: TestClock = { now: at('07:30') };
+
+let database: TestDatabase;
+let db: Db;
+let province: RunningProvince;
+let proxy: LinkProxy;
+let hub: TestHub;
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const code = () => [...randomBytes(CODE_LENGTH)].map((b) => CODE_ALPHABET[b & 31]).join('');
+
+/** A citizen books at the province: held and confirmed in two commands, as on the portal. */
+async function bookAtProvince(id: string, slot: string, phone: string): Promise<{ id: string; code: string; phone: string }> {
+  const held = await province.bookings.hold(
+    'xa-a',
+    { bookingId: id, serviceId: 'ho-tich', slotStart: at(slot), phone, name: 'Phạm Văn Đức', email: null, idHash: null, otpHash: null, by: 'citizen' },
+    clock.now,
+  );
+  if (!held.ok) throw new Error(`hold refused: ${held.error}`);
+  const confirmed = await province.bookings.confirm('xa-a', { bookingId: id, newCode: code, otpMatches: () => true }, clock.now);
+  if (!confirmed.ok) throw new Error(`confirm refused: ${confirmed.error}`);
+  return { id, code: confirmed.data.code!, phone };
+}
+
+const provinceRow = async (id: string) =>
+  (await db.query<{ state: string; ticket_number: string | null; no_show: boolean }>('SELECT state, ticket_number, no_show FROM bookings WHERE id = $1', [id])).rows[0];
+const sequences = async () => (await db.query<{ out_seq: number; in_seq: number; out_acked: number }>(`SELECT out_seq, in_seq, out_acked FROM link_sequences WHERE centre_id = 'xa-a'`)).rows[0]!;
+const hubBooking = (id: string) => hub.hub.bookings.list('2026-12-01', '2026-12-31').find((b) => b.bookingId === id);
+
+async function checkIn(booking: { code: string; phone: string }) {
+  const result = await hub.hub.bookings.checkIn({ commandId: `check-in-${booking.code}`, code: booking.code, phoneLast4: booking.phone.slice(-4) }, null);
+  if (!result.ok) throw new Error(`check-in refused: ${result.error}`);
+  return result.data;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('hublink');
+  db = openDatabase(database.url, 2);
+  province = await startProvince({ databaseUrl: database.url, port: 0, host: '127.0.0.1', log: createLogger('silent'), clock: () => clock.now });
+  await province.registry.add({ id: 'xa-a', name: { vi: 'Xã A', en: 'A commune' }, area: 'Hà Nội' }, 'admin', clock.now);
+  const issued = await province.registry.issueToken('xa-a', 'admin', clock.now);
+  if (!issued.ok) throw new Error('no token');
+  proxy = await LinkProxy.start({ host: '127.0.0.1', port: province.port });
+  hub = await startTestHub({ config: bookingCentre(5), clock, province: { url: `http://127.0.0.1:${proxy.port}`, token: issued.token, pullEveryMs: 300 } });
+  await until('the link', () => hub.hub.provinceLink!.status().connected);
+});
+
+afterAll(async () => {
+  await hub?.stop();
+  await proxy?.close();
+  await province?.stop();
+  await db?.end();
+  await database?.drop();
+});
+
+describe('a hub linked to its province', () => {
+  const booked: Record<string, { id: string; code: string; phone: string }> = {};
+
+  it('gets every booking made at the province, and the province its profile', async () => {
+    const { rows } = await db.query<{ profile: { services: unknown[] } }>(`SELECT profile FROM centres WHERE id = 'xa-a'`);
+    expect(rows[0]!.profile.services).toHaveLength(4);
+    for (const [n, phone] of [['1', '0912000001'], ['2', '0912000002'], ['3', '0912000003']] as const) booked[n] = await bookAtProvince(`b-${n}`, '09:00', phone);
+    // No timer in between: the commit's notification nudges the hub, which pulls.
+    await until('the bookings at the hub', () => hub.hub.bookings.provinceSeq() === 3);
+    expect(hubBooking('b-1')).toMatchObject({ status: 'confirmed', serviceId: 'ho-tich', day: DAY });
+    await until('the acknowledgement', async () => (await sequences()).out_acked === 3);
+  });
+
+  it('tells the province of a check-in, and shows it the live queue', async () => {
+    clock.now = at('08:45');
+    const ticket = await checkIn(booked['1']!);
+    await until('the check-in at the province', async () => (await provinceRow('b-1'))?.state === 'checked-in');
+    expect(await provinceRow('b-1')).toMatchObject({ ticket_number: ticket.ticket.number });
+    // The hub's public state at the province: the checked-in visitor waits for Hộ tịch.
+    const live = await until('the live state', async () => {
+      const state = (await province.inbox.states()).get('xa-a')?.state;
+      return state?.services.find((s) => s.id === 'ho-tich')?.waiting === 1 ? state : null;
+    });
+    const view = hub.hub.service.publicView();
+    expect(live.services.map((s) => [s.id, s.waiting])).toEqual(view.services.map((s) => [s.id, s.waiting]));
+    expect(live.counters.total).toBe(view.counters.length);
+    expect(JSON.stringify(live)).not.toContain('0912000001');
+    expect(JSON.stringify(live)).not.toContain('Phạm');
+  });
+
+  it('catches up after a cut in both directions; a check-in made during it wins over a cancellation', async () => {
+    proxy.cut();
+    await until('the link down', () => !hub.hub.provinceLink!.status().connected);
+    // At the province: booking 2 cancelled by its citizen, a new booking 4.
+    const cancelled = await province.bookings.cancel('xa-a', { bookingId: 'b-2', by: 'citizen', reason: null }, clock.now);
+    expect(cancelled.ok).toBe(true);
+    booked['4'] = await bookAtProvince('b-4', '09:30', '0912000004');
+    // At the centre, which has not heard: the citizen of booking 2 comes and checks in.
+    clock.now = at('08:50');
+    await checkIn(booked['2']!);
+    expect(hubBooking('b-4')).toBeUndefined();
+
+    proxy.restore();
+    await until('the hub caught up', () => hub.hub.bookings.provinceSeq() === 5);
+    expect(hubBooking('b-4')).toMatchObject({ status: 'confirmed' });
+    // The hub keeps its check-in; the province takes it over its cancellation, and says so.
+    expect(hubBooking('b-2')).toMatchObject({ status: 'checked-in' });
+    await until('the province caught up', async () => (await provinceRow('b-2'))?.state === 'checked-in');
+    const audit = await db.query(`SELECT action, details FROM audit WHERE action = 'booking.check-in-over-cancellation'`);
+    expect(audit.rows).toEqual([{ action: 'booking.check-in-over-cancellation', details: expect.objectContaining({ bookingId: 'b-2' }) }]);
+    expect(hub.log.lines.some((l) => l.msg === 'province: a booking checked in here was changed at the province; the check-in stands')).toBe(true);
+    // Each side applied each message once: the hub's two check-ins are numbers 1 and 2.
+    const seq = await sequences();
+    expect(seq).toEqual({ out_seq: 5, in_seq: 2, out_acked: 5 });
+    expect(hub.hub.provinceLink!.status()).toMatchObject({ connected: true, outSeq: 2, outAcked: 2, provinceSeq: 5 });
+  });
+
+  it('reports the closed day with its no-shows', async () => {
+    clock.now = at('07:00', '2026-12-08');
+    await hub.hub.service.checkDay();
+    const day = await until('the closed day at the province', async () => (await db.query<{ report: { total: { tickets: number }; noShows: number } }>(`SELECT report FROM centre_days WHERE centre_id = 'xa-a' AND day = $1`, [DAY])).rows[0]);
+    expect(day.report.total.tickets).toBe(2);
+    // Bookings 3 and 4 were confirmed and nobody came.
+    expect(day.report.noShows).toBe(2);
+    expect(await provinceRow('b-3')).toMatchObject({ state: 'confirmed', no_show: true });
+    expect(await provinceRow('b-1')).toMatchObject({ no_show: false });
+    expect((await sequences()).in_seq).toBe(3);
+  });
+});

@@ -1,3 +1,4 @@
+import { tokenInScan } from '../server/domain/booking-token';
 import { signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { DeviceCondition } from '../hardware/device-contract';
@@ -35,11 +36,12 @@ export async function refreshBookingOptions(): Promise<void> {
 }
 
 /**
- * What a booking's QR holds (the booking page's address, `?b=<code>.<check tag>`), as the scanner
- * typed it. Anything else held to the scanner is a dossier receipt.
+ * What a booking's QR holds, as the scanner typed it: the booking page's address
+ * (`?b=<code>.<check tag>`), or a province booking's signed token (`?t=1~...`). Anything else held
+ * to the scanner is a dossier receipt.
  */
 export function isBookingScan(text: string): boolean {
-  return /[?&#]b=[0-9A-Za-z]{10}\.[0-9A-Za-z_-]{8,16}$/.test(text.trim());
+  return /[?&#]b=[0-9A-Za-z]{10}\.[0-9A-Za-z_-]{8,16}$/.test(text.trim()) || tokenInScan(text) !== null;
 }
 
 /** Refusals that end the check-in: said on a notice of their own, with the way on. */

@@ -21,6 +21,7 @@ import {
   decideConfirm,
   decideHold,
   decideProvinceMessage,
+  decideVouch,
   syncConflict,
   decideMove,
   decideResendCode,
@@ -40,6 +41,8 @@ import {
 } from '../domain/booking';
 import { syncedBooking, type BookingEvent } from '../domain/booking-events';
 import type { CheckInFact } from '../domain/link-outbox';
+import { tokenInScan, type BookingTokenClaims } from '../domain/booking-token';
+import { verifyBookingToken } from './booking-token-crypto';
 import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays, isoWeekday, isWorkingDay } from '../domain/working-calendar';
 import type { Logger } from '../logger';
@@ -315,7 +318,7 @@ export class BookingService implements AnswerLedger {
     const key = `checkin:${kioskId ?? '-'}:${cmd.commandId}`;
     const known = this.answers.get(key);
     if (known) return (known.pending ?? Promise.resolve(decodeAnswer(known.stored!))) as Promise<BookingResult<BookingCheckInView>>;
-    const booking = this.findForCheckIn(cmd);
+    const booking = this.findForCheckIn(cmd) ?? (cmd.scan !== undefined ? await this.vouchedFromScan(cmd.scan) : null);
     if (!booking) return { ok: false, error: 'BOOKING_NOT_FOUND' };
     const now = this.deps.clock();
     const problem = checkInProblem(this.live.bookings.get(booking.id) ?? null, now, this.config.booking);
@@ -342,7 +345,33 @@ export class BookingService implements AnswerLedger {
     };
   }
 
+  /** The province's token in a scanned QR, checked with the keys it gave this centre; null when none or not good. */
+  private provinceClaims(scan: string): BookingTokenClaims | null {
+    const token = tokenInScan(scan);
+    const link = this.durable.provinceLink;
+    if (!token || !link) return null;
+    const claims = verifyBookingToken(token, link.keys);
+    return claims && claims.centreId === link.centreId ? claims : null;
+  }
+
+  /** A booking made at the province that has not reached this hub yet, from its signed QR (stored first). */
+  private async vouchedFromScan(scan: string): Promise<Booking | null> {
+    const claims = this.provinceClaims(scan);
+    if (!claims) return null;
+    const stored = await this.run(null, undefined, (state, now) => ({ decision: decideVouch(state, this.setup, this.clockOf, now, claims), answer: () => null }));
+    if (!stored.ok) return null;
+    const booking = this.durable.bookings.get(claims.bookingId);
+    if (!booking || booking.code !== claims.code) return null;
+    this.deps.log.info('booking: a province booking not yet received is checked in from its signed QR', { bookingId: booking.id });
+    return booking;
+  }
+
   private findForCheckIn(cmd: { scan?: string | undefined; code?: string | undefined; phoneLast4?: string | undefined }): Booking | null {
+    if (cmd.scan !== undefined && tokenInScan(cmd.scan)) {
+      const claims = this.provinceClaims(cmd.scan);
+      const booking = claims ? this.durable.bookings.get(claims.bookingId) : undefined;
+      return booking && booking.code === claims!.code ? booking : null;
+    }
     if (cmd.scan !== undefined) {
       const match = /(?:[?&#]b=|^)([0-9A-Za-z]{10})\.([0-9A-Za-z_-]{8,16})$/.exec(cmd.scan.trim());
       if (!match) return null;
@@ -657,6 +686,15 @@ export class BookingService implements AnswerLedger {
   /** The last province message applied (on disk): the link asks for what follows. */
   provinceSeq(): number {
     return this.durable.provinceSeq;
+  }
+
+  /** Who this centre is at the province and the keys of its booking tokens, as the province last said (stored when changed). */
+  async knowProvince(centreId: string, keys: { id: string; publicKey: string }[]): Promise<void> {
+    const known = this.durable.provinceLink;
+    const same = known?.centreId === centreId && known.keys.size === keys.length && keys.every((k) => known.keys.get(k.id) === k.publicKey);
+    if (same) return;
+    const result = await this.run(null, undefined, (_state, now) => ({ decision: { ok: true, events: [{ type: 'province-linked', centreId, keys, at: now }] }, answer: () => null }));
+    if (!result.ok) throw new Error(`the province's keys could not be stored: ${result.error}`);
   }
 
   /** Province bookings checked in here (on disk), for the link to report. */

@@ -84,6 +84,18 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('booking-synced'), seq: z.number().int().positive(), booking: syncedBooking, at }),
   /** A province message this hub has nothing to do with (a newer kind): its number is passed. */
   z.object({ type: z.literal('province-seq-passed'), seq: z.number().int().positive(), kind: z.string().max(40), at }),
+  /** The province said who this centre is and which keys sign its booking tokens (at each hello that changed them). */
+  z.object({
+    type: z.literal('province-linked'),
+    centreId: z.string().max(40),
+    keys: z.array(z.object({ id: z.string().max(16), publicKey: z.string().max(64) })).max(20),
+    at,
+  }),
+  /**
+   * A booking this hub had not heard of, taken from a QR the province signed for this centre
+   * (checked in while the link was down). What the province sends later replaces it.
+   */
+  z.object({ type: z.literal('booking-vouched'), booking: syncedBooking, at }),
 ]);
 
 export type BookingEvent = z.infer<typeof bookingEventSchema>;

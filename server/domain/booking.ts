@@ -1,6 +1,7 @@
 import type { BookableService, BookingConfig, SlotTemplate } from '../config/booking-config';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { BookingEvent, SyncedBooking } from './booking-events';
+import type { BookingTokenClaims } from './booking-token';
 import { addDays, isoWeekday, isWorkingDay, type WorkingCalendar } from './working-calendar';
 
 /**
@@ -69,6 +70,8 @@ export interface BookingState {
   provinceSeq: number;
   /** Bookings the province sent (made on its portal): their check-ins are reported back to it. */
   fromProvince: Set<string>;
+  /** A linked centre: its id at the province and the keys that sign its bookings' QR tokens. */
+  provinceLink: { centreId: string; keys: Map<string, string> } | null;
 }
 
 /** Local calendar facts from outside the domain: the centre's zone. */
@@ -104,7 +107,7 @@ const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
 
 export function createBookingState(): BookingState {
-  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0, fromProvince: new Set() };
+  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0, fromProvince: new Set(), provinceLink: null };
 }
 
 export const slotKey = (serviceId: string, slotStart: number) => `${serviceId}|${slotStart}`;
@@ -137,6 +140,18 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
   }
   if (event.type === 'province-seq-passed') {
     state.provinceSeq = event.seq;
+    return null;
+  }
+  if (event.type === 'province-linked') {
+    state.provinceLink = { centreId: event.centreId, keys: new Map(event.keys.map((k) => [k.id, k.publicKey])) };
+    return null;
+  }
+  if (event.type === 'booking-vouched') {
+    if (state.bookings.has(event.booking.id)) return null;
+    const booking = mergeSynced(null, event.booking);
+    state.bookings.set(booking.id, booking);
+    indexBooking(state, booking);
+    state.fromProvince.add(booking.id);
     return null;
   }
   if (event.type === 'booking-synced') {
@@ -245,7 +260,8 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
 function indexBooking(state: BookingState, booking: Booking): void {
   const key = slotKey(booking.serviceId, booking.slotStart);
   index(state.bySlot, key, booking.id);
-  for (const person of personKeys(booking.phone, booking.idHash)) index(state.byPerson, person, booking.id);
+  // A vouched booking has no phone until the province's message comes: it is nobody's yet.
+  if (booking.phone !== '') for (const person of personKeys(booking.phone, booking.idHash)) index(state.byPerson, person, booking.id);
   if (booking.code) state.byCode.set(booking.code, booking.id);
   if (booking.status === 'confirmed' || booking.status === 'checked-in') count(state, key, 1);
   if (booking.status === 'held' && !booking.released) index(state.holdsBySlot, key, booking.id);
@@ -254,7 +270,7 @@ function indexBooking(state: BookingState, booking: Booking): void {
 function unindexBooking(state: BookingState, booking: Booking): void {
   const key = slotKey(booking.serviceId, booking.slotStart);
   state.bySlot.get(key)?.delete(booking.id);
-  for (const person of personKeys(booking.phone, booking.idHash)) state.byPerson.get(person)?.delete(booking.id);
+  if (booking.phone !== '') for (const person of personKeys(booking.phone, booking.idHash)) state.byPerson.get(person)?.delete(booking.id);
   if (booking.code) state.byCode.delete(booking.code);
   if (booking.status === 'confirmed' || booking.status === 'checked-in') count(state, key, -1);
   state.holdsBySlot.get(key)?.delete(booking.id);
@@ -709,6 +725,38 @@ export function checkInProblem(booking: Booking | null, now: number, rules: Book
   if (now < window.opensAt) return refuse('CHECK_IN_TOO_EARLY', { opensAt: window.opensAt, slotStart: booking.slotStart });
   if (now > window.closesAt) return refuse('CHECK_IN_TOO_LATE', { closedAt: window.closesAt, slotStart: booking.slotStart });
   return null;
+}
+
+/**
+ * A booking the hub has not heard of, from a QR token the province signed (already checked by the
+ * caller): taken as confirmed for this centre, so its visitor can check in while the link is down.
+ * The token must be for this centre, a field the hub books, and a code no other booking has.
+ */
+export function decideVouch(state: BookingState, setup: BookingSetup, clock: BookingClock, now: number, claims: BookingTokenClaims): BookingDecision {
+  if (!state.provinceLink || claims.centreId !== state.provinceLink.centreId) return refuse('BOOKING_NOT_FOUND');
+  if (state.bookings.has(claims.bookingId)) return { ok: true, events: [] };
+  if (state.byCode.has(claims.code) || !bookableServiceOf(setup, claims.serviceId)) return refuse('BOOKING_NOT_FOUND');
+  const booking: SyncedBooking = {
+    id: claims.bookingId,
+    code: claims.code,
+    serviceId: claims.serviceId,
+    day: clock.dayOf(claims.slotStart),
+    slotStart: claims.slotStart,
+    slotEnd: claims.slotEnd,
+    phone: '',
+    name: '',
+    email: null,
+    idHash: null,
+    status: 'confirmed',
+    by: 'citizen',
+    createdAt: now,
+    confirmedAt: now,
+    cancelledAt: null,
+    cancelledBy: null,
+    cancelReason: null,
+    moves: 0,
+  };
+  return { ok: true, events: [{ type: 'booking-vouched', booking, at: now }] };
 }
 
 export function decideCheckIn(state: BookingState, rules: BookingConfig, now: number, req: { bookingId: string; ticketId: string; number: string }): BookingDecision {

@@ -37,7 +37,7 @@ export const bookingCheckInSchema = z
   .strictObject({
     ...envelope,
     kioskId: z.string().min(1).max(40).optional(),
-    scan: z.string().trim().min(10).max(300).optional(),
+    scan: z.string().trim().min(10).max(500).optional(),
     code: code.optional(),
     phoneLast4: z.string().regex(/^\d{4}$/, '4 digits').optional(),
   })

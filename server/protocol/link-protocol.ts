@@ -99,9 +99,13 @@ export type LinkAnswer<T> = { ok: true; data: T } | { ok: false; error: ErrorCod
 export interface LinkClientEvents {
   /**
    * Who the hub is: its profile (fields, hours, booking rules, calendar). Ack: the centre's id, the
-   * province's last message for it (`outSeq`) and the last of the hub's messages it applied (`inSeq`).
+   * province's last message for it (`outSeq`), the last of the hub's messages it applied (`inSeq`),
+   * and the public keys (Ed25519, raw, base64url) that sign its bookings' QR tokens.
    */
-  'link:hello': (payload: z.input<typeof linkHello>, ack: (answer: LinkAnswer<{ centreId: string; outSeq: number; inSeq: number }>) => void) => void;
+  'link:hello': (
+    payload: z.input<typeof linkHello>,
+    ack: (answer: LinkAnswer<{ centreId: string; outSeq: number; inSeq: number; signingKeys: { id: string; publicKey: string }[] }>) => void,
+  ) => void;
   /** The province's messages after `after`, in order (at most `limit`); `last` is the newest number. */
   'link:pull': (payload: z.input<typeof linkPull>, ack: (answer: LinkAnswer<{ messages: LinkMessage[]; last: number }>) => void) => void;
   /** The last province message the hub applied (on its disk): the province's view of the lag. */

@@ -14,6 +14,7 @@ import { attachLinkHandlers, centreRoom, nudgeCentre, type LinkNamespace } from 
 import { ProvinceBookings } from './province-bookings';
 import { CentreInbox } from './centre-inbox';
 import { listenForOutbox } from './outbox-listener';
+import { SigningKeys } from './signing-keys';
 
 export interface ProvinceOptions {
   databaseUrl: string;
@@ -32,6 +33,8 @@ export interface RunningProvince {
   registry: CentreRegistry;
   bookings: ProvinceBookings;
   inbox: CentreInbox;
+  /** Signs the token in a booking's QR (checked by the centre's hub, offline too). */
+  signingKeys: SigningKeys;
   /** Tells a centre's hub that a message is waiting (through the adapter, to any process). */
   nudge(centreId: string, seq: number): void;
   stop(): Promise<void>;
@@ -53,6 +56,8 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   const registry = new CentreRegistry(db);
   const bookings = new ProvinceBookings(db);
   const inbox = new CentreInbox(db, log);
+  const signingKeys = new SigningKeys(db);
+  await signingKeys.load(clock());
 
   const app = express();
   app.disable('x-powered-by');
@@ -89,7 +94,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     io.adapter(createAdapter(redis, { maxLen: 100_000 }));
   }
   const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
-  attachLinkHandlers(link, { db, registry, inbox, log, clock });
+  attachLinkHandlers(link, { db, registry, inbox, signingKeys, log, clock });
   const listener = await listenForOutbox(
     options.databaseUrl,
     {
@@ -114,6 +119,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     registry,
     bookings,
     inbox,
+    signingKeys,
     nudge: (centreId, seq) => nudgeCentre(link, centreId, seq),
     async stop() {
       await listener.stop();

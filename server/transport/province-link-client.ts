@@ -185,6 +185,7 @@ export class ProvinceLinkClient {
     this.lastContactAt = this.options.clock();
     this.centreId = hello.data.centreId;
     this.provinceLast = hello.data.outSeq;
+    await this.options.bookings.knowProvince(hello.data.centreId, hello.data.signingKeys);
     this.helloDone = true;
     this.options.log.info('province link: up', { centreId: hello.data.centreId, provinceLast: hello.data.outSeq, applied: this.options.bookings.provinceSeq(), provinceApplied: hello.data.inSeq, outSeq: this.state.seq });
     if (this.state.linkedSince === null) await this.write([{ type: 'linked', day: this.options.today(), at: this.options.clock() }]);

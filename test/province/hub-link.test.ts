@@ -71,7 +71,7 @@ beforeAll(async () => {
   const issued = await province.registry.issueToken('xa-a', 'admin', clock.now);
   if (!issued.ok) throw new Error('no token');
   proxy = await LinkProxy.start({ host: '127.0.0.1', port: province.port });
-  hub = await startTestHub({ config: bookingCentre(5), clock, province: { url: `http://127.0.0.1:${proxy.port}`, token: issued.token, pullEveryMs: 300 } });
+  hub = await startTestHub({ config: bookingCentre(5, { closeBeforeMinutes: 0 }), clock, province: { url: `http://127.0.0.1:${proxy.port}`, token: issued.token, pullEveryMs: 300 } });
   await until('the link', () => hub.hub.provinceLink!.status().connected);
 });
 
@@ -124,31 +124,47 @@ describe('a hub linked to its province', () => {
     clock.now = at('08:50');
     await checkIn(booked['2']!);
     expect(hubBooking('b-4')).toBeUndefined();
+    // Booking 5, made during the cut, never reached the hub: its QR, signed by the province for
+    // this centre, is enough to check it in. A forged or another centre's token is not.
+    booked['5'] = await bookAtProvince('b-5', '09:00', '0912000005');
+    const five = (await province.bookings.byCode(booked['5'].code))!;
+    const token = province.signingKeys.tokenFor('xa-a', five);
+    const scan = (t: string) => hub.hub.bookings.checkIn({ commandId: `scan-${t.slice(-12)}`, scan: `https://datlich.example.gov.vn/b?t=${t}` }, null);
+    const forged = token.replace('~ho-tich~', '~dat-dai~');
+    expect(forged).not.toBe(token);
+    expect(await scan(forged)).toMatchObject({ ok: false, error: 'BOOKING_NOT_FOUND' });
+    expect(await scan(province.signingKeys.tokenFor('xa-z', five))).toMatchObject({ ok: false, error: 'BOOKING_NOT_FOUND' });
+    const offline = await scan(token);
+    expect(offline).toMatchObject({ ok: true, data: { ticket: { serviceId: 'ho-tich' }, booking: { slotStart: at('09:00') } } });
+    expect(hubBooking('b-5')).toMatchObject({ status: 'checked-in' });
 
     proxy.restore();
-    await until('the hub caught up', () => hub.hub.bookings.provinceSeq() === 5);
+    await until('the hub caught up', () => hub.hub.bookings.provinceSeq() === 6);
     expect(hubBooking('b-4')).toMatchObject({ status: 'confirmed' });
+    // The province's own record of booking 5 replaced the one taken from the QR; its check-in stands.
+    expect(hubBooking('b-5')).toMatchObject({ status: 'checked-in', phone: '0912000005' });
+    await until('booking 5 checked in at the province', async () => (await provinceRow('b-5'))?.state === 'checked-in');
     // The hub keeps its check-in; the province takes it over its cancellation, and says so.
     expect(hubBooking('b-2')).toMatchObject({ status: 'checked-in' });
     await until('the province caught up', async () => (await provinceRow('b-2'))?.state === 'checked-in');
     const audit = await db.query(`SELECT action, details FROM audit WHERE action = 'booking.check-in-over-cancellation'`);
     expect(audit.rows).toEqual([{ action: 'booking.check-in-over-cancellation', details: expect.objectContaining({ bookingId: 'b-2' }) }]);
     expect(hub.log.lines.some((l) => l.msg === 'province: a booking checked in here was changed at the province; the check-in stands')).toBe(true);
-    // Each side applied each message once: the hub's two check-ins are numbers 1 and 2.
-    const seq = await sequences();
-    expect(seq).toEqual({ out_seq: 5, in_seq: 2, out_acked: 5 });
-    expect(hub.hub.provinceLink!.status()).toMatchObject({ connected: true, outSeq: 2, outAcked: 2, provinceSeq: 5 });
+    // Each side applied each message once: the hub's three check-ins are its numbers 1 to 3.
+    await until('all acknowledged', async () => (await sequences()).in_seq === 3 && hub.hub.provinceLink!.status().outAcked === 3);
+    expect(await sequences()).toEqual({ out_seq: 6, in_seq: 3, out_acked: 6 });
+    expect(hub.hub.provinceLink!.status()).toMatchObject({ connected: true, outSeq: 3, outAcked: 3, provinceSeq: 6 });
   });
 
   it('reports the closed day with its no-shows', async () => {
     clock.now = at('07:00', '2026-12-08');
     await hub.hub.service.checkDay();
     const day = await until('the closed day at the province', async () => (await db.query<{ report: { total: { tickets: number }; noShows: number } }>(`SELECT report FROM centre_days WHERE centre_id = 'xa-a' AND day = $1`, [DAY])).rows[0]);
-    expect(day.report.total.tickets).toBe(2);
+    expect(day.report.total.tickets).toBe(3);
     // Bookings 3 and 4 were confirmed and nobody came.
     expect(day.report.noShows).toBe(2);
     expect(await provinceRow('b-3')).toMatchObject({ state: 'confirmed', no_show: true });
     expect(await provinceRow('b-1')).toMatchObject({ no_show: false });
-    expect((await sequences()).in_seq).toBe(3);
+    expect((await sequences()).in_seq).toBe(4);
   });
 });

@@ -41,7 +41,7 @@ describe('the province end of the link', () => {
     if (!issued.ok) throw new Error('no token');
     const socket = await hub(issued.token);
     const hello = await socket.emitWithAck('link:hello', { profile: bookingProfile(2) });
-    expect(hello).toEqual({ ok: true, data: { centreId: 'xa-b', outSeq: 0, inSeq: 0 } });
+    expect(hello).toEqual({ ok: true, data: { centreId: 'xa-b', outSeq: 0, inSeq: 0, signingKeys: [{ id: 'k1', publicKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) }] } });
     expect(await socket.emitWithAck('link:pull', { after: -1 })).toMatchObject({ ok: false, error: 'INVALID_PAYLOAD' });
 
     // A booking confirmed at the province is message 1 for the centre; the hub is nudged, pulls, acks.

@@ -180,6 +180,20 @@ export const MIGRATIONS: Migration[] = [
         received_at bigint NOT NULL
       );
     `,
+  },  {
+    version: 5,
+    name: 'the keys that sign booking tokens',
+    sql: `
+      -- Ed25519 keys that sign the token in a booking's QR (server/app/booking-token-crypto.ts).
+      -- Hubs are given the public keys of those not retired; the private key never leaves here.
+      CREATE TABLE signing_keys (
+        id text PRIMARY KEY,
+        private_key text NOT NULL,
+        public_key text NOT NULL,
+        created_at bigint NOT NULL,
+        retired_at bigint
+      );
+    `,
   },
 ];
 

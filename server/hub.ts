@@ -27,7 +27,8 @@ import { DossierStore } from './store/dossier-store';
 import { FileBookingStore } from './store/booking-store';
 import { BookingService } from './app/booking-service';
 import { bookingMessenger } from './notifications/booking-messages';
-import type { PublicView, StaffView } from './protocol/views';
+import type { PublicView, StaffView, TicketFollowView } from './protocol/views';
+import { followKey } from './app/follow-key';
 import { attachBridgeHandlers, type BridgeNamespace } from './transport/bridge-handlers';
 import { QueueService, type StartReport } from './app/queue-service';
 import type { Logger } from './logger';
@@ -261,7 +262,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           profile: () => centreProfileOf(config.current),
           bookings,
           store: new FileLinkOutboxStore(options.dataDir),
-          liveState: () => liveStateOf(publicView(), staffView(), clock()),
+          liveState: () => liveStateOf(publicView(), staffView(), service.followAll(), clock()),
           today: () => service.day,
           closedDays: async (after, today) => {
             const days: string[] = [];
@@ -375,7 +376,7 @@ async function socketsWritten(io: HubServer, maxMs: number): Promise<void> {
 }
 
 /** What the province sees of the centre now: numbers, counters and faults, no personal data. */
-function liveStateOf(view: PublicView, staff: StaffView, now: number): Omit<CentreLiveState, 'outSeq' | 'provinceSeq'> {
+function liveStateOf(view: PublicView, staff: StaffView, follows: TicketFollowView[], now: number): Omit<CentreLiveState, 'outSeq' | 'provinceSeq'> {
   const alerts: Record<string, number> = {};
   for (const alert of staff.alerts) alerts[alert.kind] = (alerts[alert.kind] ?? 0) + 1;
   return {
@@ -399,6 +400,15 @@ function liveStateOf(view: PublicView, staff: StaffView, now: number): Omit<Cent
       .filter((d) => d.condition !== 'ok' && d.condition !== 'starting')
       .map((d) => ({ deviceId: d.id, kind: d.kind, condition: d.condition, since: d.since })),
     alerts,
+    tickets: follows.slice(0, 5_000).map((t) => ({
+      key: followKey(t.ticketId),
+      number: t.number,
+      serviceId: t.serviceId,
+      status: t.status,
+      peopleAhead: t.peopleAhead,
+      estimatedWaitMinutes: t.estimatedWaitMinutes,
+      counterNumber: t.counterNumber,
+    })),
   };
 }
 

@@ -435,6 +435,51 @@ export class QueueService implements AnswerLedger {
     };
   }
 
+  /**
+   * Every ticket of the day still to be served, as its follow page sees it (one walk of the queues,
+   * not one per ticket): what the province needs to answer a phone following a ticket here.
+   */
+  followAll(): TicketFollowView[] {
+    const state = this.durable;
+    const learned = this.learnedNow(this.context());
+    const views: TicketFollowView[] = [];
+    for (const [serviceId, queue] of state.waiting) {
+      queue.forEach((id, peopleAhead) => {
+        const ticket = state.tickets.get(id);
+        if (!ticket || ticket.status !== 'waiting') return;
+        views.push({
+          ticketId: id,
+          number: ticket.number,
+          serviceId,
+          status: 'waiting',
+          peopleAhead,
+          estimatedWaitMinutes: estimateWaitMinutes(state, this.config, serviceId, peopleAhead, learned),
+          counterNumber: null,
+          day: state.day,
+        });
+      });
+    }
+    // Finished in the last half hour too, so a phone that follows sees how it ended.
+    const recent = this.deps.clock() - 30 * 60_000;
+    for (const ticket of state.tickets.values()) {
+      const finished = ticket.status === 'done' || ticket.status === 'no-show' || ticket.status === 'cancelled';
+      if (finished && (ticket.finishedAt ?? 0) >= recent)
+        views.push({ ticketId: ticket.id, number: ticket.number, serviceId: ticket.serviceId, status: ticket.status, peopleAhead: null, estimatedWaitMinutes: null, counterNumber: null, day: state.day });
+      if (ticket.status !== 'called' && ticket.status !== 'serving') continue;
+      views.push({
+        ticketId: ticket.id,
+        number: ticket.number,
+        serviceId: ticket.serviceId,
+        status: ticket.status,
+        peopleAhead: null,
+        estimatedWaitMinutes: null,
+        counterNumber: this.config.counters.find((c) => c.id === ticket.counterId)?.number ?? null,
+        day: state.day,
+      });
+    }
+    return views;
+  }
+
   /** The queue's part of the public view (the hub adds the dossier board), as stored. */
   publicView(): Omit<PublicView, 'dossiers'> {
     const ctx = this.context();

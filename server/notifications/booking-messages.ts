@@ -13,19 +13,32 @@ import { toSmsAscii } from './templates';
  * move, a cancellation, and two reminders per slot, never twice. Personal data: a message names
  * the field, the time and the booking code, never the name or the CCCD.
  */
+/** What a booking message says: the centre, field, time, date, code and check-in window (no name). */
+export function bookingFacts(
+  b: Pick<Booking, 'slotStart' | 'serviceId' | 'code'>,
+  centre: { name: string; timeZone: string; serviceName: (id: string) => string | undefined; checkIn: { earlyMinutes: number; lateMinutes: number } },
+): Facts {
+  const p = localPartsIn(b.slotStart, centre.timeZone);
+  return {
+    centre: centre.name,
+    service: centre.serviceName(b.serviceId) ?? b.serviceId,
+    time: `${p.hour}:${p.minute}`,
+    date: `${p.day}/${p.month}/${p.year}`,
+    code: formatBookingCode(b.code ?? ''),
+    early: centre.checkIn.earlyMinutes,
+    late: centre.checkIn.lateMinutes,
+  };
+}
+
+/** The SMS with the one-time code that confirms a phone. */
+export function bookingCodeText(centre: string, otp: string, holdMinutes: number): string {
+  return `${centre}: mã xác nhận đặt lịch của Ông/Bà là ${otp}. Mã dùng trong ${holdMinutes} phút. Không đưa mã này cho người khác.`;
+}
+
 export function bookingMessenger(notifications: NotificationService, config: () => CentreConfig): BookingMessenger {
   const facts = (b: Booking) => {
     const c = config();
-    const p = localPartsIn(b.slotStart, c.centre.timeZone);
-    return {
-      centre: c.centre.name.vi,
-      service: c.services.find((s) => s.id === b.serviceId)?.name.vi ?? b.serviceId,
-      time: `${p.hour}:${p.minute}`,
-      date: `${p.day}/${p.month}/${p.year}`,
-      code: formatBookingCode(b.code ?? ''),
-      early: c.booking.checkIn.earlyMinutes,
-      late: c.booking.checkIn.lateMinutes,
-    };
+    return bookingFacts(b, { name: c.centre.name.vi, timeZone: c.centre.timeZone, serviceName: (id) => c.services.find((s) => s.id === id)?.name.vi, checkIn: c.booking.checkIn });
   };
   const sms = (text: string) => (config().notifications.smsWithoutDiacritics ? toSmsAscii(text) : text);
 
@@ -40,7 +53,7 @@ export function bookingMessenger(notifications: NotificationService, config: () 
           kind: 'booking-code',
           to: booking.phone,
           subject: null,
-          text: sms(`${f.centre}: mã xác nhận đặt lịch của Ông/Bà là ${otp}. Mã dùng trong ${config().booking.holdMinutes} phút. Không đưa mã này cho người khác.`),
+          text: sms(bookingCodeText(f.centre, otp, config().booking.holdMinutes)),
         },
       ]);
     },
@@ -58,7 +71,7 @@ export function bookingMessenger(notifications: NotificationService, config: () 
   };
 }
 
-type Facts = { centre: string; service: string; time: string; date: string; code: string; early: number; late: number };
+export type Facts = { centre: string; service: string; time: string; date: string; code: string; early: number; late: number };
 
 export function bookingText(kind: BookingMessageKind, f: Facts, reason: string | null): string {
   switch (kind) {

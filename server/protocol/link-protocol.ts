@@ -89,8 +89,27 @@ export const centreLiveState = z.object({
   faults: z.array(z.object({ deviceId: z.string().max(80), kind: z.string().max(40), condition: z.string().max(40), since: instant.nullable() })).max(200),
   /** The supervisor's alerts now, by kind (long waits, idle counters, device faults, guessing). */
   alerts: z.record(z.string().max(40), int),
+  /**
+   * Every ticket still to be served, for phones following one through the province: known by
+   * `key` (server/app/follow-key.ts: a hash of the ticket id, which stays the phone's secret).
+   */
+  tickets: z
+    .array(
+      z.object({
+        key: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+        number: z.string().max(12),
+        serviceId: z.string().max(40),
+        status: z.enum(['waiting', 'called', 'serving', 'done', 'no-show', 'cancelled']),
+        peopleAhead: int.nullable(),
+        estimatedWaitMinutes: z.number().nonnegative().nullable(),
+        counterNumber: int.nullable(),
+      }),
+    )
+    .max(5_000)
+    .default([]),
 });
 export type CentreLiveState = z.infer<typeof centreLiveState>;
+export type FollowEntry = CentreLiveState['tickets'][number];
 export const linkState = z.object({ state: centreLiveState });
 
 export type LinkAnswer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message?: string };

@@ -6,6 +6,7 @@ import {
   decideConfirm,
   decideHold,
   decideMove,
+  decideResendCode,
   nextFreeSlots,
   slotKey,
   slotsOfDay,
@@ -438,6 +439,20 @@ export class ProvinceBookings {
       const moved = bookingOfRow(rows[0]!);
       await this.toCentre(tx, centreId, 'booking', forCentre(moved), now);
       return { ok: true, data: moved };
+    };
+    return tx ? run(tx) : inTransaction(this.db, run);
+  }
+
+  /** A new SMS code for a hold (the old one stops working; at most 3 codes in all). */
+  recode(centreId: string, req: { bookingId: string; otpHash: string }, now: number, tx?: Tx): Promise<ProvinceResult<Booking>> {
+    const run = async (tx: Tx): Promise<ProvinceResult<Booking>> => {
+      const booking = await this.lockedBooking(tx, req.bookingId);
+      if (!booking || (await tx.query('SELECT 1 FROM bookings WHERE id = $1 AND centre_id = $2', [req.bookingId, centreId])).rowCount === 0) return refuse('HOLD_NOT_FOUND');
+      const state = stateOf([booking]);
+      const decision = decideResendCode(state, now, req);
+      if (!decision.ok) return decision;
+      const { rows } = await tx.query<BookingRow>('UPDATE bookings SET otp_hash = $2, codes_sent = codes_sent + 1, otp_failures = 0 WHERE id = $1 RETURNING *', [req.bookingId, req.otpHash]);
+      return { ok: true, data: bookingOfRow(rows[0]!) };
     };
     return tx ? run(tx) : inTransaction(this.db, run);
   }

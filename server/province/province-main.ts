@@ -1,6 +1,7 @@
 // The province process (npm run province): reads its settings from the environment, starts, and
 // stops cleanly on SIGINT/SIGTERM. Settings: docs/province.md.
 import { createLogger, type LogLevel } from '../logger';
+import { smsConfig } from '../notifications/notification-config';
 import { startProvince } from './province-server';
 
 async function main(): Promise<void> {
@@ -12,6 +13,11 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST ?? '0.0.0.0',
     log,
+    portal: {
+      publicUrl: process.env.LUOT_PROVINCE_PUBLIC_URL || undefined,
+      sms: process.env.LUOT_PROVINCE_SMS_GATEWAY ? smsConfig.parse(JSON.parse(process.env.LUOT_PROVINCE_SMS_GATEWAY)) : null,
+      smsWithoutDiacritics: process.env.LUOT_PROVINCE_SMS_ASCII === '1',
+    },
   });
   console.log(`Lượt province server is running on port ${province.port} (process ${province.processId})`);
   const shutdown = () => {

@@ -15,6 +15,7 @@ import { ProvinceBookings } from './province-bookings';
 import { CentreInbox } from './centre-inbox';
 import { listenForOutbox } from './outbox-listener';
 import { SigningKeys } from './signing-keys';
+import { attachPortal, type PortalOptions } from './portal';
 
 export interface ProvinceOptions {
   databaseUrl: string;
@@ -24,6 +25,8 @@ export interface ProvinceOptions {
   host?: string;
   log: Logger;
   clock?: () => number;
+  /** The citizens' portal: its public address, SMS gateway, built pages. */
+  portal?: PortalOptions;
 }
 
 export interface RunningProvince {
@@ -61,6 +64,8 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind nginx on the same machine: the citizen's address is the forwarded one (limits count it).
+  app.set('trust proxy', 'loopback');
   app.get('/healthz', async (_req, res) => {
     try {
       await db.query('SELECT 1');
@@ -77,6 +82,8 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       next(error);
     }
   });
+  const portalHttp = express.Router();
+  app.use(portalHttp);
   app.use((_req: express.Request, res: express.Response) => res.status(404).json({ ok: false, error: 'NOT_FOUND' }));
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     log.error('province: a request failed', { error: String(error) });
@@ -94,13 +101,27 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     io.adapter(createAdapter(redis, { maxLen: 100_000 }));
   }
   const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
-  attachLinkHandlers(link, { db, registry, inbox, signingKeys, log, clock });
+  let port = 0;
+  const portal = await attachPortal({ db, io, registry, inbox, bookings, signingKeys, log, clock, options: options.portal ?? {}, port: () => port });
+  portalHttp.use(portal.http);
+  attachLinkHandlers(link, {
+    db,
+    registry,
+    inbox,
+    signingKeys,
+    log,
+    clock,
+    onState: (centreId, state) => {
+      portal.stateArrived(centreId, state);
+    },
+  });
   const listener = await listenForOutbox(
     options.databaseUrl,
     {
       // Only the hubs on this process: every process hears the notification.
       nudge: (centreId, seq) => link.local.to(centreRoom(centreId)).emit('link:nudge', { seq }),
       resumed: () => link.local.emit('link:nudge', { seq: 0 }),
+      smsQueued: () => portal.smsQueued(),
     },
     log,
   );
@@ -109,7 +130,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     http.once('error', reject);
     http.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
-  const port = (http.address() as AddressInfo).port;
+  port = (http.address() as AddressInfo).port;
   log.info('province started', { port, processId, adapter: options.redisUrl ? 'redis-streams' : 'none' });
 
   return {
@@ -125,6 +146,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       await listener.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await portal.stop();
       await redis?.quit().catch(() => undefined);
       await db.end();
     },

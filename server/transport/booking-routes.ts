@@ -212,13 +212,18 @@ export function bookingErrorBody(result: { error: ErrorCode; details?: Record<st
 }
 
 function sendBookingError(res: Response, result: { ok: false; error: ErrorCode; details?: Record<string, unknown> }, lang: Lang, deps: BookingRouteDeps): void {
-  const body = bookingErrorBody(result, lang, deps.config.current.centre.timeZone);
+  sendBookingRefusal(res, result, lang, deps.config.current.centre.timeZone);
+}
+
+/** A refusal as the booking API sends it (the province's portal too): status, Retry-After, body. */
+export function sendBookingRefusal(res: Response, result: { ok: false; error: ErrorCode; details?: Record<string, unknown> }, lang: Lang, timeZone: string): void {
+  const body = bookingErrorBody(result, lang, timeZone);
   if (body.retryAfterSeconds) res.setHeader('Retry-After', String(body.retryAfterSeconds));
   const { ok: _ok, ...rest } = body;
   res.status(HTTP_STATUS[result.error]).json(rest);
 }
 
-function sendInvalid(res: Response, lang: Lang, error: { issues: { path: PropertyKey[]; message: string }[] }): void {
+export function sendInvalid(res: Response, lang: Lang, error: { issues: { path: PropertyKey[]; message: string }[] }): void {
   res.status(400).json({
     error: 'INVALID_PAYLOAD',
     message: translate(lang, 'error.INVALID_PAYLOAD'),

@@ -180,7 +180,8 @@ export const MIGRATIONS: Migration[] = [
         received_at bigint NOT NULL
       );
     `,
-  },  {
+  },
+  {
     version: 5,
     name: 'the keys that sign booking tokens',
     sql: `
@@ -192,6 +193,45 @@ export const MIGRATIONS: Migration[] = [
         public_key text NOT NULL,
         created_at bigint NOT NULL,
         retired_at bigint
+      );
+    `,
+  },
+  {
+    version: 7,
+    name: 'the citizens\' portal: a secret, SMS to send, limits shared by every process',
+    sql: `
+      -- Secrets the province makes once (the key of its keyed hashes of CCCD numbers and SMS codes).
+      CREATE TABLE province_secrets (
+        name text PRIMARY KEY,
+        value text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      -- SMS to citizens, written in the transaction of what they tell, sent by any process
+      -- (FOR UPDATE SKIP LOCKED), once per key.
+      CREATE TABLE sms_outbox (
+        id bigserial PRIMARY KEY,
+        key text NOT NULL UNIQUE,
+        to_phone text NOT NULL,
+        text text NOT NULL,
+        created_at bigint NOT NULL,
+        next_at bigint NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        sent_at bigint,
+        last_error text
+      );
+      CREATE INDEX sms_outbox_due ON sms_outbox(next_at) WHERE sent_at IS NULL;
+      -- Token buckets (holds per phone, per address) and guess counts (wrong code-and-phone pairs):
+      -- in the database, so a guesser spread over several processes meets one limit.
+      CREATE TABLE portal_buckets (
+        key text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE TABLE portal_guesses (
+        key text PRIMARY KEY,
+        failures integer NOT NULL,
+        blocked_until bigint NOT NULL,
+        last_failure bigint NOT NULL
       );
     `,
   },

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import express from 'express';
+import type { Server } from 'socket.io';
+import type { Logger } from '../logger';
+import { createHttpSmsTransport } from '../notifications/transports';
+import type { SmsConfig } from '../notifications/notification-config';
+import type { CentreLiveState } from '../protocol/link-protocol';
+import { PROJECT_ROOT } from '../project-root';
+import type { CentreInbox } from './centre-inbox';
+import type { CentreRegistry } from './centre-registry';
+import type { Db } from './db/database';
+import { PortalBookings } from './portal-bookings';
+import { PORTAL_NAMESPACE, PortalFollow, type PortalNamespace } from './portal-follow';
+import { PortalLimits } from './portal-limits';
+import { portalRoutes } from './portal-routes';
+import type { ProvinceBookings } from './province-bookings';
+import { provinceSecret } from './province-secrets';
+import type { SigningKeys } from './signing-keys';
+import { SmsSender } from './sms-outbox';
+
+export interface PortalOptions {
+  /** The portal's public address, for the QR of bookings (default: the address it was reached at). */
+  publicUrl?: string | undefined;
+  /** The SMS gateway (the hub's `notifications.sms` settings); none: no SMS, phone checks by SMS off. */
+  sms?: SmsConfig | null | undefined;
+  smsWithoutDiacritics?: boolean | undefined;
+  /** The built screens (default dist/web). */
+  webRoot?: string | undefined;
+}
+
+/**
+ * The citizens' portal (docs/province.md, "The citizens' portal"): its REST API, its Socket.IO
+ * namespace for phones following a ticket, its SMS sender, and its pages (the phone pages of
+ * dist/web: portal.html, and book.html for a centre).
+ */
+export async function attachPortal(deps: {
+  db: Db;
+  io: Server;
+  registry: CentreRegistry;
+  inbox: CentreInbox;
+  bookings: ProvinceBookings;
+  signingKeys: SigningKeys;
+  log: Logger;
+  clock: () => number;
+  options: PortalOptions;
+  port: () => number;
+}): Promise<{ http: express.Router; stateArrived(centreId: string, state: CentreLiveState): void; smsQueued(): void; stop(): Promise<void>; follow: PortalFollow }> {
+  const secret = await provinceSecret(deps.db, 'booking-hashes', deps.clock());
+  const sms = new SmsSender(deps.db, deps.options.sms ? createHttpSmsTransport(deps.options.sms) : null, deps.log, deps.clock);
+  sms.start();
+  const portalUrl = () => deps.options.publicUrl?.replace(/\/$/, '') ?? `http://127.0.0.1:${deps.port()}`;
+  const bookings = new PortalBookings({
+    db: deps.db,
+    bookings: deps.bookings,
+    registry: deps.registry,
+    signingKeys: deps.signingKeys,
+    secret,
+    portalUrl,
+    smsOn: Boolean(deps.options.sms),
+    smsWithoutDiacritics: deps.options.smsWithoutDiacritics ?? false,
+  });
+  const follow = new PortalFollow(deps.io.of(PORTAL_NAMESPACE) as unknown as PortalNamespace, deps.db, deps.log);
+
+  const http = express.Router();
+  http.use('/api/portal', portalRoutes({ registry: deps.registry, inbox: deps.inbox, bookings, limits: new PortalLimits(deps.db), clock: deps.clock }));
+  const webRoot = deps.options.webRoot ?? join(PROJECT_ROOT, 'dist', 'web');
+  // A booking's QR: the booking page of its centre, which reads the booking from the token.
+  http.get('/b', (req, res) => {
+    const token = typeof req.query.t === 'string' ? req.query.t : '';
+    const centre = /^1~([a-z0-9-]+)~/.exec(token)?.[1] ?? '';
+    res.redirect(302, centre ? `/display/book.html?centre=${encodeURIComponent(centre)}` : '/');
+  });
+  http.get(['/', '/portal', '/portal/'], (req, res) => {
+    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    res.redirect(302, `/display/portal.html${query}`);
+  });
+  http.use(
+    '/display',
+    express.static(join(webRoot, 'display'), {
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
+  http.use('/assets', express.static(join(webRoot, 'assets'), { immutable: true, maxAge: '365d' }));
+
+  return {
+    http,
+    follow,
+    stateArrived: (centreId, state) => follow.stateArrived(centreId, state),
+    smsQueued: () => sms.poke(),
+    stop: () => sms.stop(),
+  };
+}

@@ -206,7 +206,11 @@ export class ProvinceLinkClient {
       for (const day of days) closedDays.push({ ...(await this.options.dayReport(day)), noShows: this.options.bookings.provinceNoShows(day) });
     }
     const records = messagesFor(this.state, this.options.clock(), { checkIns: this.options.bookings.provinceCheckIns(), closedDays });
-    if (records.length > 0) await this.write(records);
+    if (records.length > 0) {
+      await this.write(records);
+      // The live state carries the outbox's last number (the province's view of the lag).
+      this.stateChanged();
+    }
     if (this.state.pending.length > 0) this.run('push');
   }
 
@@ -246,7 +250,12 @@ export class ProvinceLinkClient {
         }
       }
       const now = bookings.provinceSeq();
-      if (now > from) await this.ask(this.socket, 'link:ack', { applied: now });
+      if (now > from) {
+        await this.ask(this.socket, 'link:ack', { applied: now });
+        // And the last province message applied: without a new state the province's copy says a
+        // hub that caught up is still behind, until the queue changes or the 30 s timer.
+        this.stateChanged();
+      }
       if (now >= answer.data.last || now === from) return;
     }
   }

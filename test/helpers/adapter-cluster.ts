@@ -32,10 +32,13 @@ export class LinkProxy {
   #down = false;
   readonly #pairs = new Set<[Socket, Socket]>();
 
+  #target: { host: string; port: number };
+
   private constructor(
     readonly server: TcpServer,
-    readonly target: { host: string; port: number },
+    target: { host: string; port: number },
   ) {
+    this.#target = target;
     server.on('connection', (client) => this.#forward(client));
   }
 
@@ -51,6 +54,19 @@ export class LinkProxy {
 
   get port(): number {
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Where new connections are forwarded. */
+  get target(): { host: string; port: number } {
+    return this.#target;
+  }
+
+  /**
+   * Forwards new connections to another address from now on (as a reverse proxy fails over to
+   * another upstream); connections already forwarded are left as they are.
+   */
+  retarget(target: { host: string; port: number }): void {
+    this.#target = target;
   }
 
   get isDown(): boolean {
@@ -70,7 +86,7 @@ export class LinkProxy {
       return;
     }
     this.acceptedAt.push(performance.now());
-    const upstream = tcpConnect({ host: this.target.host, port: this.target.port });
+    const upstream = tcpConnect({ host: this.#target.host, port: this.#target.port });
     const pair: [Socket, Socket] = [client, upstream];
     this.#pairs.add(pair);
     client.setNoDelay(true);

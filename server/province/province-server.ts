@@ -16,6 +16,7 @@ import { CentreInbox } from './centre-inbox';
 import { listenForOutbox } from './outbox-listener';
 import { SigningKeys } from './signing-keys';
 import { attachPortal, type PortalOptions } from './portal';
+import { provinceSupervisor } from './province-supervisor';
 
 export interface ProvinceOptions {
   databaseUrl: string;
@@ -62,6 +63,8 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   const signingKeys = new SigningKeys(db);
   await signingKeys.load(clock());
 
+  const supervisor = provinceSupervisor({ db, registry, log, clock });
+
   const app = express();
   app.disable('x-powered-by');
   // Behind nginx on the same machine: the citizen's address is the forwarded one (limits count it).
@@ -82,6 +85,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       next(error);
     }
   });
+  app.use(supervisor.http);
   const portalHttp = express.Router();
   app.use(portalHttp);
   app.use((_req: express.Request, res: express.Response) => res.status(404).json({ ok: false, error: 'NOT_FOUND' }));
@@ -101,6 +105,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     io.adapter(createAdapter(redis, { maxLen: 100_000 }));
   }
   const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
+  const live = supervisor.attachLive(io, link);
   let port = 0;
   const portal = await attachPortal({ db, io, registry, inbox, bookings, signingKeys, log, clock, options: options.portal ?? {}, port: () => port });
   portalHttp.use(portal.http);
@@ -112,6 +117,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     log,
     clock,
     onState: (centreId, state) => {
+      live.stateArrived(centreId, state);
       portal.stateArrived(centreId, state);
     },
   });
@@ -146,6 +152,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
       await listener.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await supervisor.stop();
       await portal.stop();
       await redis?.quit().catch(() => undefined);
       await db.end();

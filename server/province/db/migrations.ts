@@ -197,6 +197,31 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'province staff: sessions, when each hub came and went, audit look-ups',
+    sql: `
+      -- A signed-in province account: the sha256 of the session token only (the token is the
+      -- browser's cookie or an API client's bearer), so a copy of the database opens no session.
+      CREATE TABLE province_sessions (
+        token_hash text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES province_accounts(id),
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX province_sessions_account ON province_sessions(account_id);
+      CREATE INDEX province_sessions_expiry ON province_sessions(expires_at);
+      -- When a centre's hub last connected to any province process, and last went away from one.
+      CREATE TABLE centre_presence (
+        centre_id text PRIMARY KEY REFERENCES centres(id),
+        connected_at bigint,
+        disconnected_at bigint
+      );
+      -- The audit log read newest first, by centre or by action.
+      CREATE INDEX audit_centre_id ON audit(centre_id, id);
+      CREATE INDEX audit_action_id ON audit(action, id);
+    `,
+  },
+  {
     version: 7,
     name: 'the citizens\' portal: a secret, SMS to send, limits shared by every process',
     sql: `

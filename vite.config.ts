@@ -21,6 +21,8 @@ export default defineConfig({
         lookup: resolve(import.meta.dirname, 'display/lookup.html'),
         book: resolve(import.meta.dirname, 'display/book.html'),
         rate: resolve(import.meta.dirname, 'counter/rate/index.html'),
+        // The province supervisor's page, served by the province server at /province/.
+        province: resolve(import.meta.dirname, 'counter/province/index.html'),
       },
     },
   },

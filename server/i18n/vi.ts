@@ -1210,7 +1210,7 @@ export const vi = {
   'province.role.supervisor': 'Giám sát toàn tỉnh',
   'province.role.centre-supervisor': 'Giám sát trung tâm',
   'province.signOut': 'Đăng xuất',
-  'province.signIn.intro': 'Đăng nhập bằng tài khoản do quản trị hệ thống cấp tỉnh cấp.',
+  'province.signIn.intro': 'Đăng nhập bằng tài khoản được quản trị hệ thống của tỉnh cấp.',
   'province.signIn.user': 'Tên đăng nhập',
   'province.signIn.password': 'Mật khẩu',
   'province.signIn.submit': 'Đăng nhập',

@@ -45,8 +45,8 @@ export function provinceSupervisor(deps: { db: Db; registry: CentreRegistry; log
       clock: deps.clock,
     }),
   );
-  http.get('/province', (_req, res) => res.redirect(302, '/province/'));
   if (existsSync(join(PAGE, 'index.html'))) {
+    // express.static sends /province on to /province/ by itself.
     http.use('/province', pageHeaders, express.static(PAGE, { index: 'index.html', setHeaders: noCacheForHtml }));
     http.use('/assets', express.static(join(WEB_ROOT, 'assets'), { maxAge: '1h', immutable: true }));
   } else {

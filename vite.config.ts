@@ -20,6 +20,8 @@ export default defineConfig({
         follow: resolve(import.meta.dirname, 'display/follow.html'),
         lookup: resolve(import.meta.dirname, 'display/lookup.html'),
         book: resolve(import.meta.dirname, 'display/book.html'),
+        // The citizens' portal of the province, served by the province server.
+        portal: resolve(import.meta.dirname, 'display/portal.html'),
         rate: resolve(import.meta.dirname, 'counter/rate/index.html'),
         // The province supervisor's page, served by the province server at /province/.
         province: resolve(import.meta.dirname, 'counter/province/index.html'),

@@ -127,6 +127,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await notifications.start();
     const hubSecret = loadOrCreateSecret(options.dataDir);
     const bookingStore = new FileBookingStore(options.dataDir);
+    // A linked centre's portal pages are the province's (the same server as its link).
+    const provinceBase = options.province?.url.replace(/\/$/, '') ?? null;
+    const linkedCentre = () => (provinceBase ? bookings.provinceCentre() : null);
+    const bookingPortal = () => {
+      const centre = linkedCentre();
+      return centre ? `${provinceBase}/display/book.html?centre=${encodeURIComponent(centre)}` : null;
+    };
     // Filled in once the port is known (the QR's address when no public URL is configured).
     let publicUrl = () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? '';
     const bookings = new BookingService({
@@ -138,6 +145,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       secret: hubSecret,
       messenger: notifications.enabled ? bookingMessenger(notifications, () => config.current) : null,
       publicUrl: () => publicUrl(),
+      bookingPortal,
     });
     const bookingStart = await bookings.start();
     service.bookingDetails = (id) => bookings.bookingOfTicket(id);
@@ -186,6 +194,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       bookings,
       config,
       bookingThrottle: new GuessThrottle(clock, { freeFailures: 4, baseDelayMs: 60_000 }),
+      bookingPortal,
       clipDirs: [join(options.dataDir, 'clips'), BUNDLED_CLIPS],
     });
     const httpServer = createServer(app);
@@ -203,7 +212,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const port = (httpServer.address() as AddressInfo).port;
     publicUrl = () => config.current.centre.publicUrl?.replace(/\/$/, '') ?? `http://${lanAddress()}:${port}`;
-    const devices = new DeviceService({ config, queue: service, clock, log, publicUrl: () => publicUrl() });
+    const devices = new DeviceService({
+      config,
+      queue: service,
+      clock,
+      log,
+      publicUrl: () => publicUrl(),
+      followUrl: (ticketId) => {
+        const centre = linkedCentre();
+        const base = centre ? `${provinceBase}/display/follow.html?centre=${encodeURIComponent(centre)}&` : `${publicUrl()}/display/follow.html?`;
+        return `${base}ticket=${encodeURIComponent(ticketId)}`;
+      },
+    });
     let provinceLink: ProvinceLinkClient | null = null;
     const staffView = (): StaffView => {
       const queue = service.staffCounters();

@@ -1,3 +1,4 @@
+import { portalCentreName } from '../phone/phone-header';
 import { createContext, type ComponentChildren, type RefObject } from 'preact';
 import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MessageKey } from '../../server/i18n';
@@ -495,7 +496,7 @@ function CodeStep() {
 /** The "add to calendar" file, made here: the slot, the field and the centre; no name, no phone. */
 function useIcsUrl(view: BookingView): string {
   const { t, local, publicView, lang } = useAppState();
-  const centre = publicView.value?.view.centre.name;
+  const centre = publicView.value?.view.centre.name ?? portalCentreName.value ?? undefined;
   const url = useMemo(() => {
     const text = bookingIcs(
       {

@@ -4,7 +4,8 @@ import type { Lang, MessageKey } from '../../server/i18n';
 import type { BookingDayView, BookingHoldView, BookingOptionsView, BookingView } from '../../server/protocol/booking-protocol';
 
 /**
- * The booking page's state and its calls to the hub's REST routes (/api/booking, docs/protocol.md
+ * The booking page's state and its calls to the hub's REST routes (/api/booking, or the province
+ * portal's for a centre: bookingApiBase; docs/protocol.md
  * section 13.2). One step at a time: the field, a day and a slot, the citizen's details, the SMS
  * code, the answer; and the look-up of a booking by its code and phone, to move or cancel it.
  * Nothing is kept on the phone.
@@ -85,7 +86,21 @@ export function codeFromUrl(search: string): string {
   return /^[0-9A-Za-z]{10}$/.test(code) ? `${code.slice(0, 5)}-${code.slice(5)}`.toUpperCase() : '';
 }
 
-export function createBooking(lang: () => Lang) {
+/** The centre in the page's address, when the province's portal serves it: `book.html?centre=<id>`. */
+export function centreFromUrl(search: string): string | null {
+  const id = new URLSearchParams(search).get('centre') ?? '';
+  return /^[a-z0-9][a-z0-9-]{1,39}$/.test(id) ? id : null;
+}
+
+/**
+ * The booking API: the hub's (`/api/booking`), or the province portal's for one centre, which
+ * takes the same requests and gives the same answers.
+ */
+export function bookingApiBase(centre: string | null): string {
+  return centre ? `/api/portal/centres/${encodeURIComponent(centre)}/booking` : '/api/booking';
+}
+
+export function createBooking(lang: () => Lang, apiBase = '/api/booking') {
   const step = signal<Step>('service');
   const options = signal<BookingOptionsView | null>(null);
   const serviceId = signal<string | null>(null);
@@ -116,7 +131,7 @@ export function createBooking(lang: () => Lang) {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
     try {
-      const res = await fetch(`/api/booking${path}`, {
+      const res = await fetch(`${apiBase}${path}`, {
         method,
         cache: 'no-store',
         signal: abort.signal,

@@ -1,6 +1,7 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef } from 'preact/hooks';
+import type { LocalizedText } from '../../server/config/centre-config';
 import type { TicketFollowView } from '../../server/protocol/views';
 import { useAppState } from '../../server/ui/app-state';
 import { Connecting, OfflineBadge } from '../../server/ui/components';
@@ -12,6 +13,8 @@ import type { CalledAlert, FollowController } from './follow-state';
 export interface FollowServices {
   follow: FollowController;
   sound: { state: ReadonlySignal<SoundState>; enable(): void };
+  /** A field's name when no hub view tells it (the province's portal serves the page). */
+  serviceName?: (serviceId: string) => LocalizedText | null;
 }
 
 export const FollowContext = createContext<FollowServices | null>(null);
@@ -63,7 +66,9 @@ function Message({ title, body }: { title: string; body: string }) {
 
 function TicketCard({ view }: { view: TicketFollowView }) {
   const { publicView, local, t } = useAppState();
-  const service = publicView.value?.view.services.find((s) => s.id === view.serviceId);
+  const { serviceName } = useFollow();
+  const name = publicView.value?.view.services.find((s) => s.id === view.serviceId)?.name ?? serviceName?.(view.serviceId) ?? null;
+  const service = name ? { name } : null;
   const ended = view.status === 'done' || view.status === 'no-show' || view.status === 'cancelled';
   return (
     <>

@@ -8,6 +8,10 @@ import { CHIME_CLIP_ID } from '../voice/clips';
 import { createWebAudioClipPlayer } from '../voice/web-audio-player';
 import { FollowApp, FollowContext, type FollowServices } from './follow-app';
 import { startFollow, ticketIdFromUrl } from './follow-state';
+import { startProvinceFollow } from './province-follow';
+import { centreFromUrl } from '../book/book-state';
+import { portalCentreName } from '../phone/phone-header';
+import type { LocalizedText } from '../../server/config/centre-config';
 
 /** Long, short, long: noticeable in a pocket. */
 const CALLED_VIBRATION = [500, 200, 500, 200, 900];
@@ -31,22 +35,35 @@ function chime(times: number): void {
 }
 
 let services: FollowServices | null = null;
+// Served by the province's portal (?centre=<id>): the ticket is followed through the province.
+const centre = centreFromUrl(location.search);
+const serviceNames = new Map<string, LocalizedText>();
+if (centre)
+  void fetch(`/api/portal/centres/${encodeURIComponent(centre)}`)
+    .then((res) => (res.ok ? (res.json() as Promise<{ data: { name: LocalizedText; services: { id: string; name: LocalizedText }[] } }>) : null))
+    .then((answer) => {
+      if (!answer) return;
+      for (const s of answer.data.services) serviceNames.set(s.id, s.name);
+      portalCentreName.value = answer.data.name;
+    })
+    .catch(() => undefined);
 mountApp(
-  { app: 'display' },
+  { app: 'display', ...(centre ? { connect: false } : {}) },
   () => (
     <FollowContext.Provider value={services}>
       <FollowApp />
     </FollowContext.Provider>
   ),
   (state) => {
-    const follow = startFollow(state.client, ticketIdFromUrl(location.search), {
-      onLiveAlert() {
-        vibrate(CALLED_VIBRATION);
-        chime(2);
-      },
-    });
+    const onLiveAlert = () => {
+      vibrate(CALLED_VIBRATION);
+      chime(2);
+    };
+    const ticketId = ticketIdFromUrl(location.search);
+    const follow = centre ? startProvinceFollow(centre, ticketId, { onLiveAlert }) : startFollow(state.client, ticketId, { onLiveAlert });
     services = {
       follow,
+      serviceName: (id) => serviceNames.get(id) ?? null,
       sound: {
         state: player.soundState,
         enable() {

@@ -87,6 +87,11 @@ export interface BookingServiceDeps {
   messenger: BookingMessenger | null;
   /** How phones reach the booking page (the QR's address). */
   publicUrl: () => string;
+  /**
+   * A centre linked to its province: the portal's booking page for it. Citizens and staff book
+   * there, so the places are counted in one place; the hub keeps check-in and calling.
+   */
+  bookingPortal?: () => string | null;
 }
 
 type Kept = { fp: string | undefined; pending?: Promise<BookingResult<unknown>>; stored?: StoredAnswer };
@@ -214,6 +219,8 @@ export class BookingService implements AnswerLedger {
     cmd: { commandId: string; serviceId: string; slotStart: number; phone: string; name: string; email: string | null; cccd: string | null; lang?: 'vi' | 'en' | undefined },
     fp?: string,
   ): Promise<BookingResult<BookingHoldView>> {
+    const portal = this.deps.bookingPortal?.() ?? null;
+    if (portal) return Promise.resolve({ ok: false, error: 'BOOKING_AT_PROVINCE', details: { url: portal } });
     const otp = this.config.booking.phoneCheck === 'sms' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
     const bookingId = randomBytes(16).toString('base64url');
     const request = this.holdRequest(cmd, bookingId, 'citizen', otp ? this.keyed('otp', `${bookingId}:${otp}`) : null);
@@ -453,6 +460,8 @@ export class BookingService implements AnswerLedger {
     officerId: string,
     fp?: string,
   ): Promise<BookingResult<BookingView>> {
+    const portal = this.deps.bookingPortal?.() ?? null;
+    if (portal) return Promise.resolve({ ok: false, error: 'BOOKING_AT_PROVINCE', details: { url: portal } });
     const bookingId = randomBytes(16).toString('base64url');
     const code = this.newCode();
     const request = this.holdRequest(cmd, bookingId, `officer:${officerId}`, null);
@@ -695,6 +704,11 @@ export class BookingService implements AnswerLedger {
     if (same) return;
     const result = await this.run(null, undefined, (_state, now) => ({ decision: { ok: true, events: [{ type: 'province-linked', centreId, keys, at: now }] }, answer: () => null }));
     if (!result.ok) throw new Error(`the province's keys could not be stored: ${result.error}`);
+  }
+
+  /** This centre's id at the province, once a hello was answered (null: never linked). */
+  provinceCentre(): string | null {
+    return this.durable.provinceLink?.centreId ?? null;
   }
 
   /** Province bookings checked in here (on disk), for the link to report. */

@@ -64,6 +64,8 @@ export class DeviceService {
       log: Logger;
       /** Base URL phones use to reach the hub, for the QR code. */
       publicUrl: () => string;
+      /** The follow page of a ticket (default: the hub's own); a linked centre's goes through the province. */
+      followUrl?: (ticketId: string) => string;
     },
   ) {
     deps.queue.onChange((change) => this.onQueueChange(change));
@@ -260,7 +262,7 @@ export class DeviceService {
       peopleAhead: ticket.peopleAhead,
       estimatedWaitMinutes: ticket.estimatedWaitMinutes,
       issuedAtText: formatTicketTime(ticket.takenAt, config.centre.timeZone),
-      followUrl: `${publicUrl}/display/follow.html?ticket=${encodeURIComponent(ticket.ticketId)}`,
+      followUrl: this.deps.followUrl?.(ticket.ticketId) ?? `${publicUrl}/display/follow.html?ticket=${encodeURIComponent(ticket.ticketId)}`,
       ...(ticket.booked ? { bookedAtText: clockTime(ticket.booked.slotStart, config.centre.timeZone) } : {}),
     };
   }

@@ -110,6 +110,8 @@ export interface HubClientOptions {
   url?: string;
   /** How long to wait for an ack before saying the hub did not answer. */
   ackTimeoutMs?: number;
+  /** False: no connection at all (a page the province serves, which has no hub behind it). */
+  connect?: boolean;
 }
 
 export interface HubClient {
@@ -200,6 +202,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     tryAllTransports: true,
     reconnectionDelay: 1_000,
     reconnectionDelayMax: 5_000,
+    autoConnect: options.connect !== false,
   };
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = options.url
     ? io(options.url, socketOptions)

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { followKey } from '../app/follow-key';
 import type { Logger } from '../logger';
 import type { CentreLiveState, FollowEntry } from '../protocol/link-protocol';
-import type { TicketFollowView } from '../protocol/views';
+import type { PortalClientEvents, PortalFollowView, PortalServerEvents } from '../protocol/portal-protocol';
+export { PORTAL_NAMESPACE } from '../protocol/portal-protocol';
 import type { Db } from './db/database';
 
 /**
@@ -16,16 +17,6 @@ import type { Db } from './db/database';
  * the hub: the province knows tickets by a hash of it (server/app/follow-key.ts).
  */
 
-export const PORTAL_NAMESPACE = '/portal';
-
-export interface PortalClientEvents {
-  'follow:ticket': (payload: { centreId: string; ticketId: string }, ack: (answer: { ok: true; data: PortalFollowView } | { ok: false; error: 'INVALID_PAYLOAD' | 'UNKNOWN_TICKET' | 'INTERNAL' }) => void) => void;
-}
-/** A ticket's state, as the hub's follow page has it, and how fresh the centre's news is. */
-export type PortalFollowView = TicketFollowView & { centreId: string; at: number };
-export interface PortalServerEvents {
-  'follow:update': (view: PortalFollowView) => void;
-}
 interface FollowBatch {
   centreId: string;
   day: string;

@@ -10,7 +10,7 @@ import {
   bookingMoveSchema,
   bookingResendSchema,
 } from '../protocol/booking-protocol';
-import type { CentreLiveState } from '../protocol/link-protocol';
+import type { PortalCentreView } from '../protocol/portal-protocol';
 import type { ErrorCode } from '../protocol/error-codes';
 import { sendBookingRefusal, sendInvalid } from '../transport/booking-routes';
 import type { CentreInbox } from './centre-inbox';
@@ -32,24 +32,6 @@ import type { PortalLimits } from './portal-limits';
 
 /** A centre's live state older than this is not shown as live (hubs send one at least every 30 s). */
 export const LIVE_FRESH_MS = 75_000;
-
-export interface PortalCentreView {
-  id: string;
-  name: { vi: string; en: string };
-  area: string;
-  /** The centre's hub has linked at least once (its fields and booking rules are known). */
-  linked: boolean;
-  bookable: boolean;
-  services: { id: string; name: { vi: string; en: string } }[];
-  /** What waits there now; null when the hub has not been heard from recently. */
-  live: {
-    at: number;
-    waiting: number;
-    openCounters: number;
-    closing: CentreLiveState['closing'];
-    services: { id: string; waiting: number; estimatedWaitMinutes: number | null; availability: string }[];
-  } | null;
-}
 
 export function portalRoutes(deps: {
   registry: CentreRegistry;

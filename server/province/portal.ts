@@ -67,8 +67,8 @@ export async function attachPortal(deps: {
   // A booking's QR: the booking page of its centre, which reads the booking from the token.
   http.get('/b', (req, res) => {
     const token = typeof req.query.t === 'string' ? req.query.t : '';
-    const centre = /^1~([a-z0-9-]+)~/.exec(token)?.[1] ?? '';
-    res.redirect(302, centre ? `/display/book.html?centre=${encodeURIComponent(centre)}` : '/');
+    const match = /^1~([a-z0-9-]+)~[A-Za-z0-9_-]+~([0-9A-Z]{10})~/.exec(token);
+    res.redirect(302, match ? `/display/book.html?centre=${encodeURIComponent(match[1]!)}&b=${match[2]}` : '/');
   });
   http.get(['/', '/portal', '/portal/'], (req, res) => {
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
@@ -83,6 +83,8 @@ export async function attachPortal(deps: {
     }),
   );
   http.use('/assets', express.static(join(webRoot, 'assets'), { immutable: true, maxAge: '365d' }));
+  // The follow page's chime (the placeholder clips; a centre's own voice stays at its hub).
+  http.use('/audio/clips', express.static(join(PROJECT_ROOT, 'display', 'audio', 'clips'), { maxAge: '1d' }));
 
   return {
     http,

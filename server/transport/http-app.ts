@@ -57,6 +57,8 @@ interface Deps {
   config: ConfigSource;
   /** Wrong booking code-and-phone pairs (at most 5 free tries per code and per address). */
   bookingThrottle: GuessThrottle;
+  /** A centre linked to its province: the portal's booking page for it (the hub's /book/ sends citizens there). */
+  bookingPortal?: () => string | null;
 }
 
 const APPS = ['kiosk', 'display', 'counter'] as const;
@@ -257,8 +259,11 @@ export function createHttpApp(deps: Deps): express.Express {
   app.get('/', (_req, res) => {
     res.sendFile(LANDING_PAGE);
   });
-  // The booking page's short address (printed, in SMS, in the QR): the page under /display/.
+  // The booking page's short address (printed, in SMS, in the QR): the page under /display/, or
+  // for a centre linked to its province, the province's portal page for it (booking is there).
   app.get(['/book', '/book/'], (req, res) => {
+    const portal = deps.bookingPortal?.() ?? null;
+    if (portal) return res.redirect(302, portal);
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     res.redirect(302, `/display/book.html${query}`);
   });

@@ -46,6 +46,8 @@ export interface AppStateOptions {
   pairing?: string | null;
   ackTimeoutMs?: number;
   offlineAfterMs?: number;
+  /** False: a page with no hub to connect to (the province's portal pages). */
+  connect?: boolean;
 }
 
 export const OFFLINE_BADGE_DELAY_MS = 3_000;
@@ -66,6 +68,7 @@ export function createAppState(options: AppStateOptions): AppState {
     ...(options.kioskId ? { kioskId: options.kioskId } : {}),
     ...(options.pairing ? { pairing: () => options.pairing ?? null } : {}),
     ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
+    ...(options.connect === false ? { connect: false } : {}),
   });
   const now = signal(client.serverNow());
 
@@ -84,7 +87,8 @@ export function createAppState(options: AppStateOptions): AppState {
   let offlineTimer: ReturnType<typeof setTimeout> | null = null;
   disposers.push(
     effect(() => {
-      const online = status.value === 'online';
+      // A page with no hub (the province's portal) is never "offline" for want of one.
+      const online = status.value === 'online' || options.connect === false;
       if (online) {
         if (offlineTimer) clearTimeout(offlineTimer);
         offlineTimer = null;

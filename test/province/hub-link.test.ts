@@ -96,6 +96,14 @@ describe('a hub linked to its province', () => {
     await until('the acknowledgement', async () => (await sequences()).out_acked === 3);
   });
 
+  it('sends citizens to the province to book, and refuses bookings of its own (places are counted there)', async () => {
+    const redirect = await fetch(`${hub.hub.url}/book/`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe(`http://127.0.0.1:${proxy.port}/display/book.html?centre=xa-a`);
+    const own = await hub.hub.bookings.hold({ commandId: 'own-hold', serviceId: 'ho-tich', slotStart: at('10:00'), phone: '0912000099', name: 'Đỗ Văn Em', email: null, cccd: null });
+    expect(own).toEqual({ ok: false, error: 'BOOKING_AT_PROVINCE', details: { url: `http://127.0.0.1:${proxy.port}/display/book.html?centre=xa-a` } });
+  });
+
   it('tells the province of a check-in, and shows it the live queue', async () => {
     clock.now = at('08:45');
     const ticket = await checkIn(booked['1']!);

@@ -1,0 +1,68 @@
+import { signal } from '@preact/signals';
+import type { PortalCentreView } from '../../server/protocol/portal-protocol';
+
+/**
+ * The citizens' portal page: every centre of the province with what waits there now, found by
+ * name or area (with or without diacritics), to book at one or go where fewer wait. The list is
+ * read from the province (GET /api/portal/centres) on opening and every `REFRESH_MS`.
+ */
+export const REFRESH_MS = 15_000;
+
+export type SortOrder = 'name' | 'waiting';
+
+/** Lower case, no marks at all, đ as d: "Phường Ba Đình" and "phuong ba dinh" are the same words. */
+export function foldText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The centres whose name or area has every word typed, in the order asked for. */
+export function findCentres(centres: readonly PortalCentreView[], query: string, order: SortOrder): PortalCentreView[] {
+  const words = foldText(query).split(' ').filter(Boolean);
+  const found = centres.filter((c) => {
+    const hay = foldText(`${c.name.vi} ${c.name.en} ${c.area}`);
+    return words.every((w) => hay.includes(w));
+  });
+  const byName = (a: PortalCentreView, b: PortalCentreView) => a.name.vi.localeCompare(b.name.vi, 'vi');
+  if (order === 'name') return found.sort(byName);
+  // Fewest waiting first; centres with no live figures last.
+  return found.sort((a, b) => (a.live?.waiting ?? Infinity) - (b.live?.waiting ?? Infinity) || byName(a, b));
+}
+
+export function createPortal() {
+  const centres = signal<PortalCentreView[] | null>(null);
+  const failed = signal(false);
+  const query = signal('');
+  const order = signal<SortOrder>('name');
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  async function load(): Promise<void> {
+    try {
+      const res = await fetch('/api/portal/centres', { cache: 'no-store' });
+      if (!res.ok) throw new Error(String(res.status));
+      centres.value = ((await res.json()) as { data: PortalCentreView[] }).data;
+      failed.value = false;
+    } catch {
+      failed.value = true;
+    } finally {
+      timer = setTimeout(() => void load(), REFRESH_MS);
+    }
+  }
+
+  return {
+    centres,
+    failed,
+    query,
+    order,
+    load,
+    dispose() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+export type PortalController = ReturnType<typeof createPortal>;

@@ -1,5 +1,5 @@
 import type { MessageKey } from '../server/i18n';
-import type { DeviceView, PublicView, StaffAlert, StaffView } from '../server/protocol/views';
+import type { DeviceView, ProvinceLinkView, PublicView, StaffAlert, StaffView } from '../server/protocol/views';
 import { useAppState } from '../server/ui/app-state';
 import { Connecting } from '../server/ui/components';
 import { formatTime, minutesBetween } from '../server/ui/format';
@@ -121,6 +121,8 @@ export function OverviewScreen() {
             <DevicesInShort devices={staff.devices} />
           </section>
 
+          {staff.provinceLink && <ProvinceLinkCard link={staff.provinceLink} now={now.value} />}
+
           <CloseDayCard closed={publicView.closing} />
         </aside>
       </div>
@@ -239,6 +241,33 @@ export function alertText(
     case 'login-guessing':
       return t('sup.alert.loginGuessing', { user: alert.username, failures: alert.failures, addresses: alert.addresses });
   }
+}
+
+/**
+ * The centre's link to its province: whether it is up, and what is still on its way each way
+ * (bookings made at the province not yet here; check-ins and closed days not yet there). The
+ * centre works the same with it down; this says what the province does not know yet.
+ */
+function ProvinceLinkCard({ link, now }: { link: ProvinceLinkView; now: number }) {
+  const { t } = useAppState();
+  const toHere = Math.max(0, link.provinceLast - link.provinceSeq);
+  const toThere = Math.max(0, link.outSeq - link.outAcked);
+  return (
+    <section class="sup-card" data-testid="province-link">
+      <h2 class="sup-heading">{t('sup.link.title')}</h2>
+      <p class={`ov-link ov-link--${link.connected ? 'up' : 'down'}`} data-testid="province-link-state">
+        <span class="ov-link__dot" aria-hidden="true" />
+        {link.connected
+          ? t('sup.link.up')
+          : link.lastContactAt === null
+            ? t('sup.link.never')
+            : t('sup.link.down', { time: formatTime(link.lastContactAt), minutes: minutesBetween(link.lastContactAt, now) })}
+      </p>
+      <p class="sup-muted" data-testid="province-link-lag">
+        {toHere === 0 && toThere === 0 ? t('sup.link.inSync') : t('sup.link.pending', { toHere, toThere })}
+      </p>
+    </section>
+  );
 }
 
 function sinceAndFor(since: number, now: number, t: Translate): string {

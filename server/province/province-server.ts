@@ -137,6 +137,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     http.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   port = (http.address() as AddressInfo).port;
+  let stopping: Promise<void> | null = null;
   log.info('province started', { port, processId, adapter: options.redisUrl ? 'redis-streams' : 'none' });
 
   return {
@@ -148,14 +149,18 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     inbox,
     signingKeys,
     nudge: (centreId, seq) => nudgeCentre(link, centreId, seq),
-    async stop() {
-      await listener.stop();
-      io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await supervisor.stop();
-      await portal.stop();
-      await redis?.quit().catch(() => undefined);
-      await db.end();
+    stop() {
+      // Once, however many callers ask (a test's cleanup after the test stopped it itself).
+      stopping ??= (async () => {
+        await listener.stop();
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await supervisor.stop();
+        await portal.stop();
+        await redis?.quit().catch(() => undefined);
+        await db.end();
+      })();
+      return stopping;
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CentreConfigInput } from '../../server/config/centre-config';
 import { domainContext, localInstantOf } from '../../server/app/local-time';
 import { CODE_ALPHABET, CODE_LENGTH } from '../../server/domain/booking';
@@ -384,6 +384,16 @@ beforeAll(async () => {
     30_000,
   );
 }, 90_000);
+
+// A failed phase says what the processes noticed (their warnings and errors), to tell a bug from a slow machine.
+afterEach((context) => {
+  if (context.task.result?.state !== 'fail') return;
+  const procs = [...allHubs.map((h, i) => [`hub ${i}`, h] as const), ...allProvinces.map((p, i) => [`province ${i}`, p] as const)];
+  for (const [name, proc] of procs) {
+    const lines = proc.output().split('\n').filter((l) => /"level":"(warn|error)"|Error/.test(l));
+    if (lines.length > 0) console.error(`${name}:\n  ${lines.slice(-30).join('\n  ')}`);
+  }
+});
 
 afterAll(async () => {
   for (const key of [...sockets.keys()]) forgetSockets(key.slice(key.indexOf(' ') + 1));

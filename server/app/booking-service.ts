@@ -40,7 +40,7 @@ import {
   type HoldRequest,
 } from '../domain/booking';
 import { syncedBooking, type BookingEvent } from '../domain/booking-events';
-import type { CheckInFact } from '../domain/link-outbox';
+import type { CentreCancelFact, CheckInFact, ClosureFact } from '../domain/link-outbox';
 import { tokenInScan, type BookingTokenClaims } from '../domain/booking-token';
 import { verifyBookingToken } from './booking-token-crypto';
 import { bookingSetupOf } from '../domain/booking-setup';
@@ -682,6 +682,8 @@ export class BookingService implements AnswerLedger {
   private async notify(kind: BookingMessageKind, bookingId: string, reason?: { vi: string; en: string } | null): Promise<void> {
     const booking = this.durable.bookings.get(bookingId);
     if (!booking || !this.deps.messenger) return;
+    // A booking made at the province: the province tells its citizen (one message, not two).
+    if (this.durable.fromProvince.has(bookingId)) return;
     try {
       await this.deps.messenger.notify(kind, booking, { reason: reason ?? null });
     } catch (error) {
@@ -718,6 +720,21 @@ export class BookingService implements AnswerLedger {
       const b = this.durable.bookings.get(id);
       if (b?.status === 'checked-in' && b.ticketId && b.ticketNumber)
         facts.push({ bookingId: b.id, ticketId: b.ticketId, ticketNumber: b.ticketNumber, at: b.checkedInAt ?? b.confirmedAt ?? b.createdAt });
+    }
+    return facts;
+  }
+
+  /** The centre's closures now (its days or fields closed to bookings), for the link to report. */
+  closureFacts(): ClosureFact[] {
+    return [...this.durable.closures.values()].map((c) => ({ closureId: c.id, day: c.day, serviceId: c.serviceId, reason: c.reason, by: c.by, at: c.at }));
+  }
+
+  /** Province bookings the centre cancelled here (on disk), for the link to report. */
+  provinceCentreCancellations(): CentreCancelFact[] {
+    const facts: CentreCancelFact[] = [];
+    for (const id of this.durable.fromProvince) {
+      const b = this.durable.bookings.get(id);
+      if (b?.status === 'cancelled' && b.cancelledBy === 'centre') facts.push({ bookingId: b.id, reason: b.cancelReason, at: b.cancelledAt ?? 0 });
     }
     return facts;
   }

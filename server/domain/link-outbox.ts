@@ -58,6 +58,23 @@ export function applyLinkOutRecord(state: LinkOutState, record: LinkOutRecord): 
   return null;
 }
 
+/** A day (or a field on a day) the centre closed to bookings. */
+export interface ClosureFact {
+  closureId: string;
+  day: string;
+  serviceId: string | null;
+  reason: { vi: string; en: string };
+  by: string;
+  at: number;
+}
+
+/** A province booking the centre cancelled (a closure's, or one by one). */
+export interface CentreCancelFact {
+  bookingId: string;
+  reason: { vi: string; en: string } | null;
+  at: number;
+}
+
 /** A province booking checked in at the hub. */
 export interface CheckInFact {
   bookingId: string;
@@ -70,7 +87,13 @@ export interface CheckInFact {
 export function messagesFor(
   state: LinkOutState,
   now: number,
-  facts: { checkIns?: readonly CheckInFact[]; closedDays?: readonly DayClosedBody[] },
+  facts: {
+    checkIns?: readonly CheckInFact[];
+    closedDays?: readonly DayClosedBody[];
+    /** Every closure the centre has now: new ones are sent, ones gone since are sent as removed. */
+    closures?: readonly ClosureFact[];
+    centreCancellations?: readonly CentreCancelFact[];
+  },
 ): LinkOutRecord[] {
   const records: LinkOutRecord[] = [];
   const seen = new Set<string>();
@@ -79,6 +102,14 @@ export function messagesFor(
     seen.add(key);
     records.push({ type: 'queued', key, message: { seq: state.seq + records.length + 1, kind, body, at: now } });
   };
+  if (facts.closures) {
+    const now = new Set(facts.closures.map((c) => c.closureId));
+    for (const c of facts.closures) queue(`closure:${c.closureId}`, 'closure-added', c);
+    // A closure sent before and gone now was reopened: said once.
+    for (const key of state.keys)
+      if (key.startsWith('closure:') && !now.has(key.slice('closure:'.length))) queue(`closure-removed:${key.slice('closure:'.length)}`, 'closure-removed', { closureId: key.slice('closure:'.length) });
+  }
+  for (const c of facts.centreCancellations ?? []) queue(`centre-cancel:${c.bookingId}`, 'centre-cancel', c);
   for (const c of facts.checkIns ?? []) queue(`check-in:${c.bookingId}`, 'check-in', c);
   // Days in order, and never one before the last reported (a day is reported once, when closed).
   for (const d of [...(facts.closedDays ?? [])].sort((a, b) => a.day.localeCompare(b.day))) {

@@ -10,7 +10,8 @@ import type { ErrorCode } from './error-codes';
  * Socket.IO's connection state recovery: after any cut each side asks again from its last number.
  *
  * Province to hub (pulled by the hub): kind 'booking', the body a booking's whole state now.
- * Hub to province (pushed by the hub): kinds 'check-in' and 'day-closed' below.
+ * Hub to province (pushed by the hub): kinds 'check-in', 'day-closed', 'closure-added',
+ * 'closure-removed' and 'centre-cancel' below.
  * Besides the numbered messages, the hub sends its live public state (`link:state`): a snapshot,
  * the newest wins, never replayed.
  */
@@ -47,12 +48,27 @@ export const dayClosedBody = z.object({
   day,
   rows: z.array(figures).max(200),
   total: figures,
-  busiestHours: z.array(z.number().int().min(0).max(23)).max(24),
+  /** Tickets taken in each hour of the day, 0 to 23 (the hub's report figures). */
+  busiestHours: z.array(int).max(24),
   noShows: z.array(id).max(10_000),
 });
 export type DayClosedBody = z.infer<typeof dayClosedBody>;
 
-export const hubMessageBodies = { 'check-in': checkInBody, 'day-closed': dayClosedBody } as const;
+const localized = z.object({ vi: z.string().min(1).max(200), en: z.string().min(1).max(200) });
+/** The centre closed a day (or a field on a day) to bookings: the province books none there and cancels those booked. */
+export const closureAddedBody = z.object({ closureId: id, day, serviceId: z.string().max(40).nullable(), reason: localized, by: z.string().max(80), at: instant });
+/** The centre opened it again. */
+export const closureRemovedBody = z.object({ closureId: id });
+/** The centre cancelled one province booking (its citizen is told by the province). */
+export const centreCancelBody = z.object({ bookingId: id, reason: localized.nullable(), at: instant });
+
+export const hubMessageBodies = {
+  'check-in': checkInBody,
+  'day-closed': dayClosedBody,
+  'closure-added': closureAddedBody,
+  'closure-removed': closureRemovedBody,
+  'centre-cancel': centreCancelBody,
+} as const;
 export type HubMessageKind = keyof typeof hubMessageBodies;
 
 export const linkMessage = z.object({ seq: z.number().int().positive(), kind: z.string().min(1).max(40), body: z.unknown(), at: instant });

@@ -1,5 +1,7 @@
 import type { Logger } from '../logger';
-import { checkInBody, dayClosedBody, type CentreLiveState, type LinkMessage } from '../protocol/link-protocol';
+import { centreCancelBody, checkInBody, closureAddedBody, closureRemovedBody, dayClosedBody, type CentreLiveState, type LinkMessage } from '../protocol/link-protocol';
+import type { Booking } from '../domain/booking';
+import type { ProvinceBookings } from './province-bookings';
 import { audit } from './centre-registry';
 import { inTransaction, type Db, type Tx } from './db/database';
 
@@ -13,9 +15,13 @@ import { inTransaction, type Db, type Tx } from './db/database';
 export class CentreInbox {
   private readonly stateWrites = new Map<string, { writing: Promise<void>; next: { state: CentreLiveState; now: number } | null }>();
 
+  /** Tells a citizen their booking was cancelled by the centre (the portal's SMS), in the same transaction. */
+  cancelNotifier: ((tx: Tx, centreId: string, booking: Booking) => Promise<void>) | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
+    private readonly bookings: ProvinceBookings,
   ) {}
 
   /** Applies the messages after the last applied; returns the last number applied. */
@@ -80,8 +86,51 @@ export class CentreInbox {
         await tx.query(`UPDATE bookings SET no_show = true WHERE centre_id = $1 AND id = ANY($2) AND state = 'confirmed'`, [centreId, noShows]);
       return;
     }
+    if (message.kind === 'closure-added') {
+      const body = closureAddedBody.safeParse(message.body);
+      if (!body.success) return this.rejected(tx, centreId, message, now, body.error.issues[0]?.message ?? 'invalid');
+      const c = body.data;
+      await tx.query('INSERT INTO booking_closures (id, centre_id, day, service_id, reason, by, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING', [
+        c.closureId,
+        centreId,
+        c.day,
+        c.serviceId,
+        JSON.stringify(c.reason),
+        `${actor}:${c.by}`,
+        c.at,
+      ]);
+      // The bookings still to come there are cancelled by the centre, with its reason.
+      const { rows } = await tx.query<{ id: string }>(
+        `SELECT id FROM bookings WHERE centre_id = $1 AND day = $2 AND ($3::text IS NULL OR service_id = $3) AND state = 'confirmed' AND slot_start > $4 ORDER BY id`,
+        [centreId, c.day, c.serviceId, now],
+      );
+      for (const r of rows) await this.cancelByCentre(tx, centreId, r.id, c.reason, now);
+      await audit(tx, { at: now, actor, action: 'booking.day-closed', centreId, details: { closureId: c.closureId, day: c.day, serviceId: c.serviceId, cancelled: rows.length } });
+      return;
+    }
+    if (message.kind === 'closure-removed') {
+      const body = closureRemovedBody.safeParse(message.body);
+      if (!body.success) return this.rejected(tx, centreId, message, now, body.error.issues[0]?.message ?? 'invalid');
+      await tx.query('DELETE FROM booking_closures WHERE id = $1 AND centre_id = $2', [body.data.closureId, centreId]);
+      await audit(tx, { at: now, actor, action: 'booking.day-reopened', centreId, details: { closureId: body.data.closureId } });
+      return;
+    }
+    if (message.kind === 'centre-cancel') {
+      const body = centreCancelBody.safeParse(message.body);
+      if (!body.success) return this.rejected(tx, centreId, message, now, body.error.issues[0]?.message ?? 'invalid');
+      await this.cancelByCentre(tx, centreId, body.data.bookingId, body.data.reason, now);
+      return;
+    }
     // A kind from a newer hub: passed over (its number still counts), and said in the audit log.
     await audit(tx, { at: now, actor, action: 'link.message-unknown', centreId, details: { seq: message.seq, kind: message.kind } });
+  }
+
+  /** Cancels a booking by the centre (if it still stands) and tells its citizen. */
+  private async cancelByCentre(tx: Tx, centreId: string, bookingId: string, reason: { vi: string; en: string } | null, now: number): Promise<void> {
+    const cancelled = await this.bookings.cancel(centreId, { bookingId, by: 'centre', reason }, now, tx);
+    // Cancelled, checked in or past already: nothing to do (the centre's message may be an echo).
+    if (!cancelled.ok) return;
+    await this.cancelNotifier?.(tx, centreId, cancelled.data);
   }
 
   private async rejected(tx: Tx, centreId: string, message: LinkMessage, now: number, why: string): Promise<void> {

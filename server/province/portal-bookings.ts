@@ -275,8 +275,14 @@ export class PortalBookings {
     };
   }
 
+  /** A booking the centre cancelled (its day closed, or one by one at the hub): its citizen is told by SMS. */
+  async tellCancelledByCentre(tx: Tx, centreId: string, booking: Booking, now: number): Promise<void> {
+    const profile = await this.profileOf(centreId);
+    if (profile) await this.tell(tx, profile, 'cancelled-centre', booking, now);
+  }
+
   /** The SMS that tells the citizen what happened (queued in the same transaction). */
-  private async tell(tx: Tx, profile: CentreProfile, kind: 'confirmed' | 'moved' | 'cancelled-citizen', booking: Booking, now: number): Promise<void> {
+  private async tell(tx: Tx, profile: CentreProfile, kind: 'confirmed' | 'moved' | 'cancelled-citizen' | 'cancelled-centre', booking: Booking, now: number): Promise<void> {
     if (!this.deps.smsOn) return;
     const facts = bookingFacts(booking, {
       name: profile.name.vi,
@@ -285,7 +291,7 @@ export class PortalBookings {
       checkIn: profile.booking.checkIn,
     });
     const key = `booking|${booking.id}|${kind}|${kind === 'moved' ? booking.slotStart : '-'}`;
-    await queueSms(tx, { key, to: booking.phone, text: this.sms(profile, bookingText(kind, facts, null)) }, now);
+    await queueSms(tx, { key, to: booking.phone, text: this.sms(profile, bookingText(kind, facts, booking.cancelReason?.vi ?? null)) }, now);
   }
 
   private sms(_profile: CentreProfile, text: string): string {

@@ -59,6 +59,7 @@ export async function attachPortal(deps: {
     smsOn: Boolean(deps.options.sms),
     smsWithoutDiacritics: deps.options.smsWithoutDiacritics ?? false,
   });
+  deps.inbox.cancelNotifier = (tx, centreId, booking) => bookings.tellCancelledByCentre(tx, centreId, booking, deps.clock());
   const follow = new PortalFollow(deps.io.of(PORTAL_NAMESPACE) as unknown as PortalNamespace, deps.db, deps.log);
 
   const http = express.Router();

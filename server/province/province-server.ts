@@ -59,7 +59,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   if (applied.length > 0) log.info('province: database migrated', { applied });
   const registry = new CentreRegistry(db);
   const bookings = new ProvinceBookings(db);
-  const inbox = new CentreInbox(db, log);
+  const inbox = new CentreInbox(db, log, bookings);
   const signingKeys = new SigningKeys(db);
   await signingKeys.load(clock());
 

@@ -75,7 +75,8 @@ export class ProvinceLinkClient {
       if (problem) this.options.log.error('link outbox: a record does not apply', { problem });
     }
     this.unsubscribe = this.options.bookings.onChange((events) => {
-      if (events.some((e) => e.type === 'booking-checked-in')) this.run('collect');
+      if (events.some((e) => e.type === 'booking-checked-in' || e.type === 'closure-added' || e.type === 'closure-removed' || (e.type === 'booking-cancelled' && e.by === 'centre')))
+        this.run('collect');
     });
     const socket: LinkSocket = io(`${this.options.url.replace(/\/$/, '')}${LINK_NAMESPACE}`, {
       transports: ['websocket'],
@@ -205,7 +206,13 @@ export class ProvinceLinkClient {
       const days = daysToReport(this.state, await this.options.closedDays(from, today), today);
       for (const day of days) closedDays.push({ ...(await this.options.dayReport(day)), noShows: this.options.bookings.provinceNoShows(day) });
     }
-    const records = messagesFor(this.state, this.options.clock(), { checkIns: this.options.bookings.provinceCheckIns(), closedDays });
+    const bookings = this.options.bookings;
+    const records = messagesFor(this.state, this.options.clock(), {
+      checkIns: bookings.provinceCheckIns(),
+      closedDays,
+      closures: bookings.closureFacts(),
+      centreCancellations: bookings.provinceCentreCancellations(),
+    });
     if (records.length > 0) {
       await this.write(records);
       // The live state carries the outbox's last number (the province's view of the lag).

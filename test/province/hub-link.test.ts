@@ -40,10 +40,10 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 const code = () => [...randomBytes(CODE_LENGTH)].map((b) => CODE_ALPHABET[b & 31]).join('');
 
 /** A citizen books at the province: held and confirmed in two commands, as on the portal. */
-async function bookAtProvince(id: string, slot: string, phone: string): Promise<{ id: string; code: string; phone: string }> {
+async function bookAtProvince(id: string, slot: string, phone: string, day = DAY): Promise<{ id: string; code: string; phone: string }> {
   const held = await province.bookings.hold(
     'xa-a',
-    { bookingId: id, serviceId: 'ho-tich', slotStart: at(slot), phone, name: 'Phạm Văn Đức', email: null, idHash: null, otpHash: null, by: 'citizen' },
+    { bookingId: id, serviceId: 'ho-tich', slotStart: at(slot, day), phone, name: 'Phạm Văn Đức', email: null, idHash: null, otpHash: null, by: 'citizen' },
     clock.now,
   );
   if (!held.ok) throw new Error(`hold refused: ${held.error}`);
@@ -164,6 +164,27 @@ describe('a hub linked to its province', () => {
     expect(hub.hub.provinceLink!.status()).toMatchObject({ connected: true, outSeq: 3, outAcked: 3, provinceSeq: 6 });
   });
 
+  it('tells the province of a day the centre closes to bookings and of a booking it cancels; the province cancels them there too', async () => {
+    const TUESDAY = '2026-12-08';
+    await bookAtProvince('b-6', '09:00', '0912000006', TUESDAY);
+    await bookAtProvince('b-7', '09:30', '0912000007', TUESDAY);
+    await until('both at the hub', () => hubBooking('b-6') && hubBooking('b-7'));
+    const reason = { vi: 'Mất điện', en: 'Power cut' };
+    const closed = await hub.hub.bookings.closeDay({ commandId: 'close-1', day: TUESDAY, serviceId: 'ho-tich', reason }, 'sup');
+    expect(closed).toMatchObject({ ok: true, data: { cancelled: 2 } });
+    await until('the closure at the province', async () => (await provinceRow('b-6'))?.state === 'cancelled' && (await provinceRow('b-7'))?.state === 'cancelled');
+    const { rows } = await db.query(`SELECT cancelled_by, cancel_reason FROM bookings WHERE id = 'b-7'`);
+    expect(rows[0]).toEqual({ cancelled_by: 'centre', cancel_reason: reason });
+    // Nobody books there at the province now.
+    const refused = await province.bookings.hold('xa-a', { bookingId: 'b-8', serviceId: 'ho-tich', slotStart: at('10:30', TUESDAY), phone: '0912000008', name: 'Vũ Thị Giang', email: null, idHash: null, otpHash: null, by: 'citizen' }, clock.now);
+    expect(refused).toMatchObject({ ok: false });
+    // Opened again at the centre: open at the province too.
+    const closures = hub.hub.bookings.closures();
+    expect((await hub.hub.bookings.reopenDay({ commandId: 'reopen-1', closureId: closures[0]!.closureId }, 'sup')).ok).toBe(true);
+    await until('the reopening at the province', async () => (await db.query(`SELECT 1 FROM booking_closures WHERE centre_id = 'xa-a'`)).rowCount === 0);
+    expect((await province.bookings.hold('xa-a', { bookingId: 'b-8', serviceId: 'ho-tich', slotStart: at('10:30', TUESDAY), phone: '0912000008', name: 'Vũ Thị Giang', email: null, idHash: null, otpHash: null, by: 'citizen' }, clock.now)).ok).toBe(true);
+  });
+
   it('reports the closed day with its no-shows', async () => {
     clock.now = at('07:00', '2026-12-08');
     await hub.hub.service.checkDay();
@@ -173,6 +194,8 @@ describe('a hub linked to its province', () => {
     expect(day.report.noShows).toBe(2);
     expect(await provinceRow('b-3')).toMatchObject({ state: 'confirmed', no_show: true });
     expect(await provinceRow('b-1')).toMatchObject({ no_show: false });
-    expect((await sequences()).in_seq).toBe(4);
+    // Every message of the hub applied, once: 3 check-ins, the closure, its 2 cancellations, the reopening, the day.
+    await until('all applied', async () => (await sequences()).in_seq === hub.hub.provinceLink!.status().outSeq);
+    expect((await sequences()).in_seq).toBe(8);
   });
 });

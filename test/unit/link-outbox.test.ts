@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyLinkOutRecord, createLinkOutState, daysToReport, messagesFor, messagesToSend, type LinkOutRecord } from '../../server/domain/link-outbox';
-import type { DayClosedBody } from '../../server/protocol/link-protocol';
+import { dayClosedBody, type DayClosedBody } from '../../server/protocol/link-protocol';
 
 /** The hub's outbox rules: each fact queued once, numbered without gaps, kept until acknowledged. */
 
@@ -36,6 +36,21 @@ describe('the link outbox', () => {
     expect(state.pending.map((m) => m.seq)).toEqual([3]);
     expect(applyLinkOutRecord(state, { type: 'acked', upTo: 9 })).toMatch(/beyond/);
     expect(applyLinkOutRecord(state, { type: 'queued', key: 'x', message: { seq: 7, kind: 'check-in', body: {}, at: 1 } })).toMatch(/after 3/);
+  });
+
+  it('takes a busy day: the busiest hours are counts of tickets, not hours', () => {
+    expect(dayClosedBody.safeParse({ ...day('2026-12-07'), busiestHours: Array.from({ length: 24 }, (_, h) => (h === 9 ? 140 : 3)) }).success).toBe(true);
+  });
+
+  it('sends a closure once, and its reopening once, when it is gone', () => {
+    const state = createLinkOutState();
+    const closure = { closureId: 'c1', day: '2026-12-08', serviceId: null, reason: { vi: 'Mất điện', en: 'Power cut' }, by: 'sup', at: 1 };
+    apply(state, messagesFor(state, 1, { closures: [closure] }));
+    expect(messagesFor(state, 2, { closures: [closure] })).toEqual([]);
+    const reopened = messagesFor(state, 3, { closures: [] });
+    expect(reopened.map((r) => r.type === 'queued' && [r.key, r.message.kind])).toEqual([['closure-removed:c1', 'closure-removed']]);
+    apply(state, reopened);
+    expect(messagesFor(state, 4, { closures: [] })).toEqual([]);
   });
 
   it('reports the days closed since the hub was linked, before today', () => {

@@ -42,6 +42,7 @@ import { attachSocketHandlers, SessionSockets, type HubServer } from './transpor
 import { ProvinceLinkClient } from './transport/province-link-client';
 import { FileLinkOutboxStore } from './store/link-outbox-store';
 import { centreProfileOf } from './protocol/centre-profile';
+import { stableJson } from './protocol/stable-json';
 import type { CentreLiveState } from './protocol/link-protocol';
 
 export interface HubOptions {
@@ -95,7 +96,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const bootId = randomUUID();
     const store = new FileQueueStore(options.dataDir);
     const admin = await AdminStore.open({ dataDir: options.dataDir, seed: options.config, secret: loadOrCreateSecret(options.dataDir), clock, log });
-    if (JSON.stringify(admin.currentConfig) !== JSON.stringify(options.config))
+    // Key order aside (the stored copy was written back with its keys in another order).
+    if (stableJson(admin.currentConfig) !== stableJson(options.config))
       log.warn('the configuration in the data folder is used; the start-up file differs from it (import the file from the supervisor screen to use it)');
     const config = new ConfigService(admin, { log });
     const credentials = new Credentials(admin);

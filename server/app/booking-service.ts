@@ -22,6 +22,7 @@ import {
   decideHold,
   decideProvinceMessage,
   decideVouch,
+  dueReminders,
   syncConflict,
   decideMove,
   decideResendCode,
@@ -547,23 +548,12 @@ export class BookingService implements AnswerLedger {
     const messenger = this.deps.messenger;
     if (!messenger || !this.config.booking.enabled) return 0;
     const now = this.deps.clock();
-    const rules = this.config.booking;
-    const evening = Number(rules.reminders.eveningAt.slice(0, 2)) * 60 + Number(rules.reminders.eveningAt.slice(3, 5));
     let queued = 0;
     for (const b of this.durable.bookings.values()) {
-      if (b.status !== 'confirmed' || b.slotStart <= now) continue;
       // A booking made at the province is reminded by the province (one message, not two).
       if (this.durable.fromProvince.has(b.id)) continue;
-      const eveningAt = this.clockOf.instantOf(addDays(b.day, -1), evening);
-      const soonAt = b.slotStart - rules.reminders.beforeMinutes * MINUTE;
-      const confirmedAt = b.confirmedAt ?? b.createdAt;
-      // The evening reminder is for a booking made before that evening, and only up to the slot's day.
-      if (now >= eveningAt && confirmedAt < eveningAt && now < this.clockOf.instantOf(b.day, 0) + 12 * 60 * MINUTE && now < soonAt) {
-        await messenger.notify('remind-evening', b);
-        queued += 1;
-      }
-      if (now >= soonAt && confirmedAt < soonAt) {
-        await messenger.notify('remind-soon', b);
+      for (const kind of dueReminders(b, now, this.config.booking, this.clockOf)) {
+        await messenger.notify(kind, b);
         queued += 1;
       }
     }

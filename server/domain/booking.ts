@@ -759,6 +759,29 @@ export function decideVouch(state: BookingState, setup: BookingSetup, clock: Boo
   return { ok: true, events: [{ type: 'booking-vouched', booking, at: now }] };
 }
 
+/**
+ * The reminders due now for a booking: the evening before (at `reminders.eveningAt`) for one made
+ * before that evening, up to noon of its day and not after the second; and `beforeMinutes` before
+ * the slot for one made before then, until the slot starts. The hub and the province send them by
+ * this one rule, each keyed so it goes once (the caller's outbox).
+ */
+export function dueReminders(
+  b: Pick<Booking, 'status' | 'slotStart' | 'day' | 'confirmedAt' | 'createdAt'>,
+  now: number,
+  rules: BookingConfig,
+  clock: BookingClock,
+): ('remind-evening' | 'remind-soon')[] {
+  if (b.status !== 'confirmed' || b.slotStart <= now) return [];
+  const evening = Number(rules.reminders.eveningAt.slice(0, 2)) * 60 + Number(rules.reminders.eveningAt.slice(3, 5));
+  const eveningAt = clock.instantOf(addDays(b.day, -1), evening);
+  const soonAt = b.slotStart - rules.reminders.beforeMinutes * MINUTE;
+  const confirmedAt = b.confirmedAt ?? b.createdAt;
+  const due: ('remind-evening' | 'remind-soon')[] = [];
+  if (now >= eveningAt && confirmedAt < eveningAt && now < clock.instantOf(b.day, 0) + 12 * 60 * MINUTE && now < soonAt) due.push('remind-evening');
+  if (now >= soonAt && confirmedAt < soonAt) due.push('remind-soon');
+  return due;
+}
+
 export function decideCheckIn(state: BookingState, rules: BookingConfig, now: number, req: { bookingId: string; ticketId: string; number: string }): BookingDecision {
   const problem = checkInProblem(state.bookings.get(req.bookingId) ?? null, now, rules);
   if (problem) return problem;

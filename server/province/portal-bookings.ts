@@ -8,6 +8,7 @@ import {
   bookingDays,
   checkInWindow,
   createBookingState,
+  dueReminders,
   effectiveStatus,
   formatBookingCode,
   isCccd,
@@ -281,8 +282,33 @@ export class PortalBookings {
     if (profile) await this.tell(tx, profile, 'cancelled-centre', booking, now);
   }
 
+  /**
+   * Queues the reminders now due for the province's bookings (the hubs send none for them), by the
+   * hub's own rule (dueReminders). Every process sweeps; each reminder is keyed, so it goes once.
+   */
+  async sendDueReminders(now: number): Promise<number> {
+    if (!this.deps.smsOn) return 0;
+    const { rows } = await this.deps.db.query<{ centre_id: string }>(
+      `SELECT DISTINCT centre_id FROM bookings WHERE state = 'confirmed' AND slot_start > $1 AND slot_start < $1 + 172800000`,
+      [now],
+    );
+    let queued = 0;
+    for (const { centre_id: centreId } of rows) {
+      const profile = await this.profileOf(centreId);
+      if (!profile) continue;
+      const clock = bookingClock(profile.timeZone);
+      const due = await this.deps.bookings.upcoming(centreId, now, now + 172_800_000);
+      for (const booking of due)
+        for (const kind of dueReminders(booking, now, profile.booking, clock)) {
+          await this.tell(this.deps.db, profile, kind, booking, now);
+          queued += 1;
+        }
+    }
+    return queued;
+  }
+
   /** The SMS that tells the citizen what happened (queued in the same transaction). */
-  private async tell(tx: Tx, profile: CentreProfile, kind: 'confirmed' | 'moved' | 'cancelled-citizen' | 'cancelled-centre', booking: Booking, now: number): Promise<void> {
+  private async tell(tx: Tx | Db, profile: CentreProfile, kind: 'confirmed' | 'moved' | 'cancelled-citizen' | 'cancelled-centre' | 'remind-evening' | 'remind-soon', booking: Booking, now: number): Promise<void> {
     if (!this.deps.smsOn) return;
     const facts = bookingFacts(booking, {
       name: profile.name.vi,
@@ -290,7 +316,8 @@ export class PortalBookings {
       serviceName: (id) => profile.services.find((s) => s.id === id)?.name.vi,
       checkIn: profile.booking.checkIn,
     });
-    const key = `booking|${booking.id}|${kind}|${kind === 'moved' ? booking.slotStart : '-'}`;
+    // The hub's keys: a reminder or a move once per slot, the rest once.
+    const key = `booking|${booking.id}|${kind}|${kind === 'confirmed' || kind.startsWith('cancelled') ? '-' : booking.slotStart}`;
     await queueSms(tx, { key, to: booking.phone, text: this.sms(profile, bookingText(kind, facts, booking.cancelReason?.vi ?? null)) }, now);
   }
 

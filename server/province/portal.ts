@@ -26,6 +26,8 @@ export interface PortalOptions {
   smsWithoutDiacritics?: boolean | undefined;
   /** The built screens (default dist/web). */
   webRoot?: string | undefined;
+  /** How often the reminders of bookings are looked for (default every minute). */
+  reminderCheckMs?: number | undefined;
 }
 
 /**
@@ -44,7 +46,15 @@ export async function attachPortal(deps: {
   clock: () => number;
   options: PortalOptions;
   port: () => number;
-}): Promise<{ http: express.Router; stateArrived(centreId: string, state: CentreLiveState): void; smsQueued(): void; stop(): Promise<void>; follow: PortalFollow }> {
+}): Promise<{
+  http: express.Router;
+  stateArrived(centreId: string, state: CentreLiveState): void;
+  smsQueued(): void;
+  /** Queues the reminders due now (also every `reminderCheckMs`). */
+  reminders(): Promise<number>;
+  stop(): Promise<void>;
+  follow: PortalFollow;
+}> {
   const secret = await provinceSecret(deps.db, 'booking-hashes', deps.clock());
   const sms = new SmsSender(deps.db, deps.options.sms ? createHttpSmsTransport(deps.options.sms) : null, deps.log, deps.clock);
   sms.start();
@@ -60,6 +70,10 @@ export async function attachPortal(deps: {
     smsWithoutDiacritics: deps.options.smsWithoutDiacritics ?? false,
   });
   deps.inbox.cancelNotifier = (tx, centreId, booking) => bookings.tellCancelledByCentre(tx, centreId, booking, deps.clock());
+  const reminders = setInterval(() => {
+    bookings.sendDueReminders(deps.clock()).catch((error: unknown) => deps.log.warn('province: booking reminders failed', { error: String(error) }));
+  }, deps.options.reminderCheckMs ?? 60_000);
+  reminders.unref();
   const follow = new PortalFollow(deps.io.of(PORTAL_NAMESPACE) as unknown as PortalNamespace, deps.db, deps.log);
 
   const http = express.Router();
@@ -92,6 +106,10 @@ export async function attachPortal(deps: {
     follow,
     stateArrived: (centreId, state) => follow.stateArrived(centreId, state),
     smsQueued: () => sms.poke(),
-    stop: () => sms.stop(),
+    reminders: () => bookings.sendDueReminders(deps.clock()),
+    stop: () => {
+      clearInterval(reminders);
+      return sms.stop();
+    },
   };
 }

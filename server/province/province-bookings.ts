@@ -482,6 +482,12 @@ export class ProvinceBookings {
     return rows[0] ? { ...bookingOfRow(rows[0]), centreId: rows[0].centre_id } : null;
   }
 
+  /** A centre's confirmed bookings whose slot starts between `from` and `to`. */
+  async upcoming(centreId: string, from: number, to: number): Promise<Booking[]> {
+    const { rows } = await this.db.query<BookingRow>(`SELECT * FROM bookings WHERE centre_id = $1 AND state = 'confirmed' AND slot_start > $2 AND slot_start < $3`, [centreId, from, to]);
+    return rows.map(bookingOfRow);
+  }
+
   /** Every slot row of a centre's field on a day with its places: for checks and the overview. */
   async slotCounts(centreId: string, serviceId: string, day: string): Promise<{ slotStart: number; capacity: number; taken: number }[]> {
     const { rows } = await this.db.query<{ slot_start: number; capacity: number; taken: number }>(

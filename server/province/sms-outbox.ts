@@ -11,7 +11,7 @@ import type { Db, Tx } from './db/database';
 export const SMS_CHANNEL = 'luot_sms';
 const MAX_ATTEMPTS = 8;
 
-export async function queueSms(tx: Tx, message: { key: string; to: string; text: string }, now: number): Promise<void> {
+export async function queueSms(tx: Tx | Db, message: { key: string; to: string; text: string }, now: number): Promise<void> {
   await tx.query('INSERT INTO sms_outbox (key, to_phone, text, created_at, next_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (key) DO NOTHING', [message.key, message.to, message.text, now]);
   await tx.query('SELECT pg_notify($1, $2)', [SMS_CHANNEL, '']);
 }

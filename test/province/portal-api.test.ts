@@ -71,7 +71,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     log: createLogger('silent'),
     clock: () => clock.now,
-    portal: { publicUrl: 'https://datlich.example.gov.vn', sms: { url: gateway.url, method: 'POST', headers: {}, bodyTemplate: '{"to":"{phone}","text":"{text}","id":"{id}"}', contentType: 'application/json', phoneFormat: 'as-given', timeoutMs: 5_000 } },
+    portal: { publicUrl: 'https://datlich.example.gov.vn', reminderCheckMs: 100, sms: { url: gateway.url, method: 'POST', headers: {}, bodyTemplate: '{"to":"{phone}","text":"{text}","id":"{id}"}', contentType: 'application/json', phoneFormat: 'as-given', timeoutMs: 5_000 } },
   });
   await province.registry.add({ id: 'xa-p', name: { vi: 'Xã Phú Xuyên', en: 'Phu Xuyen commune' }, area: 'Hà Nội' }, 'admin', clock.now);
   await province.registry.setProfile('xa-p', smsProfile());
@@ -228,5 +228,22 @@ describe('the citizens portal', () => {
     const centre = await api<{ data: { live: { waiting: number; openCounters: number } } }>('GET', '/centres/xa-p');
     await until('the live state in the list', async () => (await api<{ data: { live: { waiting: number } | null } }>('GET', '/centres/xa-p')).body.data.live?.waiting === 2);
     expect(centre.status).toBe(200);
+  });
+
+  it('reminds the citizen the evening before and an hour before, once each (the hub sends none for these)', async () => {
+    const slotStart = at('2026-12-08', '09:00');
+    const held = await api<BookingHoldView>('POST', booking('/holds'), { commandId: commandId(), serviceId: 'ho-tich', slotStart, phone: '0977000111', name: 'Hoàng Văn Phúc', email: null, cccd: null });
+    const code = await until('the code', () => codeSentTo('0977000111')[0]);
+    expect((await api('POST', booking('/confirm'), { commandId: commandId(), holdId: held.body.holdId, otp: code })).status).toBe(201);
+    const reminders = () => gateway.requests.map((r) => JSON.parse(r.body) as { to: string; text: string }).filter((m) => m.to === '0977000111' && m.text.includes('nhắc lịch'));
+    clock.now = at('2026-12-07', '18:05');
+    await until('the evening reminder', () => reminders().length === 1);
+    expect(reminders()[0]!.text).toContain('lúc 09:00 ngày mai 08/12/2026');
+    clock.now = at('2026-12-08', '08:01');
+    await until('the reminder an hour before', () => reminders().length === 2);
+    expect(reminders()[1]!.text).toContain('lúc 09:00 hôm nay');
+    // Every sweep after (every 100 ms here, on every process) finds them sent.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(reminders()).toHaveLength(2);
   });
 });

@@ -151,14 +151,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     const bookingStart = await bookings.start();
     service.bookingDetails = (id) => bookings.bookingOfTicket(id);
+    // New settings from the province (its days off, its notice): every screen is sent its views again.
+    bookings.onChange((events) => {
+      if (events.some((e) => e.type === 'province-settings')) service.configChanged();
+    });
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({ config, queue: service, store, clock, bookings: (from, to) => bookings.list(from, to) });
     const publicView = (): PublicView => {
       const boardSettings = config.current.display.dossiers;
       const board = boardSettings.resultsBoard || boardSettings.counts ? dossiers.publicBoard() : null;
+      const queue = service.publicView();
       return {
-        ...service.publicView(),
+        ...queue,
+        display: { ...queue.display, notice: withProvinceNotice(queue.display.notice, bookings.provinceNotice()) },
         dossiers: board && {
           resultsReady: boardSettings.resultsBoard ? board.resultsReady : [],
           counts: boardSettings.counts ? board.counts : null,
@@ -395,6 +401,12 @@ async function socketsWritten(io: HubServer, maxMs: number): Promise<void> {
     });
   await new Promise((resolve) => setImmediate(resolve));
   while (pending() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** The centre's own notice and the province's, one after the other (either alone as it is). */
+function withProvinceNotice(own: PublicView['display']['notice'], province: PublicView['display']['notice']): PublicView['display']['notice'] {
+  if (!own || !province) return own ?? province;
+  return { vi: `${own.vi} · ${province.vi}`, en: `${own.en} · ${province.en}` };
 }
 
 /** What the province sees of the centre now: numbers, counters and faults, no personal data. */

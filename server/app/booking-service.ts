@@ -43,6 +43,7 @@ import {
 import { syncedBooking, type BookingEvent } from '../domain/booking-events';
 import type { CentreCancelFact, CheckInFact, ClosureFact } from '../domain/link-outbox';
 import { tokenInScan, type BookingTokenClaims } from '../domain/booking-token';
+import { provinceSettings, type ProvinceSettings } from '../protocol/link-protocol';
 import { verifyBookingToken } from './booking-token-crypto';
 import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays, isoWeekday, isWorkingDay } from '../domain/working-calendar';
@@ -122,7 +123,7 @@ export class BookingService implements AnswerLedger {
   }
 
   /** The rules and calendar of the current configuration, made once per configuration. */
-  private made: { config: CentreConfig; setup: BookingSetup; clock: BookingClock } | null = null;
+  private made: { config: CentreConfig; settings: ProvinceSettings | null; setup: BookingSetup; clock: BookingClock } | null = null;
 
   private get clockOf(): BookingClock {
     return this.current().clock;
@@ -134,11 +135,14 @@ export class BookingService implements AnswerLedger {
 
   private current(): { setup: BookingSetup; clock: BookingClock } {
     const config = this.config;
-    if (this.made?.config !== config) {
+    // The province's days off count too (a linked centre), as it last said on disk.
+    const settings = this.durable.provinceSettings;
+    if (this.made?.config !== config || this.made.settings !== settings) {
       this.made = {
         config,
+        settings,
         clock: bookingClock(config.centre.timeZone),
-        setup: bookingSetupOf({ booking: config.booking, calendar: config.dossiers.calendar, services: config.services }),
+        setup: bookingSetupOf({ booking: config.booking, calendar: config.dossiers.calendar, services: config.services, province: settings }),
       };
     }
     return this.made;
@@ -698,6 +702,11 @@ export class BookingService implements AnswerLedger {
     if (!result.ok) throw new Error(`the province's keys could not be stored: ${result.error}`);
   }
 
+  /** The province's notice for all its centres, if it set one (shown with the centre's own). */
+  provinceNotice(): { vi: string; en: string } | null {
+    return this.durable.provinceSettings?.notice ?? null;
+  }
+
   /** This centre's id at the province, once a hello was answered (null: never linked). */
   provinceCentre(): string | null {
     return this.durable.provinceLink?.centreId ?? null;
@@ -722,9 +731,10 @@ export class BookingService implements AnswerLedger {
   /** Province bookings the centre cancelled here (on disk), for the link to report. */
   provinceCentreCancellations(): CentreCancelFact[] {
     const facts: CentreCancelFact[] = [];
-    for (const id of this.durable.fromProvince) {
+    for (const id of this.durable.cancelledHere) {
       const b = this.durable.bookings.get(id);
-      if (b?.status === 'cancelled' && b.cancelledBy === 'centre') facts.push({ bookingId: b.id, reason: b.cancelReason, at: b.cancelledAt ?? 0 });
+      // Cancelled here, not an echo of the province's own cancellation.
+      if (b && this.durable.fromProvince.has(id) && b.status === 'cancelled') facts.push({ bookingId: b.id, reason: b.cancelReason, at: b.cancelledAt ?? 0 });
     }
     return facts;
   }
@@ -749,10 +759,13 @@ export class BookingService implements AnswerLedger {
       this.deps.log.error('province: a booking message does not parse; passed over', { seq: message.seq });
     }
     const booking = parsed?.success ? parsed.data : null;
+    const parsedSettings = message.kind === 'settings' ? provinceSettings.safeParse(message.body) : null;
+    if (parsedSettings && !parsedSettings.success) this.deps.log.error('province: a settings message does not parse; passed over', { seq: message.seq });
+    const settings = parsedSettings?.success ? parsedSettings.data : null;
     let conflict: string | null = null;
     const result = await this.run(null, undefined, (state, now) => {
       conflict = booking ? syncConflict(state.bookings.get(booking.id) ?? null, booking) : null;
-      return { decision: decideProvinceMessage(state, now, message, booking), answer: () => ({ applied: message.seq, conflict }) };
+      return { decision: decideProvinceMessage(state, now, message, booking, settings), answer: () => ({ applied: message.seq, conflict }) };
     });
     if (!result.ok) return result;
     if (conflict && booking) this.deps.log.warn('province: a booking checked in here was changed at the province; the check-in stands', { bookingId: booking.id, provinceStatus: booking.status, seq: message.seq });

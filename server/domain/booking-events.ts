@@ -1,3 +1,4 @@
+import { provinceSettings } from '../protocol/link-protocol';
 import { z } from 'zod';
 
 /**
@@ -96,6 +97,8 @@ export const bookingEventSchema = z.discriminatedUnion('type', [
    * (checked in while the link was down). What the province sends later replaces it.
    */
   z.object({ type: z.literal('booking-vouched'), booking: syncedBooking, at }),
+  /** Message `seq` of the province: its settings for all centres (days off, a notice), replacing the last. */
+  z.object({ type: z.literal('province-settings'), seq: z.number().int().positive(), settings: provinceSettings, at }),
 ]);
 
 export type BookingEvent = z.infer<typeof bookingEventSchema>;

@@ -9,11 +9,18 @@ export function bookingSetupOf(input: {
   booking: BookingConfig;
   calendar: { weekend: number[]; holidays: string[]; workdays: string[] };
   services: { id: string; hours?: { days: number[]; from: string; to: string }[] | undefined }[];
+  /** The province's days off and make-up days, on top of the centre's own (a linked centre). */
+  province?: { holidays: readonly string[]; workdays: readonly string[] } | null | undefined;
 }): BookingSetup {
   const hours = new Map(input.services.map((s) => [s.id, s.hours]));
+  const province = input.province ?? { holidays: [], workdays: [] };
   return {
     rules: input.booking,
-    calendar: { weekend: input.calendar.weekend, holidays: new Set(input.calendar.holidays), workdays: new Set(input.calendar.workdays) },
+    calendar: {
+      weekend: input.calendar.weekend,
+      holidays: new Set([...input.calendar.holidays, ...province.holidays]),
+      workdays: new Set([...input.calendar.workdays, ...province.workdays]),
+    },
     hours: (id) => hours.get(id),
   };
 }

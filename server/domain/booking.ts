@@ -2,6 +2,7 @@ import type { BookableService, BookingConfig, SlotTemplate } from '../config/boo
 import type { ErrorCode } from '../protocol/error-codes';
 import type { BookingEvent, SyncedBooking } from './booking-events';
 import type { BookingTokenClaims } from './booking-token';
+import type { ProvinceSettings } from '../protocol/link-protocol';
 import { addDays, isoWeekday, isWorkingDay, type WorkingCalendar } from './working-calendar';
 
 /**
@@ -72,6 +73,10 @@ export interface BookingState {
   fromProvince: Set<string>;
   /** A linked centre: its id at the province and the keys that sign its bookings' QR tokens. */
   provinceLink: { centreId: string; keys: Map<string, string> } | null;
+  /** A linked centre: what the province set for all its centres (days off, a notice). */
+  provinceSettings: ProvinceSettings | null;
+  /** Bookings this centre cancelled itself (not those the province's messages said were cancelled). */
+  cancelledHere: Set<string>;
 }
 
 /** Local calendar facts from outside the domain: the centre's zone. */
@@ -107,7 +112,7 @@ const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
 
 export function createBookingState(): BookingState {
-  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0, fromProvince: new Set(), provinceLink: null };
+  return { bookings: new Map(), byCode: new Map(), bySlot: new Map(), bookedBySlot: new Map(), holdsBySlot: new Map(), byPerson: new Map(), closures: new Map(), provinceSeq: 0, fromProvince: new Set(), provinceLink: null, provinceSettings: null, cancelledHere: new Set() };
 }
 
 export const slotKey = (serviceId: string, slotStart: number) => `${serviceId}|${slotStart}`;
@@ -139,6 +144,11 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
     return state.closures.delete(event.closureId) ? null : 'unknown closure';
   }
   if (event.type === 'province-seq-passed') {
+    state.provinceSeq = event.seq;
+    return null;
+  }
+  if (event.type === 'province-settings') {
+    if (!state.provinceSettings || event.settings.version >= state.provinceSettings.version) state.provinceSettings = event.settings;
     state.provinceSeq = event.seq;
     return null;
   }
@@ -234,6 +244,7 @@ export function applyBookingEvent(state: BookingState, event: BookingEvent): str
       booking.cancelledBy = event.by;
       booking.cancelReason = event.reason;
       count(state, slotKey(booking.serviceId, booking.slotStart), -1);
+      if (event.by === 'centre') state.cancelledHere.add(booking.id);
       return null;
     case 'booking-moved': {
       if (booking.status !== 'confirmed') return 'not confirmed';
@@ -323,10 +334,17 @@ export function syncConflict(local: Booking | null, incoming: SyncedBooking): 'c
  * applied already (a repeat after a cut), refused when one is missing (the hub asks again from
  * where it is).
  */
-export function decideProvinceMessage(state: BookingState, now: number, message: { seq: number; kind: string; body: unknown }, booking: SyncedBooking | null): BookingDecision {
+export function decideProvinceMessage(
+  state: BookingState,
+  now: number,
+  message: { seq: number; kind: string; body: unknown },
+  booking: SyncedBooking | null,
+  settings: ProvinceSettings | null = null,
+): BookingDecision {
   if (message.seq <= state.provinceSeq) return { ok: true, events: [] };
   if (message.seq !== state.provinceSeq + 1) return refuse('LINK_OUT_OF_ORDER', { expected: state.provinceSeq + 1 });
   if (message.kind === 'booking' && booking) return { ok: true, events: [{ type: 'booking-synced', seq: message.seq, booking, at: now }] };
+  if (message.kind === 'settings' && settings) return { ok: true, events: [{ type: 'province-settings', seq: message.seq, settings, at: now }] };
   return { ok: true, events: [{ type: 'province-seq-passed', seq: message.seq, kind: message.kind.slice(0, 40), at: now }] };
 }
 

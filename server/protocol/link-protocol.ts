@@ -9,7 +9,8 @@ import type { ErrorCode } from './error-codes';
  * receiver applies each once, in order, and says the last number it applied. Nothing here relies on
  * Socket.IO's connection state recovery: after any cut each side asks again from its last number.
  *
- * Province to hub (pulled by the hub): kind 'booking', the body a booking's whole state now.
+ * Province to hub (pulled by the hub): kind 'booking', the body a booking's whole state now, and
+ * kind 'settings' (provinceSettings).
  * Hub to province (pushed by the hub): kinds 'check-in', 'day-closed', 'closure-added',
  * 'closure-removed' and 'centre-cancel' below.
  * Besides the numbered messages, the hub sends its live public state (`link:state`): a snapshot,
@@ -23,6 +24,19 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const id = z.string().min(1).max(80);
 
 export const linkHello = z.object({ profile: centreProfile });
+
+/**
+ * What the province sets for all its centres (kind 'settings', the whole of it each time, newest
+ * `version` wins): days off and make-up days on top of each centre's own calendar, and a notice
+ * shown on every centre's displays and portal page.
+ */
+export const provinceSettings = z.object({
+  version: z.number().int().positive(),
+  holidays: z.array(day).max(200),
+  workdays: z.array(day).max(100),
+  notice: z.object({ vi: z.string().trim().min(1).max(300), en: z.string().trim().min(1).max(300) }).nullable(),
+});
+export type ProvinceSettings = z.infer<typeof provinceSettings>;
 export const linkPull = z.object({ after: int, limit: z.number().int().min(1).max(500).default(200) });
 export const linkAck = z.object({ applied: int });
 

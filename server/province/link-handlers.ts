@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { linkAck, linkHello, linkPull, linkPush, linkState, type LinkAnswer, type LinkClientEvents, type LinkServerEvents } from '../protocol/link-protocol';
 import type { CentreInbox } from './centre-inbox';
 import type { SigningKeys } from './signing-keys';
+import type { ProvinceSettingsStore } from './province-settings';
 import type { CentreRegistry } from './centre-registry';
 import type { Db } from './db/database';
 import { audit } from './centre-registry';
@@ -17,7 +18,7 @@ export const centreRoom = (centreId: string) => `centre:${centreId}`;
  * The province's end of the link: a hub is let in with a valid centre token and joins its centre's
  * room; every command checks the token again (a revoked token stops the link at its next message).
  */
-export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry: CentreRegistry; inbox: CentreInbox; signingKeys: SigningKeys; log: Logger; clock: () => number; onState?: (centreId: string, state: import('../protocol/link-protocol').CentreLiveState) => void }): void {
+export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry: CentreRegistry; inbox: CentreInbox; signingKeys: SigningKeys; settings: ProvinceSettingsStore; log: Logger; clock: () => number; onState?: (centreId: string, state: import('../protocol/link-protocol').CentreLiveState) => void }): void {
   link.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string') return next(new Error('NOT_LOGGED_IN'));
@@ -63,6 +64,8 @@ export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry
       'link:hello',
       handle(linkHello, async ({ profile }) => {
         await deps.registry.setProfile(centreId, profile);
+        // The province's settings, if this centre has not been sent the current ones.
+        await deps.settings.sendIfBehind(centreId, deps.clock());
         const { rows } = await deps.db.query<{ out_seq: number; in_seq: number }>('SELECT out_seq, in_seq FROM link_sequences WHERE centre_id = $1', [centreId]);
         await audit(deps.db, { at: deps.clock(), actor: `centre:${centreId}`, action: 'link.hello', centreId, details: { services: profile.services.length } });
         return { centreId, outSeq: rows[0]?.out_seq ?? 0, inSeq: rows[0]?.in_seq ?? 0, signingKeys: await deps.signingKeys.publicKeys() };

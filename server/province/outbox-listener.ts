@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../logger';
-import { OUTBOX_CHANNEL } from './province-bookings';
+import { OUTBOX_CHANNEL } from './centre-outbox';
 import { SMS_CHANNEL } from './sms-outbox';
 
 /**

@@ -28,6 +28,7 @@ import type { CentreRegistry } from './centre-registry';
 import type { Db, Tx } from './db/database';
 import type { ProvinceBookings } from './province-bookings';
 import type { SigningKeys } from './signing-keys';
+import type { ProvinceSettingsStore } from './province-settings';
 import { queueSms } from './sms-outbox';
 
 /**
@@ -49,6 +50,7 @@ export class PortalBookings {
       bookings: ProvinceBookings;
       registry: CentreRegistry;
       signingKeys: SigningKeys;
+      settings: ProvinceSettingsStore;
       /** Keys the hashes of CCCD numbers and SMS codes. */
       secret: Buffer;
       /** The portal's public address (the QR's). */
@@ -91,7 +93,7 @@ export class PortalBookings {
     const profile = await this.profileOf(centreId);
     if (!profile) return { ok: false, error: 'UNKNOWN_CENTRE' };
     if (!profile.booking.enabled) return { ok: false, error: 'BOOKING_OFF' };
-    const setup = bookingSetupOf(profile);
+    const setup = bookingSetupOf({ ...profile, province: await this.deps.settings.get() });
     if (!setup.rules.services.some((s) => s.serviceId === serviceId)) return { ok: false, error: 'UNKNOWN_SERVICE' };
     const clock = bookingClock(profile.timeZone);
     const days = bookingDays(now, setup, clock);

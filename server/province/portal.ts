@@ -16,6 +16,7 @@ import { portalRoutes } from './portal-routes';
 import type { ProvinceBookings } from './province-bookings';
 import { provinceSecret } from './province-secrets';
 import type { SigningKeys } from './signing-keys';
+import type { ProvinceSettingsStore } from './province-settings';
 import { SmsSender } from './sms-outbox';
 
 export interface PortalOptions {
@@ -42,6 +43,7 @@ export async function attachPortal(deps: {
   inbox: CentreInbox;
   bookings: ProvinceBookings;
   signingKeys: SigningKeys;
+  settings: ProvinceSettingsStore;
   log: Logger;
   clock: () => number;
   options: PortalOptions;
@@ -64,6 +66,7 @@ export async function attachPortal(deps: {
     bookings: deps.bookings,
     registry: deps.registry,
     signingKeys: deps.signingKeys,
+    settings: deps.settings,
     secret,
     portalUrl,
     smsOn: Boolean(deps.options.sms),

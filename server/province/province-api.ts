@@ -1,3 +1,5 @@
+import { provinceSettings } from '../protocol/link-protocol';
+import type { ProvinceSettingsStore } from './province-settings';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { LoginThrottle } from '../app/login-throttle';
@@ -34,10 +36,15 @@ import { reportCsv, reportXlsx, type ProvinceReports } from './province-reports'
  * registry or the accounts. Answers are `{ ok: true, data }` or `{ ok: false, error, message }`;
  * a refused request changes nothing.
  */
+/** New settings for all centres: the whole of them (what is left out is cleared). */
+const settingsBody = provinceSettings.omit({ version: true });
+
 export interface ProvinceApiDeps {
   db: Db;
   accounts: ProvinceAccounts;
   registry: CentreRegistry;
+  /** The province's settings for all its centres (days off, a notice). */
+  settings: ProvinceSettingsStore;
   reports: ProvinceReports;
   /** Wrong passwords slowed down per user and address; in this process's memory (see the docs). */
   throttle: LoginThrottle;
@@ -221,6 +228,16 @@ export function provinceApi(deps: ProvinceApiDeps): express.Router {
     const id = String(req.params.id);
     if (!/^[0-9a-f]{12}$/.test(id) || !(await deps.registry.revokeToken(id, actorOf(whoOf(res).account), deps.clock()))) return fail(req, res, 'UNKNOWN_TOKEN');
     ok(res, null);
+  });
+
+  // --- settings for all centres (read: anyone signed in; change: admins) ----------------------
+
+  router.get('/settings', signedIn(), async (_req, res) => ok(res, (await deps.settings.get()) ?? { version: 0, holidays: [], workdays: [], notice: null }));
+
+  router.put('/settings', signedIn('admin'), async (req, res) => {
+    const body = settingsBody.safeParse(req.body);
+    if (!body.success) return invalid(req, res, body.error);
+    ok(res, await deps.settings.set(body.data, actorOf(whoOf(res).account), deps.clock()));
   });
 
   // --- accounts (admins) --------------------------------------------------------------------

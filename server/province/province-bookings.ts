@@ -21,6 +21,7 @@ import {
 import type { BookingEvent, SyncedBooking } from '../domain/booking-events';
 import { bookingSetupOf } from '../domain/booking-setup';
 import { addDays } from '../domain/working-calendar';
+import { queueForCentre } from './centre-outbox';
 import { centreProfile } from '../protocol/centre-profile';
 import type { ErrorCode } from '../protocol/error-codes';
 import { inTransaction, isUniqueViolation, type Db, type Tx } from './db/database';
@@ -155,9 +156,6 @@ function stateOf(bookings: Booking[]): BookingState {
   return state;
 }
 
-/** The PostgreSQL channel on which a committed message to a centre is announced ('<centre> <seq>'). */
-export const OUTBOX_CHANNEL = 'luot_centre_outbox';
-
 export class ProvinceBookings {
   /** Rules per centre, made once per profile text (the domain caches slots per setup). */
   private rules = new Map<string, { text: string; rules: CentreRules }>();
@@ -168,14 +166,20 @@ export class ProvinceBookings {
   // Reading under lock
 
   private async rulesOf(tx: Tx, centreId: string): Promise<CentreRules | null> {
-    const { rows } = await tx.query<{ profile: string | null }>('SELECT profile::text AS profile FROM centres WHERE id = $1', [centreId]);
-    const text = rows[0]?.profile;
-    if (!text) return null;
+    // The centre's profile, and the province's days off on top of its calendar.
+    const { rows } = await tx.query<{ profile: string | null; days: string | null }>(
+      `SELECT profile::text AS profile, (SELECT json_build_object('holidays', holidays, 'workdays', workdays)::text FROM province_settings WHERE id = 1) AS days FROM centres WHERE id = $1`,
+      [centreId],
+    );
+    const profileText = rows[0]?.profile;
+    if (!profileText) return null;
+    const text = `${profileText}|${rows[0]!.days ?? ''}`;
     const cached = this.rules.get(centreId);
     if (cached?.text === text) return cached.rules;
-    const parsed = centreProfile.safeParse(JSON.parse(text));
+    const parsed = centreProfile.safeParse(JSON.parse(profileText));
     if (!parsed.success) return null;
-    const rules = { setup: bookingSetupOf(parsed.data), clock: bookingClock(parsed.data.timeZone) };
+    const province = rows[0]!.days ? (JSON.parse(rows[0]!.days) as { holidays: string[]; workdays: string[] }) : null;
+    const rules = { setup: bookingSetupOf({ ...parsed.data, province }), clock: bookingClock(parsed.data.timeZone) };
     this.rules.set(centreId, { text, rules });
     return rules;
   }
@@ -243,14 +247,8 @@ export class ProvinceBookings {
   }
 
   /** Numbers a message for the centre's hub (gapless, in commit order) and stores it. */
-  private async toCentre(tx: Tx, centreId: string, kind: string, body: unknown, now: number): Promise<number> {
-    const { rows } = await tx.query<{ out_seq: number }>('UPDATE link_sequences SET out_seq = out_seq + 1 WHERE centre_id = $1 RETURNING out_seq', [centreId]);
-    const seq = rows[0]!.out_seq;
-    await tx.query('INSERT INTO centre_outbox (centre_id, seq, kind, body, at) VALUES ($1, $2, $3, $4, $5)', [centreId, seq, kind, JSON.stringify(body), now]);
-    // Delivered by PostgreSQL on commit only, to every province process: the one holding the
-    // centre's link nudges its hub (server/province/outbox-listener.ts).
-    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, `${centreId} ${seq}`]);
-    return seq;
+  private toCentre(tx: Tx, centreId: string, kind: string, body: unknown, now: number): Promise<number> {
+    return queueForCentre(tx, centreId, kind, body, now);
   }
 
   /** The next open slots after a refusal, from the slot rows as they stand (lapsed holds may still count). */

@@ -15,6 +15,7 @@ import { ProvinceBookings } from './province-bookings';
 import { CentreInbox } from './centre-inbox';
 import { listenForOutbox } from './outbox-listener';
 import { SigningKeys } from './signing-keys';
+import { ProvinceSettingsStore } from './province-settings';
 import { attachPortal, type PortalOptions } from './portal';
 import { provinceSupervisor } from './province-supervisor';
 
@@ -39,6 +40,8 @@ export interface RunningProvince {
   inbox: CentreInbox;
   /** Signs the token in a booking's QR (checked by the centre's hub, offline too). */
   signingKeys: SigningKeys;
+  /** What the province sets for all its centres (days off, a notice). */
+  settings: ProvinceSettingsStore;
   /** Tells a centre's hub that a message is waiting (through the adapter, to any process). */
   nudge(centreId: string, seq: number): void;
   stop(): Promise<void>;
@@ -60,10 +63,11 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   const registry = new CentreRegistry(db);
   const bookings = new ProvinceBookings(db);
   const inbox = new CentreInbox(db, log, bookings);
+  const settings = new ProvinceSettingsStore(db, bookings, () => inbox.cancelNotifier);
   const signingKeys = new SigningKeys(db);
   await signingKeys.load(clock());
 
-  const supervisor = provinceSupervisor({ db, registry, log, clock });
+  const supervisor = provinceSupervisor({ db, registry, settings, log, clock });
 
   const app = express();
   app.disable('x-powered-by');
@@ -107,13 +111,14 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
   const live = supervisor.attachLive(io, link);
   let port = 0;
-  const portal = await attachPortal({ db, io, registry, inbox, bookings, signingKeys, log, clock, options: options.portal ?? {}, port: () => port });
+  const portal = await attachPortal({ db, io, registry, inbox, bookings, signingKeys, settings, log, clock, options: options.portal ?? {}, port: () => port });
   portalHttp.use(portal.http);
   attachLinkHandlers(link, {
     db,
     registry,
     inbox,
     signingKeys,
+    settings,
     log,
     clock,
     onState: (centreId, state) => {
@@ -148,6 +153,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
     bookings,
     inbox,
     signingKeys,
+    settings,
     nudge: (centreId, seq) => nudgeCentre(link, centreId, seq),
     stop() {
       // Once, however many callers ask (a test's cleanup after the test stopped it itself).

@@ -11,6 +11,7 @@ import type { Db } from './db/database';
 import type { LinkNamespace } from './link-handlers';
 import { ProvinceAccounts } from './province-accounts';
 import { provinceApi } from './province-api';
+import type { ProvinceSettingsStore } from './province-settings';
 import { attachProvinceLive, type ProvinceLive } from './province-live';
 import { ProvinceReports } from './province-reports';
 
@@ -24,7 +25,7 @@ const PAGE = join(WEB_ROOT, 'counter', 'province');
  * the live namespace. The login
  * throttle is this process's own (see docs/province.md).
  */
-export function provinceSupervisor(deps: { db: Db; registry: CentreRegistry; log: Logger; clock: () => number }) {
+export function provinceSupervisor(deps: { db: Db; registry: CentreRegistry; settings: ProvinceSettingsStore; log: Logger; clock: () => number }) {
   const accounts = new ProvinceAccounts(deps.db);
   const reports = new ProvinceReports(deps.db);
   const throttle = new LoginThrottle(deps.clock);
@@ -37,6 +38,7 @@ export function provinceSupervisor(deps: { db: Db; registry: CentreRegistry; log
       db: deps.db,
       accounts,
       registry: deps.registry,
+      settings: deps.settings,
       reports,
       throttle,
       // The namespace is attached before the process listens, so it is there for every request.

@@ -185,6 +185,26 @@ describe('a hub linked to its province', () => {
     expect((await province.bookings.hold('xa-a', { bookingId: 'b-8', serviceId: 'ho-tich', slotStart: at('10:30', TUESDAY), phone: '0912000008', name: 'Vũ Thị Giang', email: null, idHash: null, otpHash: null, by: 'citizen' }, clock.now)).ok).toBe(true);
   });
 
+  it("takes the province's days off and its notice; bookings on a new day off are cancelled there and here", async () => {
+    const WEDNESDAY = '2026-12-09';
+    await bookAtProvince('b-9', '09:00', '0912000009', WEDNESDAY);
+    await until('booking 9 at the hub', () => hubBooking('b-9'));
+    const notice = { vi: 'Ngày 09/12 các trung tâm nghỉ làm việc.', en: 'All centres are closed on 9 December.' };
+    const set = await province.settings.set({ holidays: [WEDNESDAY], workdays: [], notice }, 'province:admin', clock.now);
+    expect(set.version).toBe(1);
+    expect(await provinceRow('b-9')).toMatchObject({ state: 'cancelled' });
+    await until('the settings at the hub', () => hub.hub.bookings.provinceNotice() !== null && hubBooking('b-9')?.status === 'cancelled');
+    const days = hub.hub.bookings.days('ho-tich');
+    if (!days.ok) throw new Error(days.error);
+    expect(days.data.find((d) => d.day === WEDNESDAY)?.closed).toBe('day-off');
+    // Every display shows the province's notice (this centre has none of its own).
+    const queue = (await (await fetch(`${hub.hub.url}/api/queue`)).json()) as { view: { display: { notice: unknown } } };
+    expect(queue.view.display.notice).toEqual(notice);
+    // Nobody books that day at the province.
+    const refused = await province.bookings.hold('xa-a', { bookingId: 'b-10', serviceId: 'ho-tich', slotStart: at('09:30', WEDNESDAY), phone: '0912000010', name: 'Lý Văn Hùng', email: null, idHash: null, otpHash: null, by: 'citizen' }, clock.now);
+    expect(refused).toMatchObject({ ok: false });
+  });
+
   it('reports the closed day with its no-shows', async () => {
     clock.now = at('07:00', '2026-12-08');
     await hub.hub.service.checkDay();

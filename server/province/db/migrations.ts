@@ -260,6 +260,25 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'the province\'s settings for all its centres',
+    sql: `
+      -- One row: days off and make-up days for every centre, and a notice for their displays.
+      -- Each change is sent to every centre as a numbered message (kind 'settings').
+      CREATE TABLE province_settings (
+        id integer PRIMARY KEY CHECK (id = 1),
+        version integer NOT NULL,
+        holidays jsonb NOT NULL,
+        workdays jsonb NOT NULL,
+        notice jsonb,
+        updated_by text NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      -- The settings version last queued for each centre (a centre added later is sent them at its hello).
+      ALTER TABLE link_sequences ADD COLUMN settings_sent integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order; returns the versions applied. */

@@ -8,14 +8,16 @@ import { ProvinceOverview } from './province-overview';
 import { ProvinceReportsScreen } from './province-reports-screen';
 import { api, checkSession, lang, liveStatus, session, signedIn, signOut, t } from './province-state';
 import { RegistryScreen } from './registry-screen';
+import { SettingsScreen } from './settings-screen';
 
-type Tab = 'overview' | 'reports' | 'registry' | 'accounts' | 'audit';
+type Tab = 'overview' | 'reports' | 'registry' | 'accounts' | 'settings' | 'audit';
 
 const TABS: readonly { tab: Tab; label: MessageKey; roles: readonly ProvinceRole[] }[] = [
   { tab: 'overview', label: 'province.tab.overview', roles: ['admin', 'supervisor', 'centre-supervisor'] },
   { tab: 'reports', label: 'province.tab.reports', roles: ['admin', 'supervisor', 'centre-supervisor'] },
   { tab: 'registry', label: 'province.tab.registry', roles: ['admin'] },
   { tab: 'accounts', label: 'province.tab.accounts', roles: ['admin'] },
+  { tab: 'settings', label: 'province.tab.settings', roles: ['admin'] },
   { tab: 'audit', label: 'province.tab.audit', roles: ['admin', 'supervisor', 'centre-supervisor'] },
 ];
 
@@ -86,6 +88,7 @@ export function ProvinceApp() {
         {current === 'reports' && <ProvinceReportsScreen account={view.account} />}
         {current === 'registry' && <RegistryScreen />}
         {current === 'accounts' && <AccountsScreen self={view.account.id} />}
+        {current === 'settings' && <SettingsScreen />}
         {current === 'audit' && <AuditScreen account={view.account} />}
       </main>
     </div>

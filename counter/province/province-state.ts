@@ -45,7 +45,7 @@ const setServerNow = (serverNow: number) => {
 };
 
 /** A call to /api/province/…; an answer always comes (a lost connection is a typed error too). */
-export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ProvinceAnswer<T>> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ProvinceAnswer<T>> {
   let response: Response;
   try {
     response = await fetch(`/api/province${path}`, {

@@ -247,6 +247,20 @@ describe.skipIf(skipBrowserTests)("the province supervisor's page", () => {
     expect(await severeViolations(page, 'accounts')).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'province-accounts.png'), fullPage: true });
 
+    // Settings for every centre: a date that is not one is said before anything is sent.
+    await page.getByTestId('pv-tab-settings').click();
+    await page.getByTestId('pv-settings-holidays').fill('30/04/2027\n01/05/2027\n31/02/2027');
+    await page.getByTestId('pv-settings-save').click();
+    await textIs(page.getByTestId('pv-settings-message'), '"31/02/2027" không phải là một ngày (dd/mm/yyyy).');
+    await page.getByTestId('pv-settings-holidays').fill('30/04/2027\n01/05/2027');
+    await page.getByTestId('pv-settings-notice-vi').fill('Các trung tâm nghỉ lễ 30/4 và 1/5.');
+    await page.getByTestId('pv-settings-notice-en').fill('Centres are closed on 30 April and 1 May.');
+    await page.getByTestId('pv-settings-save').click();
+    await textIs(page.getByTestId('pv-settings-message'), 'Đã lưu (lần thứ 1) và gửi đến các trung tâm.');
+    expect(await page.getByTestId('pv-settings-holidays').inputValue()).toBe('30/04/2027\n01/05/2027');
+    expect(await severeViolations(page, 'settings')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'province-settings.png'), fullPage: true });
+
     await page.getByTestId('pv-tab-audit').click();
     await visible(page.locator('[data-testid="pv-audit-entry"][data-action="account.added"]').first());
     await pageShows(page, 'Cấp mã liên kết');

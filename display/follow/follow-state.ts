@@ -1,4 +1,4 @@
-import { signal, type ReadonlySignal } from '@preact/signals';
+import { signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { ClientAck, HubClient } from '../../server/protocol/hub-client';
 import type { PublicCall, TicketFollowView } from '../../server/protocol/views';
 
@@ -43,6 +43,35 @@ export function ticketIdFromUrl(search: string): string | null {
   return id.length > 0 && id.length <= 80 ? id : null;
 }
 
+/**
+ * The ticket shown and its alert, however the news comes (the hub's answers and calls, or the
+ * province's pushes): a ticket seen waiting and then called raises the alert, once per call.
+ */
+export function followDisplay(state: Signal<FollowState>, alert: Signal<CalledAlert | null>, onLiveAlert?: (alert: CalledAlert) => void) {
+  let alertKey = 0;
+  /** An alert was raised since the ticket was last seen called (so a status answer does not repeat it). */
+  let alertedThisCall = false;
+  const raise = (number: string, counterNumber: number, live: boolean) => {
+    const next: CalledAlert = { number, counterNumber, key: ++alertKey, live };
+    alertedThisCall = true;
+    alert.value = next;
+    if (live) onLiveAlert?.(next);
+  };
+  /** A new view of the ticket; `seen`: it comes while the page is open (not its first answer). */
+  const show = (view: TicketFollowView, seen = true) => {
+    const previous = state.peek();
+    state.value = { kind: 'ticket', view };
+    if (view.status === 'called' && view.counterNumber !== null) {
+      // Seen waiting on this page and now called: the visitor should hear it.
+      if (!alertedThisCall) raise(view.number, view.counterNumber, seen && previous.kind === 'ticket' && previous.view.status === 'waiting');
+    } else {
+      alertedThisCall = false;
+      if (alert.peek()) alert.value = null;
+    }
+  };
+  return { raise, show };
+}
+
 export function startFollow(
   client: HubClient,
   ticketId: string | null,
@@ -51,21 +80,12 @@ export function startFollow(
   const state = signal<FollowState>(ticketId ? { kind: 'loading' } : { kind: 'no-ticket' });
   const alert = signal<CalledAlert | null>(null);
   const minInterval = options.minIntervalMs ?? STATUS_MIN_INTERVAL_MS;
-  let alertKey = 0;
-  /** An alert was raised since the ticket was last seen called (so a status answer does not repeat it). */
-  let alertedThisCall = false;
+  const display = followDisplay(state, alert, options.onLiveAlert);
   let inFlight = false;
   let pending = false;
   let lastAskedAt = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
-
-  const raise = (number: string, counterNumber: number, live: boolean) => {
-    const next: CalledAlert = { number, counterNumber, key: ++alertKey, live };
-    alertedThisCall = true;
-    alert.value = next;
-    if (live) options.onLiveAlert?.(next);
-  };
 
   const apply = (answer: ClientAck<TicketFollowView>) => {
     if (disposed) return;
@@ -76,19 +96,7 @@ export function startFollow(
       alert.value = null;
       return;
     }
-    const previous = state.peek();
-    const view = answer.data;
-    state.value = { kind: 'ticket', view };
-    if (view.status === 'called' && view.counterNumber !== null) {
-      if (!alertedThisCall) {
-        // Seen waiting on this page and now called: the visitor should hear it.
-        const live = previous.kind === 'ticket' && previous.view.status === 'waiting';
-        raise(view.number, view.counterNumber, live);
-      }
-    } else {
-      alertedThisCall = false;
-      if (alert.peek()) alert.value = null;
-    }
+    display.show(answer.data);
   };
 
   const ask = () => {
@@ -123,7 +131,7 @@ export function startFollow(
     const current = state.peek();
     if (current.kind !== 'ticket') return ask();
     const { view } = current;
-    if (call.number === view.number && call.serviceId === view.serviceId) raise(call.number, call.counterNumber, true);
+    if (call.number === view.number && call.serviceId === view.serviceId) display.raise(call.number, call.counterNumber, true);
     ask();
   };
 

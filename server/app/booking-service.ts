@@ -23,6 +23,7 @@ import {
   decideProvinceMessage,
   decideVouch,
   dueReminders,
+  holdRequestOf,
   syncConflict,
   decideMove,
   decideResendCode,
@@ -611,30 +612,14 @@ export class BookingService implements AnswerLedger {
     return { ...decision, details: { ...(decision.details ?? {}), nextSlots: next } };
   }
 
-  /** A hold as the domain takes it, from what was typed: the phone normalised, the CCCD checked and hashed. */
+  /** A hold as the domain takes it, from what was typed (holdRequestOf: the phone normalised, the CCCD hashed). */
   private holdRequest(
     cmd: { serviceId: string; slotStart: number; phone: string; name: string; email: string | null; cccd: string | null },
     bookingId: string,
     by: string,
     otpHash: string | null,
   ): BookingResult<HoldRequest> {
-    const phone = normalizePhone(cmd.phone);
-    if (!phone) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'phone' } };
-    if (cmd.cccd !== null && !isCccd(cmd.cccd)) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'cccd' } };
-    return {
-      ok: true,
-      data: {
-        bookingId,
-        serviceId: cmd.serviceId,
-        slotStart: cmd.slotStart,
-        phone,
-        name: cmd.name.trim(),
-        email: cmd.email,
-        idHash: cmd.cccd ? this.keyed('cccd', cmd.cccd) : null,
-        otpHash,
-        by,
-      },
-    };
+    return holdRequestOf(cmd, { bookingId, by, otpHash, hashCccd: (cccd) => this.keyed('cccd', cccd) });
   }
 
   private keyed(purpose: string, value: string): string {

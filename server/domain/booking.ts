@@ -800,6 +800,33 @@ export function dueReminders(
   return due;
 }
 
+/**
+ * A hold as the rules take it, from what the citizen typed: the phone normalised, the CCCD checked
+ * and given as its keyed hash (`hashCccd`, never the number). The hub and the province make them alike.
+ */
+export function holdRequestOf(
+  cmd: { serviceId: string; slotStart: number; phone: string; name: string; email: string | null; cccd: string | null },
+  made: { bookingId: string; by: string; otpHash: string | null; hashCccd: (cccd: string) => string },
+): { ok: true; data: HoldRequest } | { ok: false; error: 'INVALID_PAYLOAD'; details: { field: 'phone' | 'cccd' } } {
+  const phone = normalizePhone(cmd.phone);
+  if (!phone) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'phone' } };
+  if (cmd.cccd !== null && !isCccd(cmd.cccd)) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'cccd' } };
+  return {
+    ok: true,
+    data: {
+      bookingId: made.bookingId,
+      serviceId: cmd.serviceId,
+      slotStart: cmd.slotStart,
+      phone,
+      name: cmd.name.trim(),
+      email: cmd.email,
+      idHash: cmd.cccd ? made.hashCccd(cmd.cccd) : null,
+      otpHash: made.otpHash,
+      by: made.by,
+    },
+  };
+}
+
 export function decideCheckIn(state: BookingState, rules: BookingConfig, now: number, req: { bookingId: string; ticketId: string; number: string }): BookingDecision {
   const problem = checkInProblem(state.bookings.get(req.bookingId) ?? null, now, rules);
   if (problem) return problem;

@@ -11,7 +11,7 @@ import {
   dueReminders,
   effectiveStatus,
   formatBookingCode,
-  isCccd,
+  holdRequestOf,
   normalizeBookingCode,
   normalizePhone,
   type Booking,
@@ -126,30 +126,15 @@ export class PortalBookings {
     const profile = await this.profileOf(centreId);
     if (!profile) return { ok: false, error: 'UNKNOWN_CENTRE' };
     if (!profile.booking.enabled) return { ok: false, error: 'BOOKING_OFF' };
-    const phone = normalizePhone(cmd.phone);
-    if (!phone) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'phone' } };
-    if (cmd.cccd !== null && !isCccd(cmd.cccd)) return { ok: false, error: 'INVALID_PAYLOAD', details: { field: 'cccd' } };
     const smsCheck = profile.booking.phoneCheck === 'sms';
     if (smsCheck && !this.deps.smsOn) return { ok: false, error: 'BOOKING_OFF' };
     const otp = smsCheck ? String(randomInt(0, 1_000_000)).padStart(6, '0') : null;
     const bookingId = randomBytes(16).toString('base64url');
+    const request = holdRequestOf(cmd, { bookingId, by: 'citizen', otpHash: otp ? this.keyed('otp', `${bookingId}:${otp}`) : null, hashCccd: (cccd) => this.keyed('cccd', cccd) });
+    if (!request.ok) return request;
+    const phone = request.data.phone;
     return this.once(`portal:${centreId}:${cmd.commandId}`, fp, now, async (tx) => {
-      const held = await this.deps.bookings.hold(
-        centreId,
-        {
-          bookingId,
-          serviceId: cmd.serviceId,
-          slotStart: cmd.slotStart,
-          phone,
-          name: cmd.name.trim(),
-          email: cmd.email,
-          idHash: cmd.cccd ? this.keyed('cccd', cmd.cccd) : null,
-          otpHash: otp ? this.keyed('otp', `${bookingId}:${otp}`) : null,
-          by: 'citizen',
-        },
-        now,
-        tx,
-      );
+      const held = await this.deps.bookings.hold(centreId, request.data, now, tx);
       if (!held.ok) return this.withNextSlots(held, profile);
       if (otp) await queueSms(tx, { key: `booking|${bookingId}|code|0`, to: phone, text: this.sms(profile, bookingCodeText(profile.name.vi, otp, profile.booking.holdMinutes)) }, now);
       const b = held.data;

@@ -6,6 +6,7 @@ import { createLogger } from '../../server/logger';
 import { openDatabase, type Db } from '../../server/province/db/database';
 import { startProvince, type RunningProvince } from '../../server/province/province-server';
 import { LinkProxy } from '../helpers/adapter-cluster';
+import { until } from '../helpers/poll';
 import { createTestDatabase, type TestDatabase } from '../helpers/database-servers';
 import { startTestHub, type TestClock, type TestHub } from '../helpers/hub-fixture';
 import { bookingCentre } from '../helpers/province-fixture';
@@ -27,15 +28,6 @@ let province: RunningProvince;
 let proxy: LinkProxy;
 let hub: TestHub;
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const code = () => [...randomBytes(CODE_LENGTH)].map((b) => CODE_ALPHABET[b & 31]).join('');
 

@@ -9,6 +9,7 @@ import type { BookingDayView, BookingHoldView, BookingOptionsView, BookingView }
 import { LINK_NAMESPACE, type CentreLiveState } from '../../server/protocol/link-protocol';
 import { PORTAL_NAMESPACE } from '../../server/province/portal-follow';
 import { startProvince, type RunningProvince } from '../../server/province/province-server';
+import { until } from '../helpers/poll';
 import { createTestDatabase, type TestDatabase } from '../helpers/database-servers';
 import { bookingProfile } from '../helpers/province-fixture';
 import { startSmsGateway } from '../notifications/notification-fixtures';
@@ -46,15 +47,6 @@ const booking = (path: string) => `/centres/xa-p/booking${path}`;
 let n = 0;
 const commandId = () => `portal-test-${++n}-${Date.now()}`;
 
-async function until<T>(what: string, probe: () => T | null | undefined | false | Promise<T | null | undefined | false>): Promise<T> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const codeSentTo = (phone: string) =>
   gateway.requests
     .map((r) => JSON.parse(r.body) as { to: string; text: string })

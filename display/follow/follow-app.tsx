@@ -4,6 +4,7 @@ import { useContext, useEffect, useRef } from 'preact/hooks';
 import type { LocalizedText } from '../../server/config/centre-config';
 import type { TicketFollowView } from '../../server/protocol/views';
 import { useAppState } from '../../server/ui/app-state';
+import { formatTime } from '../../server/ui/format';
 import { Connecting, OfflineBadge } from '../../server/ui/components';
 import { PhoneHeader } from '../phone/phone-header';
 import type { SoundState } from '../voice/web-audio-player';
@@ -39,6 +40,11 @@ export function FollowApp() {
     <div class="phone-page follow">
       <PhoneHeader />
       <main class="phone-main">
+        {follow.staleSince?.value != null && (
+          <p class="phone-card follow-stale" role="status" data-testid="follow-stale">
+            {t('follow.stale', { time: formatTime(follow.staleSince.value) })}
+          </p>
+        )}
         {state.kind === 'no-ticket' ? (
           <Message title={t('follow.unknown.title')} body={t('follow.missing.body')} />
         ) : state.kind === 'unknown' ? (

@@ -26,6 +26,11 @@ export interface CalledAlert {
 export interface FollowController {
   readonly state: ReadonlySignal<FollowState>;
   readonly alert: ReadonlySignal<CalledAlert | null>;
+  /**
+   * Through the province: since when no news of the centre came (its link or the phone's is down),
+   * or null while the news is fresh. With a hub, the page's offline badge says it instead.
+   */
+  readonly staleSince?: ReadonlySignal<number | null>;
   dismissAlert(): void;
   dispose(): void;
 }

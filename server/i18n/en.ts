@@ -477,6 +477,7 @@ export const en: Record<MessageKey, string> = {
   'follow.done': 'Your visit is complete. Thank you!',
   'follow.noShow': 'Your number was called but you were not there. Please ask at the information desk.',
   'follow.cancelled': 'This ticket has been cancelled.',
+  'follow.stale': 'No connection since {time}: what you see may be out of date. The page updates itself when it is back.',
   'follow.unknown.title': 'Ticket not found',
   'follow.unknown.body': 'A ticket is valid only on the day it was taken. Please check your ticket or ask at the information desk.',
   'follow.missing.body': 'This link has no ticket in it. Please scan the QR code on your ticket.',

@@ -478,6 +478,7 @@ export const vi = {
   'follow.done': 'Đã phục vụ xong. Cảm ơn bạn!',
   'follow.noShow': 'Số của bạn đã được gọi nhưng bạn không có mặt. Vui lòng hỏi quầy hướng dẫn.',
   'follow.cancelled': 'Số thứ tự này đã bị hủy.',
+  'follow.stale': 'Mất liên lạc từ {time}: số liệu dưới đây có thể đã cũ. Trang sẽ tự cập nhật khi có lại kết nối.',
   'follow.unknown.title': 'Không tìm thấy số thứ tự',
   'follow.unknown.body': 'Phiếu chỉ có giá trị trong ngày lấy số. Vui lòng kiểm tra lại phiếu hoặc hỏi quầy hướng dẫn.',
   'follow.missing.body': 'Đường dẫn này chưa có số thứ tự. Hãy quét mã QR trên phiếu của bạn.',

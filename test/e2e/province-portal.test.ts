@@ -106,6 +106,11 @@ describe.skipIf(skipBrowserTests)('the province portal on a phone', () => {
     await textIs(supervisor.page.getByTestId('province-link-state'), 'Đang kết nối');
     expect(await supervisor.page.getByTestId('province-link-lag').innerText()).toBe('Đã cập nhật đủ hai chiều.');
     await province.stop();
+    // The phone following through the province says its figures may be old.
+    await follower.page.getByRole('button', { name: 'Tôi đã biết' }).click();
+    await visible(follower.page.getByTestId('follow-stale'), 15_000);
+    expect(await follower.page.getByTestId('follow-stale').innerText()).toMatch(/^Mất liên lạc từ \d{2}:\d{2}/);
+    await follower.page.screenshot({ path: join(SHOTS, 'portal-follow-stale.png') });
     await until(async () => (await supervisor.page.getByTestId('province-link-state').innerText()).startsWith('Mất kết nối từ'), 40_000);
     await supervisor.page.getByTestId('province-link').screenshot({ path: join(SHOTS, 'supervisor-province-link-down.png') });
     // (The overview's own contrast findings, on closed counters, are issue 15's; this card has none of them.)

@@ -109,6 +109,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     // A day closed just before a crash may have missed its audit entry (two journals): record it now.
     const closing = service.closing;
     if (closing) await config.recordAction(closing.by, 'day.closed', [{ path: 'day', before: 'open', after: closing.mode }], closing.at);
+    let provinceDays: () => { holidays: readonly string[]; workdays: readonly string[] } | null = () => null;
     const dossierStore = new DossierStore(options.dataDir);
     const dossiers = new DossierService({
       config,
@@ -116,6 +117,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       clock,
       log,
       silent: !notificationsEnabled(config.current.notifications),
+      // The booking service is made below (it needs the queue); until then no province days.
+      provinceDays: () => provinceDays(),
     });
     const dossierStart = await dossiers.start();
     const notifications = createNotificationService({
@@ -150,6 +153,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       bookingPortal,
     });
     const bookingStart = await bookings.start();
+    provinceDays = () => bookings.provinceDays();
     service.bookingDetails = (id) => bookings.bookingOfTicket(id);
     // New settings from the province (its days off, its notice): every screen is sent its views again.
     bookings.onChange((events) => {

@@ -687,6 +687,11 @@ export class BookingService implements AnswerLedger {
     if (!result.ok) throw new Error(`the province's keys could not be stored: ${result.error}`);
   }
 
+  /** The province's days off and make-up days (the same object until they change), or null. */
+  provinceDays(): { holidays: readonly string[]; workdays: readonly string[] } | null {
+    return this.durable.provinceSettings;
+  }
+
   /** The province's notice for all its centres, if it set one (shown with the centre's own). */
   provinceNotice(): { vi: string; en: string } | null {
     return this.durable.provinceSettings?.notice ?? null;

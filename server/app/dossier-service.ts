@@ -49,7 +49,7 @@ export class DossierService {
   private seq = 0;
   private barrier: Promise<void> | null = null;
   private board: { at: number; value: DossierBoard } | null = null;
-  private derived: { from: CentreConfig; codePattern: RegExp; calendar: WorkingCalendar; local: LocalCalendar } | null = null;
+  private derived: { from: CentreConfig; province: unknown; codePattern: RegExp; calendar: WorkingCalendar; local: LocalCalendar } | null = null;
   private compactedDay = '';
   /** Changes applied in memory whose journal write has not settled yet. */
   private readonly inflight = new Set<Promise<unknown>>();
@@ -75,18 +75,26 @@ export class DossierService {
        * they are stored quiet, so switching notifications on later does not send them.
        */
       silent?: boolean;
+      /** A linked centre: the province's days off and make-up days, counted in deadlines too. */
+      provinceDays?: () => { holidays: readonly string[]; workdays: readonly string[] } | null;
     },
   ) {}
 
   /** What the configuration gives the register, rebuilt when the configuration changes. */
   private get rules() {
     const config = this.deps.config.current;
-    if (this.derived?.from !== config) {
+    const province = this.deps.provinceDays?.() ?? null;
+    if (this.derived?.from !== config || this.derived.province !== province) {
       const { dossiers, centre } = config;
       this.derived = {
         from: config,
+        province,
         codePattern: new RegExp(dossiers.codePattern),
-        calendar: { weekend: dossiers.calendar.weekend, holidays: new Set(dossiers.calendar.holidays), workdays: new Set(dossiers.calendar.workdays) },
+        calendar: {
+          weekend: dossiers.calendar.weekend,
+          holidays: new Set([...dossiers.calendar.holidays, ...(province?.holidays ?? [])]),
+          workdays: new Set([...dossiers.calendar.workdays, ...(province?.workdays ?? [])]),
+        },
         local: { localDay: (ms) => localDayOf(ms, centre.timeZone), localMidnight: (day) => localMidnightOf(day, centre.timeZone) },
       };
     }

@@ -181,6 +181,27 @@ describe('a hub linked to its province', () => {
     const WEDNESDAY = '2026-12-09';
     await bookAtProvince('b-9', '09:00', '0912000009', WEDNESDAY);
     await until('booking 9 at the hub', () => hubBooking('b-9'));
+    // A dossier due on Thursday: its working days left count the province's day off once it is one.
+    const upserted = await hub.hub.dossiers.upsert({
+      code: '000.00.00.T01-261207-0001',
+      lookupKey: 'AB12CD',
+      procedure: 'Đăng ký khai sinh',
+      field: 'Hộ tịch',
+      applicant: { name: 'Phạm Văn Đức', phone: null, email: null, lang: 'vi' },
+      receivedAt: '2026-12-07T08:00:00+07:00',
+      dueAt: '2026-12-10T17:00:00+07:00',
+      status: 2,
+      delivery: 'centre',
+      collectAt: null,
+      note: null,
+    });
+    expect(upserted.ok).toBe(true);
+    const daysLeft = () => {
+      const t = hub.hub.dossiers.lookup('000.00.00.T01-261207-0001', 'AB12CD')?.timeliness;
+      return t?.kind === 'in-time' ? t.workingDaysLeft : null;
+    };
+    const before = daysLeft();
+    expect(before).not.toBeNull();
     const notice = { vi: 'Ngày 09/12 các trung tâm nghỉ làm việc.', en: 'All centres are closed on 9 December.' };
     const set = await province.settings.set({ holidays: [WEDNESDAY], workdays: [], notice }, 'province:admin', clock.now);
     expect(set.version).toBe(1);
@@ -189,6 +210,7 @@ describe('a hub linked to its province', () => {
     const days = hub.hub.bookings.days('ho-tich');
     if (!days.ok) throw new Error(days.error);
     expect(days.data.find((d) => d.day === WEDNESDAY)?.closed).toBe('day-off');
+    expect(daysLeft()).toBe(before! - 1);
     // Every display shows the province's notice (this centre has none of its own).
     const queue = (await (await fetch(`${hub.hub.url}/api/queue`)).json()) as { view: { display: { notice: unknown } } };
     expect(queue.view.display.notice).toEqual(notice);

@@ -82,7 +82,11 @@ export class ProvinceLinkClient {
       transports: ['websocket'],
       auth: { token: this.options.token },
       reconnectionDelay: 1_000,
-      reconnectionDelayMax: 30_000,
+      // The back-off's ceiling is how long a centre back from a long outage may wait to link again
+      // (the delay is capped after its jitter: once there, tries are exactly this far apart). At
+      // 30 s a centre waited 15 s on average, up to 30 (docs/performance.md, "After issue 13");
+      // at 5 s a province that is down hears from each of its few hundred hubs every 5 s.
+      reconnectionDelayMax: 5_000,
       randomizationFactor: 0.5,
     });
     this.socket = socket;

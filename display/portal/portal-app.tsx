@@ -19,7 +19,7 @@ function usePortal(): PortalController {
  * and how long, and book. Numbers only: nothing about anyone is shown.
  */
 export function PortalApp() {
-  const { t } = useAppState();
+  const { t, local } = useAppState();
   const portal = usePortal();
   const centres = portal.centres.value;
   const shown = centres ? findCentres(centres, portal.query.value, portal.order.value) : [];
@@ -29,6 +29,11 @@ export function PortalApp() {
       <main class="phone-main">
         <h1 class="portal-title">{t('portal.title')}</h1>
         <p class="portal-lead">{t('portal.lead')}</p>
+        {portal.notice.value && (
+          <p class="phone-card portal-notice" role="note" data-testid="portal-notice">
+            {local(portal.notice.value)}
+          </p>
+        )}
         <label class="portal-search">
           <span class="portal-search__label">{t('portal.search')}</span>
           <input

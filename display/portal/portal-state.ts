@@ -36,6 +36,8 @@ export function findCentres(centres: readonly PortalCentreView[], query: string,
 
 export function createPortal() {
   const centres = signal<PortalCentreView[] | null>(null);
+  /** The province's notice for all its centres, if any. */
+  const notice = signal<{ vi: string; en: string } | null>(null);
   const failed = signal(false);
   const query = signal('');
   const order = signal<SortOrder>('name');
@@ -47,6 +49,8 @@ export function createPortal() {
       if (!res.ok) throw new Error(String(res.status));
       centres.value = ((await res.json()) as { data: PortalCentreView[] }).data;
       failed.value = false;
+      const said = await fetch('/api/portal/notice', { cache: 'no-store' });
+      if (said.ok) notice.value = ((await said.json()) as { data: { vi: string; en: string } | null }).data;
     } catch {
       failed.value = true;
     } finally {
@@ -56,6 +60,7 @@ export function createPortal() {
 
   return {
     centres,
+    notice,
     failed,
     query,
     order,

@@ -17,6 +17,7 @@ import type { CentreInbox } from './centre-inbox';
 import type { CentreRegistry } from './centre-registry';
 import type { PortalBookings, PortalResult } from './portal-bookings';
 import type { PortalLimits } from './portal-limits';
+import type { ProvinceSettingsStore } from './province-settings';
 
 /**
  * The citizens' portal's REST API (docs/province.md, "The citizens' portal"), public, no account:
@@ -38,6 +39,7 @@ export function portalRoutes(deps: {
   inbox: CentreInbox;
   bookings: PortalBookings;
   limits: PortalLimits;
+  settings: ProvinceSettingsStore;
   clock: () => number;
 }): express.Router {
   const router = express.Router();
@@ -71,6 +73,12 @@ export function portalRoutes(deps: {
     cached = { at: performance.now(), views };
     return views;
   };
+
+  // The province's notice for all its centres (its settings), for the portal's page.
+  router.get('/notice', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, data: (await deps.settings.get())?.notice ?? null });
+  });
 
   router.get('/centres', async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -80,7 +80,7 @@ export async function attachPortal(deps: {
   const follow = new PortalFollow(deps.io.of(PORTAL_NAMESPACE) as unknown as PortalNamespace, deps.db, deps.log);
 
   const http = express.Router();
-  http.use('/api/portal', portalRoutes({ registry: deps.registry, inbox: deps.inbox, bookings, limits: new PortalLimits(deps.db), clock: deps.clock }));
+  http.use('/api/portal', portalRoutes({ registry: deps.registry, inbox: deps.inbox, bookings, limits: new PortalLimits(deps.db), settings: deps.settings, clock: deps.clock }));
   const webRoot = deps.options.webRoot ?? join(PROJECT_ROOT, 'dist', 'web');
   // A booking's QR: the booking page of its centre, which reads the booking from the token.
   http.get('/b', (req, res) => {

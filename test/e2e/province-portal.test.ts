@@ -36,6 +36,8 @@ describe.skipIf(skipBrowserTests)('the province portal on a phone', () => {
     cleanups.add('server', () => province.stop());
     await province.registry.add({ id: 'phuong-ba-dinh', name: { vi: 'Phường Ba Đình', en: 'Ba Dinh ward' }, area: 'Hà Nội' }, 'admin', clock());
     await province.registry.add({ id: 'xa-soc-son', name: { vi: 'Xã Sóc Sơn', en: 'Soc Son commune' }, area: 'Hà Nội' }, 'admin', clock());
+    // The province's notice for all its centres: on the portal's page (and on the centres' displays).
+    await province.settings.set({ holidays: [], workdays: [], notice: { vi: 'Từ 01/01/2027, các trung tâm làm việc cả sáng thứ Bảy.', en: 'From 1 January 2027, centres also open on Saturday mornings.' } }, 'province:admin', clock());
     const issued = await province.registry.issueToken('phuong-ba-dinh', 'admin', clock());
     if (!issued.ok) throw new Error('no token');
     const hub = await startWebHub(cleanups, { name: 'portal', clock, config: bookingCentre(2), province: { url: province.url, token: issued.token } });
@@ -49,6 +51,7 @@ describe.skipIf(skipBrowserTests)('the province portal on a phone', () => {
     await page.goto(`${province.url}/`);
     await visible(page.getByTestId('portal-list'));
     expect(await page.getByTestId('portal-centre').count()).toBe(2);
+    await textIs(page.getByTestId('portal-notice'), 'Từ 01/01/2027, các trung tâm làm việc cả sáng thứ Bảy.');
     const baDinh = page.locator('[data-centre="phuong-ba-dinh"]');
     await until(async () => (await baDinh.getByTestId('portal-waiting').count()) === 1 && (await baDinh.getByTestId('portal-waiting').innerText()).startsWith('3 người đang chờ'), 20_000);
     expect(await page.locator('[data-centre="xa-soc-son"]').innerText()).toContain('Chưa có số liệu trực tiếp');
@@ -76,8 +79,9 @@ describe.skipIf(skipBrowserTests)('the province portal on a phone', () => {
     await visible(page.getByTestId('booked'), 20_000);
     await page.screenshot({ path: join(SHOTS, 'portal-booked.png'), fullPage: true });
     expect(await severeViolations(page, 'portal booked')).toEqual([]);
-    // The booking is at the centre's hub, by the link.
-    await until(() => hub.bookings.provinceSeq() === 1);
+    // The booking is at the centre's hub, by the link (after the settings, message 1).
+    await until(() => hub.bookings.provinceSeq() === 2);
+    expect(hub.bookings.provinceNotice()?.vi).toBe('Từ 01/01/2027, các trung tâm làm việc cả sáng thứ Bảy.');
     expect(hub.bookings.list('2000-01-01', '2100-01-01').map((b) => [b.name, b.status])).toEqual([['Nguyễn Văn An', 'confirmed']]);
 
     // Following a ticket of that centre through the province, as from the ticket's QR.

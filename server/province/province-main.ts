@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 4000),
     host: process.env.HOST ?? '0.0.0.0',
     log,
+    trustProxy: process.env.LUOT_PROVINCE_TRUST_PROXY || undefined,
     portal: {
       publicUrl: process.env.LUOT_PROVINCE_PUBLIC_URL || undefined,
       sms: process.env.LUOT_PROVINCE_SMS_GATEWAY ? smsConfig.parse(JSON.parse(process.env.LUOT_PROVINCE_SMS_GATEWAY)) : null,

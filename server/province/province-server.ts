@@ -29,6 +29,8 @@ export interface ProvinceOptions {
   clock?: () => number;
   /** The citizens' portal: its public address, SMS gateway, built pages. */
   portal?: PortalOptions;
+  /** Which proxies' X-Forwarded-For is believed (Express's `trust proxy`: addresses or subnets). */
+  trustProxy?: string | undefined;
 }
 
 export interface RunningProvince {
@@ -71,8 +73,9 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
 
   const app = express();
   app.disable('x-powered-by');
-  // Behind nginx on the same machine: the citizen's address is the forwarded one (limits count it).
-  app.set('trust proxy', 'loopback');
+  // Behind nginx: the citizen's address is the one it forwards (limits count it), from the proxies
+  // trusted (default: nginx on the same machine).
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.get('/healthz', async (_req, res) => {
     try {
       await db.query('SELECT 1');

@@ -35,6 +35,10 @@ for (const run of runs) {
   if (s) for (const key of ['ms', 'in_process_ms', 'empty_ms', 'empty_in_process_ms', 'history_cost_ms', 'first_snapshot_ms', 'first_snapshot_loop_block_ms']) add(`startup ${key}`, s[key]);
   const m = run.memory as Json | undefined;
   if (m) for (const key of ['rss_mb', 'rss_idle_mb']) add(`memory ${key}`, m[key]);
+  const pv = run.province as Record<string, Json> | undefined;
+  if (pv?.booking) for (const key of ['succeeded', 'overbooked', 'ack_p50_ms', 'ack_p99_ms', 'wall_ms', 'confirm_p50_ms']) add(`province booking ${key}`, pv.booking[key]);
+  if (pv?.follow) for (const key of ['phones', 'call_to_phone_p50_ms', 'call_to_phone_p99_ms', 'call_to_first_phone_p50_ms', 'updates_missing', 'floor_p50_ms', 'floor_p99_ms']) add(`province follow ${key}`, pv.follow[key]);
+  if (pv?.catchup) for (const key of ['seconds', 'link_up_after_s', 'lost', 'duplicated']) add(`province catchup ${key}`, pv.catchup[key]);
   const b = run.bundles_gzip_kb as Json | undefined;
   if (b) for (const key of ['kiosk', 'display', 'counter']) add(`bundle gzip kB ${key}`, b[key]);
 }

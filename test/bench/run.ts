@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking]
+ * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking,province]
  *                [--hub bundle|tsx] [--hub-prof <dir>] [--keep]`
  *
  * A program, not a test. It starts the real hub as its own process on 127.0.0.1, as `npm start`
@@ -23,6 +23,7 @@ import { Inbox } from './inbox';
 import { forkChild, type Child } from './ipc';
 import { median, percentile, round, sleep } from './stats';
 import { bookingPhase } from './booking-bench';
+import { provincePhase } from './province-bench';
 
 // ---------------------------------------------------------------- options
 
@@ -56,7 +57,8 @@ function parseOptions(argv: string[]): Options {
       options.hub = v;
     }
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- [--quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking] [--hub bundle|tsx] [--hub-prof dir] [--keep]');
+      console.log('npm run bench -- [--quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking,province] [--hub bundle|tsx] [--hub-prof dir] [--keep]');
+      console.log('  (--only province:booking,province:follow,province:catchup runs parts of the province phase)');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -81,6 +83,12 @@ const PLAN = {
   startupRuns: Q ? 1 : 3,
   year: { archivedDays: 250, archivedTickets: 37_000, todayTickets: 148, dossiers: 37_000 },
   booking: { attempts: Q ? 2_000 : 10_000, clients: 200, seconds: Q ? 2 : 10, slots: 6, placesPerSlot: 50 },
+  province: {
+    processes: 3,
+    booking: { attempts: Q ? 4_000 : 20_000, seconds: Q ? 4 : 20, slots: 100, placesPerSlot: 10, phones: 300, workers: 2 },
+    follow: { phones: Q ? 1_000 : 10_000, tickets: Q ? 500 : 2_000, calls: Q ? 3 : 10, callEveryMs: Q ? 2_000 : 3_000, workers: Q ? 2 : 4 },
+    catchup: { tickets: Q ? 300 : 2_000, served: Q ? 30 : 200, bookings: Q ? 50 : 300, cutSeconds: Q ? 10 : 60 },
+  },
 };
 
 const DATA_ROOT = mkdtempSync(join(tmpdir(), 'luot-bench-'));
@@ -762,6 +770,9 @@ async function main() {
   if (wants('history')) results.history = await historyPhase();
   if (wants('startup')) results.startup = await startupPhase();
   if (wants('booking')) results.booking = await bookingPhase({ plan: PLAN.booking, dataDir: freshDataDir('booking'), runtime: options.hub, log, cpuProfDir: options.hubProf });
+  const provinceParts = [...(options.only ?? [])].filter((x) => x.startsWith('province:')).map((x) => x.slice(9) as 'booking' | 'follow' | 'catchup');
+  if (wants('province') || provinceParts.length > 0)
+    results.province = await provincePhase({ plan: PLAN.province, dataDir: freshDataDir('province'), log, cpuProfDir: options.hubProf, ...(provinceParts.length > 0 ? { parts: provinceParts } : {}) });
   results.targets = targets(results);
   if (options.hubProf) (results.meta as Record<string, unknown>).profile_windows = profileWindows;
   (results.meta as Record<string, unknown>).loadavg_at_end = loadavg().map((v) => round(v, 2));
@@ -815,6 +826,24 @@ function targets(r: Record<string, unknown>): Target[] {
     const c = bk.cold;
     out.push({ name: 'booking on a cold hub: booked, on disk, / beyond a slot\'s places', value: c.succeeded!, limit: `= ${bk.places} / 0`, met: c.succeeded === bk.places && c.overbooked === 0 && c.confirmed_on_disk === c.succeeded && c.taken_after_restart === c.succeeded });
   }
+  const pv = r.province as { processes: number; booking?: Record<string, number>; follow?: Record<string, number>; catchup?: Record<string, number> } | undefined;
+  if (pv?.booking) {
+    const b = pv.booking;
+    out.push({ name: `province: bookings that got a place (of ${b.places}, ${pv.processes} processes)`, value: b.succeeded!, limit: `= ${b.places}`, met: b.succeeded === b.places && b.confirmed_in_db === b.succeeded && b.codes_answered_not_in_db === 0 });
+    out.push({ name: "province: bookings beyond a slot's places (PostgreSQL)", value: b.overbooked!, limit: '= 0', met: b.overbooked === 0 && b.slots_taken_over_capacity === 0 });
+    out.push({ name: `province: hold ack p99 ms (${b.attempts} attempts, ${b.phones} phones)`, value: b.ack_p99_ms!, limit: '< 100', met: b.ack_p99_ms! < 100 });
+    out.push({ name: `province: ${b.attempts} attempts due over ${b.spread_over_s} s, all answered: ms`, value: b.wall_ms!, limit: `< ${b.spread_over_s! * 1000 + 500}`, met: b.wall_ms! < b.spread_over_s! * 1000 + 500 });
+  }
+  if (pv?.follow) {
+    const f = pv.follow;
+    out.push({ name: `province: phones following (${pv.processes} processes)`, value: f.phones!, limit: `= ${f.phones_asked}`, met: f.phones === f.phones_asked && f.updates_missing === 0 });
+    out.push({ name: 'province: call at the centre -> phone, p99 ms', value: f.call_to_phone_p99_ms!, limit: '< 250', met: f.call_to_phone_p99_ms! < 250 });
+  }
+  if (pv?.catchup) {
+    const c = pv.catchup;
+    out.push({ name: `province: centre back after a cut (${c.tickets} tickets, ${c.bookings} bookings): s to in sync`, value: c.seconds!, limit: '< 10', met: c.seconds! < 10 });
+    out.push({ name: 'province: bookings lost / duplicated after the cut', value: c.lost! + c.duplicated!, limit: '= 0 / 0', met: c.lost === 0 && c.duplicated === 0 && c.journal_messages_missing === 0 && c.journal_messages_applied_twice === 0 });
+  }
   const s = r.startup as Record<string, number> | undefined;
   if (s) out.push({ name: 'start with a year of history, ms (spawn -> ready)', value: s.ms!, limit: '< 1500', met: s.ms! < 1500 });
   const m = r.memory as Record<string, number> | undefined;
@@ -841,6 +870,19 @@ function printTable(r: Record<string, unknown>) {
     const c = bk.cold as Record<string, unknown>;
     rows.push([`bookings, cold hub`, `${v(c.succeeded)}/${v(bk.places)} booked, ${v(c.overbooked)} overbooked`, `hold ack p50 ${v(c.ack_p50_ms)} / p99 ${v(c.ack_p99_ms)} ms`]);
     rows.push([`bookings, burst`, `${v(b.succeeded)}/${v(bk.places)} booked, ${v(b.overbooked)} overbooked`, `${v(b.attempts)} in ${v(b.wall_ms)} ms (${v(b.attempts_per_s)}/s), hold ack p50 ${v(b.ack_p50_ms)} / p99 ${v(b.ack_p99_ms)} ms`]);
+  }
+  const pv = r.province as { processes: unknown; booking?: Record<string, unknown>; follow?: Record<string, unknown>; catchup?: Record<string, unknown> } | undefined;
+  if (pv?.booking) {
+    const b = pv.booking;
+    rows.push([`province bookings, ${v(pv.processes)} processes`, `${v(b.succeeded)}/${v(b.places)} booked, ${v(b.overbooked)} overbooked`, `hold ack p50 ${v(b.ack_p50_ms)} / p99 ${v(b.ack_p99_ms)} ms, ${v(b.attempts)} in ${v(b.wall_ms)} ms`]);
+  }
+  if (pv?.follow) {
+    const f = pv.follow;
+    rows.push([`province follow, ${v(f.phones)} phones`, `call -> phone p50 ${v(f.call_to_phone_p50_ms)} / p99 ${v(f.call_to_phone_p99_ms)} ms`, `${v(f.updates_missing)} of ${v(f.updates_expected)} updates missing`]);
+  }
+  if (pv?.catchup) {
+    const c = pv.catchup;
+    rows.push([`province catch-up, ${v(c.tickets)} tickets + ${v(c.bookings)} bookings`, `in sync ${v(c.seconds)} s after the restore`, `${v(c.lost)} lost, ${v(c.duplicated)} duplicated (link up after ${v(c.link_up_after_s)} s)`]);
   }
   const m = r.memory as Record<string, unknown> | undefined;
   if (m) rows.push([`hub RSS, 500 displays`, `${v(m.rss_mb)} MB`, `idle ${v(m.rss_idle_mb)} MB`]);

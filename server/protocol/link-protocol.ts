@@ -89,6 +89,18 @@ export const linkMessage = z.object({ seq: z.number().int().positive(), kind: z.
 export type LinkMessage = z.infer<typeof linkMessage>;
 export const linkPush = z.object({ messages: z.array(linkMessage).min(1).max(200) });
 
+const followKeySchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+/** A ticket as a phone following it sees it (TicketFollowView), known by its follow key. */
+const followEntry = z.object({
+  key: followKeySchema,
+  number: z.string().max(12),
+  serviceId: z.string().max(40),
+  status: z.enum(['waiting', 'called', 'serving', 'done', 'no-show', 'cancelled']),
+  peopleAhead: int.nullable(),
+  estimatedWaitMinutes: z.number().nonnegative().nullable(),
+  counterNumber: int.nullable(),
+});
+
 /** What a linked centre shows the public now, as the province's overview and portal need it. */
 export const centreLiveState = z.object({
   at: instant,
@@ -123,24 +135,19 @@ export const centreLiveState = z.object({
    * Every ticket still to be served, for phones following one through the province: known by
    * `key` (server/app/follow-key.ts: a hash of the ticket id, which stays the phone's secret).
    */
-  tickets: z
-    .array(
-      z.object({
-        key: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
-        number: z.string().max(12),
-        serviceId: z.string().max(40),
-        status: z.enum(['waiting', 'called', 'serving', 'done', 'no-show', 'cancelled']),
-        peopleAhead: int.nullable(),
-        estimatedWaitMinutes: z.number().nonnegative().nullable(),
-        counterNumber: int.nullable(),
-      }),
-    )
-    .max(5_000)
-    .default([]),
+  tickets: z.array(followEntry).max(5_000).default([]),
 });
 export type CentreLiveState = z.infer<typeof centreLiveState>;
-export type FollowEntry = CentreLiveState['tickets'][number];
-export const linkState = z.object({ state: centreLiveState });
+export type FollowEntry = z.infer<typeof followEntry>;
+/**
+ * A state whose `ticketsDelta` is set carries only the tickets that changed since the last state
+ * on this connection (`changed`) and those gone (`gone`, keys); `tickets` is then not used. The
+ * first state after a hello, and one every 30 s, carry them all.
+ */
+export const linkState = z.object({
+  state: centreLiveState,
+  ticketsDelta: z.object({ changed: z.array(followEntry).max(5_000), gone: z.array(followKeySchema).max(5_000) }).optional(),
+});
 
 export type LinkAnswer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message?: string };
 

@@ -1,7 +1,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../logger';
-import { linkAck, linkHello, linkPull, linkPush, linkState, type LinkAnswer, type LinkClientEvents, type LinkServerEvents } from '../protocol/link-protocol';
+import { linkAck, linkHello, linkPull, linkPush, linkState, type FollowEntry, type LinkAnswer, type LinkClientEvents, type LinkServerEvents } from '../protocol/link-protocol';
 import type { CentreInbox } from './centre-inbox';
 import type { SigningKeys } from './signing-keys';
 import type { ProvinceSettingsStore } from './province-settings';
@@ -9,8 +9,8 @@ import type { CentreRegistry } from './centre-registry';
 import type { Db } from './db/database';
 import { audit } from './centre-registry';
 
-export type LinkNamespace = Namespace<LinkClientEvents, LinkServerEvents, Record<string, never>, { centreId: string; token: string }>;
-type LinkSocket = Socket<LinkClientEvents, LinkServerEvents, Record<string, never>, { centreId: string; token: string }>;
+export type LinkNamespace = Namespace<LinkClientEvents, LinkServerEvents, Record<string, never>, { centreId: string; token: string; tickets?: Map<string, FollowEntry> }>;
+type LinkSocket = Socket<LinkClientEvents, LinkServerEvents, Record<string, never>, { centreId: string; token: string; tickets?: Map<string, FollowEntry> }>;
 
 export const centreRoom = (centreId: string) => `centre:${centreId}`;
 
@@ -96,7 +96,18 @@ export function attachLinkHandlers(link: LinkNamespace, deps: { db: Db; registry
       'link:state',
       handle(
         linkState,
-        async ({ state }) => {
+        async ({ state, ticketsDelta }) => {
+          // The tickets whole again from this connection's last ones and what changed since.
+          const known = socket.data.tickets ?? new Map<string, FollowEntry>();
+          if (ticketsDelta) {
+            for (const key of ticketsDelta.gone) known.delete(key);
+            for (const entry of ticketsDelta.changed) known.set(entry.key, entry);
+            state.tickets = [...known.values()];
+          } else {
+            known.clear();
+            for (const entry of state.tickets) known.set(entry.key, entry);
+          }
+          socket.data.tickets = known;
           deps.onState?.(centreId, state);
           await deps.inbox.storeState(centreId, state, deps.clock());
           return null;

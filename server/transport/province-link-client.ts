@@ -62,6 +62,8 @@ export class ProvinceLinkClient {
   private timer: ReturnType<typeof setInterval> | null = null;
   private stateTimer: ReturnType<typeof setTimeout> | null = null;
   private lastStateAt = -Infinity;
+  /** The tickets as last sent on this connection (key -> entry text); null: send them all next. */
+  private sentTickets: Map<string, string> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -111,7 +113,8 @@ export class ProvinceLinkClient {
     this.timer = setInterval(() => {
       this.run('collect');
       this.run('pull');
-      // Also the province's sign that the centre is there, when nothing changes.
+      // Also the province's sign that the centre is there, when nothing changes; all the tickets.
+      this.sentTickets = null;
       this.sendState();
     }, this.options.pullEveryMs ?? 30_000);
     this.timer.unref();
@@ -196,6 +199,8 @@ export class ProvinceLinkClient {
     if (this.state.linkedSince === null) await this.write([{ type: 'linked', day: this.options.today(), at: this.options.clock() }]);
     // What the province applied of ours may be past what we recorded (an answer lost in a cut).
     if (hello.data.inSeq > this.state.acked && hello.data.inSeq <= this.state.seq) await this.write([{ type: 'acked', upTo: hello.data.inSeq }]);
+    // A new connection: the province has none of our tickets on it yet.
+    this.sentTickets = null;
     this.sendState();
     this.run('pull');
     this.run('collect');
@@ -279,7 +284,18 @@ export class ProvinceLinkClient {
     }
     if (!socket?.connected || !this.helloDone) return;
     this.lastStateAt = performance.now();
-    socket.emit('link:state', { state: { ...this.options.liveState(), outSeq: this.state.seq, provinceSeq: this.options.bookings.provinceSeq() } });
+    const state = { ...this.options.liveState(), outSeq: this.state.seq, provinceSeq: this.options.bookings.provinceSeq() };
+    // The tickets that changed since the last state on this connection, when that is fewer.
+    const now = new Map(state.tickets.map((t) => [t.key, JSON.stringify(t)]));
+    const before = this.sentTickets;
+    this.sentTickets = now;
+    if (before) {
+      const changed = state.tickets.filter((t) => before.get(t.key) !== now.get(t.key));
+      const gone = [...before.keys()].filter((key) => !now.has(key));
+      if (changed.length + gone.length < state.tickets.length / 2)
+        return void socket.emit('link:state', { state: { ...state, tickets: [] }, ticketsDelta: { changed, gone } });
+    }
+    socket.emit('link:state', { state });
   }
 
   private async write(records: LinkOutRecord[]): Promise<void> {

@@ -211,12 +211,21 @@ describe('the citizens portal', () => {
     const updates: unknown[] = [];
     phone.on('follow:update', (v) => updates.push(v));
     await hub.emitWithAck('link:state', { state: state(1, 'waiting', null) });
-    hub.emit('link:state', { state: state(1, 'called', 2) });
+    // Only what changed, as a hub sends it between its full states: the ticket called.
+    const called = state(1, 'called', 2);
+    hub.emit('link:state', { state: { ...called, tickets: [] }, ticketsDelta: { changed: called.tickets, gone: [] } });
     await until('the call on the phone', () => updates.length === 2);
     expect(updates).toMatchObject([
       { number: 'A012', status: 'waiting', peopleAhead: 1 },
       { number: 'A012', status: 'called', counterNumber: 2 },
     ]);
+    // The province keeps the tickets whole: a phone asking now is answered from them.
+    const late = connect(`${province.url}${PORTAL_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    sockets.push(late);
+    await until('the stored call', async () => {
+      const answer = (await late.emitWithAck('follow:ticket', { centreId: 'xa-p', ticketId: 'ticket-secret-A012' })) as { ok: boolean; data?: { status: string } };
+      return answer.ok && answer.data?.status === 'called';
+    });
     const centre = await api<{ data: { live: { waiting: number; openCounters: number } } }>('GET', '/centres/xa-p');
     await until('the live state in the list', async () => (await api<{ data: { live: { waiting: number } | null } }>('GET', '/centres/xa-p')).body.data.live?.waiting === 2);
     expect(centre.status).toBe(200);

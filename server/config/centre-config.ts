@@ -328,13 +328,21 @@ function duplicates<T>(values: T[]): number[] {
   return at;
 }
 
+/** Zones already checked: making an Intl.DateTimeFormat is slow, and a centre's zone is checked on every read of its profile. */
+const knownZones = new Map<string, boolean>();
+
 function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(tz);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 1_000) knownZones.set(tz, known);
   }
+  return known;
 }
 
 /** Formats zod issues as `services[2].numbering.prefix: must be one capital letter A-Z`. */

@@ -30,9 +30,22 @@ export async function audit(tx: Tx | Db, entry: { at: number; actor: string; act
   ]);
 }
 
-function rowOf(r: { id: string; name: { vi: string; en: string }; area: string; profile: unknown; created_at: number }): CentreRow {
-  const profile = r.profile === null ? null : centreProfile.safeParse(r.profile);
-  return { id: r.id, name: r.name, area: r.area, profile: profile?.success ? profile.data : null, createdAt: r.created_at };
+/** Profiles parsed, by centre and the profile's text: a profile changes at a hub's hello, and is read on every booking. */
+const parsedProfiles = new Map<string, { text: string; profile: CentreProfile | null }>();
+
+function rowOf(r: { id: string; name: { vi: string; en: string }; area: string; profile: string | null; created_at: number }): CentreRow {
+  let profile: CentreProfile | null = null;
+  if (r.profile !== null) {
+    const known = parsedProfiles.get(r.id);
+    if (known?.text === r.profile) profile = known.profile;
+    else {
+      const parsed = centreProfile.safeParse(JSON.parse(r.profile));
+      profile = parsed.success ? parsed.data : null;
+      if (parsedProfiles.size > 10_000) parsedProfiles.clear();
+      parsedProfiles.set(r.id, { text: r.profile, profile });
+    }
+  }
+  return { id: r.id, name: r.name, area: r.area, profile, createdAt: r.created_at };
 }
 
 export class CentreRegistry {
@@ -53,12 +66,12 @@ export class CentreRegistry {
   }
 
   async list(): Promise<CentreRow[]> {
-    const { rows } = await this.db.query('SELECT id, name, area, profile, created_at FROM centres ORDER BY id');
+    const { rows } = await this.db.query('SELECT id, name, area, profile::text AS profile, created_at FROM centres ORDER BY id');
     return rows.map(rowOf);
   }
 
   async get(id: string): Promise<CentreRow | null> {
-    const { rows } = await this.db.query('SELECT id, name, area, profile, created_at FROM centres WHERE id = $1', [id]);
+    const { rows } = await this.db.query('SELECT id, name, area, profile::text AS profile, created_at FROM centres WHERE id = $1', [id]);
     return rows[0] ? rowOf(rows[0]) : null;
   }
 

@@ -119,10 +119,11 @@ export function portalRoutes(deps: {
     const phone = normalizePhone(parsed.data.phone);
     if (!phone) return sendInvalid(res, lang, { issues: [{ path: ['phone'], message: 'not a Vietnamese mobile number' }] });
     const centreId = centreOf(req);
-    const options = await deps.bookings.options(centreId);
-    if (!options.ok) return send(res, options, lang);
-    const profileLimits = (await deps.registry.get(centreId))?.profile?.booking.limits;
-    if (profileLimits) {
+    // The centre's profile read once for the request (its limits, then its rules).
+    const profile = (await deps.registry.get(centreId))?.profile ?? null;
+    if (!profile) return send(res, { ok: false, error: 'UNKNOWN_CENTRE' }, lang);
+    const profileLimits = profile.booking.limits;
+    {
       const allowed = await deps.limits.take(
         [
           { key: `hold-phone:${phone}`, rate: profileLimits.perPhone },
@@ -132,7 +133,7 @@ export function portalRoutes(deps: {
       );
       if (!allowed.ok) return send(res, { ok: false, error: 'RATE_LIMITED', details: { retryAfterSeconds: allowed.retryAfterSeconds } }, lang);
     }
-    const result = await deps.bookings.hold(centreId, parsed.data, commandFingerprint('booking:hold', parsed.data), deps.clock());
+    const result = await deps.bookings.hold(centreId, parsed.data, commandFingerprint('booking:hold', parsed.data), deps.clock(), profile);
     if (!result.ok) return send(res, result, lang);
     res.status(201).json(result.data);
   });

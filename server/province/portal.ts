@@ -8,7 +8,7 @@ import type { CentreLiveState } from '../protocol/link-protocol';
 import { PROJECT_ROOT } from '../project-root';
 import type { CentreInbox } from './centre-inbox';
 import type { CentreRegistry } from './centre-registry';
-import type { Db } from './db/database';
+import { openDatabase, type Db } from './db/database';
 import { PortalBookings } from './portal-bookings';
 import { PORTAL_NAMESPACE, PortalFollow, type PortalNamespace } from './portal-follow';
 import { PortalLimits } from './portal-limits';
@@ -38,6 +38,7 @@ export interface PortalOptions {
  */
 export async function attachPortal(deps: {
   db: Db;
+  databaseUrl: string;
   io: Server;
   registry: CentreRegistry;
   inbox: CentreInbox;
@@ -79,8 +80,12 @@ export async function attachPortal(deps: {
   reminders.unref();
   const follow = new PortalFollow(deps.io.of(PORTAL_NAMESPACE) as unknown as PortalNamespace, deps.db, deps.log);
 
+  // The limits' counters on their own connections that do not wait for the disk: a limiter's
+  // tokens lost in a crash cost nothing, and every hold writes two of them.
+  const limitsDb = openDatabase(deps.databaseUrl, 4, { synchronousCommit: false });
+  const limits = new PortalLimits(limitsDb);
   const http = express.Router();
-  http.use('/api/portal', portalRoutes({ registry: deps.registry, inbox: deps.inbox, bookings, limits: new PortalLimits(deps.db), settings: deps.settings, clock: deps.clock }));
+  http.use('/api/portal', portalRoutes({ registry: deps.registry, inbox: deps.inbox, bookings, limits, settings: deps.settings, clock: deps.clock }));
   const webRoot = deps.options.webRoot ?? join(PROJECT_ROOT, 'dist', 'web');
   // A booking's QR: the booking page of its centre, which reads the booking from the token.
   http.get('/b', (req, res) => {
@@ -110,9 +115,10 @@ export async function attachPortal(deps: {
     stateArrived: (centreId, state) => follow.stateArrived(centreId, state),
     smsQueued: () => sms.poke(),
     reminders: () => bookings.sendDueReminders(deps.clock()),
-    stop: () => {
+    stop: async () => {
       clearInterval(reminders);
-      return sms.stop();
+      await sms.stop();
+      await limitsDb.end();
     },
   };
 }

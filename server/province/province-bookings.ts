@@ -300,6 +300,22 @@ export class ProvinceBookings {
     }
   }
 
+  /**
+   * Stores `answer` as the first answer of `key` unless it has one already, and returns the stored
+   * one: one statement, for an answer given without a transaction of its own.
+   */
+  async answerOnce<T>(key: string, fingerprint: unknown, now: number, answer: T): Promise<T | Refusal> {
+    const fp = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 32);
+    const text = JSON.stringify(answer);
+    const { rows } = await this.db.query<{ fingerprint: string; answer: string }>(
+      `WITH put AS (INSERT INTO command_answers (key, fingerprint, answer, at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING RETURNING fingerprint, answer)
+       SELECT fingerprint, answer FROM put UNION ALL SELECT fingerprint, answer FROM command_answers WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM put)`,
+      [key, fp, text, now],
+    );
+    const stored = rows[0]!;
+    return stored.fingerprint === fp ? (JSON.parse(stored.answer) as T) : refuse('IDEMPOTENCY_CONFLICT');
+  }
+
   /** Holds a place while the citizen confirms. Refused as SLOT_FULL with the next open slots. */
   hold(centreId: string, req: HoldRequest & { staff?: boolean }, now: number, tx?: Tx): Promise<ProvinceResult<Booking>> {
     const run = async (tx: Tx): Promise<ProvinceResult<Booking>> => {

@@ -114,7 +114,7 @@ export async function startProvince(options: ProvinceOptions): Promise<RunningPr
   const link = io.of(LINK_NAMESPACE) as unknown as LinkNamespace;
   const live = supervisor.attachLive(io, link);
   let port = 0;
-  const portal = await attachPortal({ db, io, registry, inbox, bookings, signingKeys, settings, log, clock, options: options.portal ?? {}, port: () => port });
+  const portal = await attachPortal({ db, databaseUrl: options.databaseUrl, io, registry, inbox, bookings, signingKeys, settings, log, clock, options: options.portal ?? {}, port: () => port });
   portalHttp.use(portal.http);
   attachLinkHandlers(link, {
     db,

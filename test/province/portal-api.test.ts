@@ -141,6 +141,14 @@ describe('the citizens portal', () => {
     expect(third.status).toBe(409);
     expect(third.body.error).toBe('SLOT_FULL');
     expect(third.body.details.nextSlots[0]).toMatchObject({ time: '09:30', left: 2 });
+    // The next attempts on that slot are refused from what the process just learned (no locked
+    // transaction), the same way; a repeated command gets its first answer.
+    const fourthCommand = { commandId: commandId(), serviceId: 'ho-tich', slotStart, phone: '0987000003', name: 'Đinh Thị Dung', email: null, cccd: null };
+    const fourth = await api<{ error: string; details: { nextSlots: unknown[] } }>('POST', booking('/holds'), fourthCommand);
+    expect(fourth.status).toBe(409);
+    expect(fourth.body).toEqual(third.body);
+    expect((await api('POST', booking('/holds'), fourthCommand)).body).toEqual(fourth.body);
+    expect((await api<{ error: string }>('POST', booking('/holds'), { ...fourthCommand, slotStart: at('2026-12-07', '09:30') })).body.error).toBe('IDEMPOTENCY_CONFLICT');
     const days = await api<{ days: BookingDayView[] }>('GET', booking('/days?serviceId=ho-tich'));
     expect(days.body.days[0]!.slots.find((s) => s.time === '09:00')).toMatchObject({ left: 0, open: false });
   });

@@ -14,8 +14,16 @@ const types = {
 export type Db = pg.Pool;
 export type Tx = pg.PoolClient;
 
-export function openDatabase(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 10_000, application_name: 'luot-province' });
+export function openDatabase(url: string, max = 10, settings: { synchronousCommit?: boolean } = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'luot-province',
+    // Counters that may be lost in a crash (a limiter's tokens) need not wait for the disk.
+    ...(settings.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+  });
   // An idle client whose server went away must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

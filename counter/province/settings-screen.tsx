@@ -71,6 +71,20 @@ export function SettingsScreen() {
     } else message.value = { kind: 'error', text: answer.message ?? t(`error.${answer.error}`) };
   };
 
+  // The fields only once the settings are read: what is typed is never overwritten by them.
+  if (loaded.value === null)
+    return (
+      <section class="pv-card pv-settings">
+        <h2 class="pv-heading">{t('province.settings.title')}</h2>
+        {message.value ? (
+          <p class="pv-error" role="alert">
+            {message.value.text}
+          </p>
+        ) : (
+          <p class="pv-muted">{t('province.loading')}</p>
+        )}
+      </section>
+    );
   return (
     <form class="pv-card pv-settings" onSubmit={(e) => void save(e)} data-testid="pv-settings">
       <h2 class="pv-heading">{t('province.settings.title')}</h2>
@@ -96,7 +110,7 @@ export function SettingsScreen() {
           {message.value.text}
         </p>
       )}
-      <button type="submit" class="pv-button" disabled={busy.value || loaded.value === null} data-testid="pv-settings-save">
+      <button type="submit" class="pv-button" disabled={busy.value} data-testid="pv-settings-save">
         {t('province.settings.save')}
       </button>
     </form>

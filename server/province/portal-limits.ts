@@ -19,28 +19,38 @@ const FORGET_AFTER_MS = 60 * 60_000;
 export class PortalLimits {
   constructor(private readonly db: Db) {}
 
-  /** Takes one token from each bucket, or none (the first that is empty says how long to wait). */
+  /**
+   * Takes one token from each bucket, or none (the emptiest says how long to wait). One statement
+   * for all the buckets: each row carries its rate, so the refill is worked out in the update.
+   */
   async take(buckets: { key: string; rate: Rate }[], now: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-    const taken: { key: string }[] = [];
-    for (const { key, rate } of buckets) {
-      const perMs = rate.perMinute / 60_000;
-      const { rows } = await this.db.query<{ tokens: number }>(
-        `INSERT INTO portal_buckets (key, tokens, at) VALUES ($1, $2::double precision - 1, $3)
-         ON CONFLICT (key) DO UPDATE SET tokens = LEAST($2::double precision, portal_buckets.tokens + ($3 - portal_buckets.at) * $4::double precision) - 1, at = $3
-         WHERE LEAST($2::double precision, portal_buckets.tokens + ($3 - portal_buckets.at) * $4::double precision) >= 1
-         RETURNING tokens`,
-        [key, rate.burst, now, perMs],
-      );
-      if (rows.length === 0) {
-        // Give back what this call took from the buckets before.
-        for (const t of taken) await this.db.query('UPDATE portal_buckets SET tokens = tokens + 1 WHERE key = $1', [t.key]);
-        const { rows: left } = await this.db.query<{ tokens: number; at: number }>('SELECT tokens, at FROM portal_buckets WHERE key = $1', [key]);
-        const tokens = Math.min(rate.burst, (left[0]?.tokens ?? 0) + (now - (left[0]?.at ?? now)) * perMs);
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
-      }
-      taken.push({ key });
+    const keys = buckets.map((b) => b.key);
+    const bursts = buckets.map((b) => b.rate.burst);
+    const perMs = buckets.map((b) => b.rate.perMinute / 60_000);
+    const { rows } = await this.db.query<{ key: string }>(
+      `INSERT INTO portal_buckets (key, tokens, at, burst, per_ms)
+         SELECT k, b - 1, $4, b, p FROM unnest($1::text[], $2::float8[], $3::float8[]) AS t(k, b, p)
+       ON CONFLICT (key) DO UPDATE SET
+         tokens = LEAST(EXCLUDED.burst, portal_buckets.tokens + ($4 - portal_buckets.at) * EXCLUDED.per_ms) - 1,
+         at = $4, burst = EXCLUDED.burst, per_ms = EXCLUDED.per_ms
+       WHERE LEAST(EXCLUDED.burst, portal_buckets.tokens + ($4 - portal_buckets.at) * EXCLUDED.per_ms) >= 1
+       RETURNING key`,
+      [keys, bursts, perMs, now],
+    );
+    if (rows.length === buckets.length) return { ok: true };
+    // Some bucket was empty: give back what this call took from the others, and say how long.
+    const taken = rows.map((r) => r.key);
+    if (taken.length > 0) await this.db.query('UPDATE portal_buckets SET tokens = tokens + 1 WHERE key = ANY($1)', [taken]);
+    const empty = buckets.filter((b) => !taken.includes(b.key));
+    const { rows: left } = await this.db.query<{ key: string; tokens: number; at: number }>('SELECT key, tokens, at FROM portal_buckets WHERE key = ANY($1)', [empty.map((b) => b.key)]);
+    let wait = 1;
+    for (const b of empty) {
+      const row = left.find((r) => r.key === b.key);
+      const per = b.rate.perMinute / 60_000;
+      const tokens = Math.min(b.rate.burst, (row?.tokens ?? 0) + (now - (row?.at ?? now)) * per);
+      wait = Math.max(wait, Math.ceil((1 - tokens) / per / 1000));
     }
-    return { ok: true };
+    return { ok: false, retryAfterSeconds: wait };
   }
 
   /** Seconds before another try with these keys, or 0. */

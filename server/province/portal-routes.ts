@@ -10,6 +10,7 @@ import {
   bookingMoveSchema,
   bookingResendSchema,
 } from '../protocol/booking-protocol';
+import type { CentreProfile } from '../protocol/centre-profile';
 import type { PortalCentreView } from '../protocol/portal-protocol';
 import type { ErrorCode } from '../protocol/error-codes';
 import { sendBookingRefusal, sendInvalid } from '../transport/booking-routes';
@@ -91,6 +92,21 @@ export function portalRoutes(deps: {
     res.json({ ok: true, data: centre });
   });
 
+  /**
+   * A centre's profile, read at most once a second per process for holds (a rush is many holds
+   * for one centre; a profile changes when its hub says hello). The hold's transaction reads the
+   * rules it decides by again, under its locks.
+   */
+  const profiles = new Map<string, { at: number; profile: CentreProfile | null }>();
+  const profileOf = async (centreId: string): Promise<CentreProfile | null> => {
+    const known = profiles.get(centreId);
+    if (known && performance.now() - known.at < 1_000) return known.profile;
+    const profile = (await deps.registry.get(centreId))?.profile ?? null;
+    if (profiles.size > 10_000) profiles.clear();
+    profiles.set(centreId, { at: performance.now(), profile });
+    return profile;
+  };
+
   const booking = express.Router({ mergeParams: true });
   router.use('/centres/:centreId/booking', booking);
   const centreOf = (req: Request) => String((req.params as { centreId?: string }).centreId ?? '');
@@ -120,7 +136,7 @@ export function portalRoutes(deps: {
     if (!phone) return sendInvalid(res, lang, { issues: [{ path: ['phone'], message: 'not a Vietnamese mobile number' }] });
     const centreId = centreOf(req);
     // The centre's profile read once for the request (its limits, then its rules).
-    const profile = (await deps.registry.get(centreId))?.profile ?? null;
+    const profile = await profileOf(centreId);
     if (!profile) return send(res, { ok: false, error: 'UNKNOWN_CENTRE' }, lang);
     const profileLimits = profile.booking.limits;
     {

@@ -171,6 +171,25 @@ describe('the citizens portal', () => {
     expect((await api('POST', booking('/lookup'), { code: confirmed.code, phone: '0912345678' }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(429);
   });
 
+  it('limits the holds of one phone (the centre\'s limits, counted by every process together)', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${province.url}/api/portal${booking('/holds')}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` },
+        body: JSON.stringify({ commandId: commandId(), serviceId: 'dat-dai', slotStart: at('2026-12-09', '08:00'), phone: '0966000555', name: 'Mai Văn Sơn', email: null, cccd: null }),
+      });
+      statuses.push(res.status);
+      retryAfter = res.headers.get('retry-after');
+    }
+    // Five a phone at once (burst), then one a minute: the first holds, the next four are over the
+    // person's limit for the field, the sixth is not even looked at.
+    expect(statuses[0]).toBe(201);
+    expect(statuses[5]).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
   it('answers bad input with a typed error and changes nothing', async () => {
     const bad = await api<{ error: string; issues: { field: string }[] }>('POST', booking('/holds'), { commandId: 'x', serviceId: 'ho-tich' });
     expect(bad.status).toBe(400);

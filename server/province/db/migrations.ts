@@ -279,6 +279,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE link_sequences ADD COLUMN settings_sent integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'a limiter bucket keeps its rate, so several are taken in one statement',
+    sql: `
+      ALTER TABLE portal_buckets ADD COLUMN burst double precision NOT NULL DEFAULT 1;
+      ALTER TABLE portal_buckets ADD COLUMN per_ms double precision NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order; returns the versions applied. */

@@ -138,17 +138,15 @@ export function portalRoutes(deps: {
     // The centre's profile read once for the request (its limits, then its rules).
     const profile = await profileOf(centreId);
     if (!profile) return send(res, { ok: false, error: 'UNKNOWN_CENTRE' }, lang);
-    const profileLimits = profile.booking.limits;
-    {
-      const allowed = await deps.limits.take(
-        [
-          { key: `hold-phone:${phone}`, rate: profileLimits.perPhone },
-          { key: `hold-address:${address(req)}`, rate: profileLimits.perAddress },
-        ],
-        deps.clock(),
-      );
-      if (!allowed.ok) return send(res, { ok: false, error: 'RATE_LIMITED', details: { retryAfterSeconds: allowed.retryAfterSeconds } }, lang);
-    }
+    const { perPhone, perAddress } = profile.booking.limits;
+    const allowed = await deps.limits.take(
+      [
+        { key: `hold-phone:${phone}`, rate: perPhone },
+        { key: `hold-address:${address(req)}`, rate: perAddress },
+      ],
+      deps.clock(),
+    );
+    if (!allowed.ok) return send(res, { ok: false, error: 'RATE_LIMITED', details: { retryAfterSeconds: allowed.retryAfterSeconds } }, lang);
     const result = await deps.bookings.hold(centreId, parsed.data, commandFingerprint('booking:hold', parsed.data), deps.clock(), profile);
     if (!result.ok) return send(res, result, lang);
     res.status(201).json(result.data);

@@ -18,6 +18,7 @@ import { provinceSecret } from './province-secrets';
 import type { SigningKeys } from './signing-keys';
 import type { ProvinceSettingsStore } from './province-settings';
 import { SmsSender } from './sms-outbox';
+import { noCacheForHtml, securityHeaders } from '../transport/page-headers';
 
 export interface PortalOptions {
   /** The portal's public address, for the QR of bookings (default: the address it was reached at). */
@@ -97,14 +98,7 @@ export async function attachPortal(deps: {
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
     res.redirect(302, `/display/portal.html${query}`);
   });
-  http.use(
-    '/display',
-    express.static(join(webRoot, 'display'), {
-      setHeaders: (res, path) => {
-        if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
-      },
-    }),
-  );
+  http.use('/display', securityHeaders, express.static(join(webRoot, 'display'), { setHeaders: noCacheForHtml }));
   http.use('/assets', express.static(join(webRoot, 'assets'), { immutable: true, maxAge: '365d' }));
   // The follow page's chime (the placeholder clips; a centre's own voice stays at its hub).
   http.use('/audio/clips', express.static(join(PROJECT_ROOT, 'display', 'audio', 'clips'), { maxAge: '1d' }));

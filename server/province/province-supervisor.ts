@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import type { Server } from 'socket.io';
 import { LoginThrottle } from '../app/login-throttle';
 import type { Logger } from '../logger';
@@ -11,6 +11,7 @@ import type { Db } from './db/database';
 import type { LinkNamespace } from './link-handlers';
 import { ProvinceAccounts } from './province-accounts';
 import { provinceApi } from './province-api';
+import { noCacheForHtml, securityHeaders } from '../transport/page-headers';
 import type { ProvinceSettingsStore } from './province-settings';
 import { attachProvinceLive, type ProvinceLive } from './province-live';
 import { ProvinceReports } from './province-reports';
@@ -49,7 +50,7 @@ export function provinceSupervisor(deps: { db: Db; registry: CentreRegistry; set
   );
   if (existsSync(join(PAGE, 'index.html'))) {
     // express.static sends /province on to /province/ by itself.
-    http.use('/province', pageHeaders, express.static(PAGE, { index: 'index.html', setHeaders: noCacheForHtml }));
+    http.use('/province', securityHeaders, express.static(PAGE, { index: 'index.html', setHeaders: noCacheForHtml }));
     http.use('/assets', express.static(join(WEB_ROOT, 'assets'), { maxAge: '1h', immutable: true }));
   } else {
     http.get('/province/', (_req, res) => void res.status(503).type('text/plain').send('The screens are not built yet: run "npx vite build", then reload.'));
@@ -69,19 +70,3 @@ export function provinceSupervisor(deps: { db: Db; registry: CentreRegistry; set
   };
 }
 
-function noCacheForHtml(res: Response, path: string): void {
-  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
-}
-
-/** As the hub's screens: nothing framed, nothing from elsewhere, no referrer. */
-function pageHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  );
-  next();
-}

@@ -23,6 +23,7 @@ import { PROJECT_ROOT } from '../project-root';
 import { commandIdSchema } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import { HTTP_STATUS } from './http-status';
+import { noCacheForHtml, securityHeaders } from './page-headers';
 import { sendNotFoundPage } from './not-found-page';
 import { openApiDocument, restTakeBody } from './openapi';
 import { bookingRoutes } from './booking-routes';
@@ -299,20 +300,3 @@ function requestLang(req: Request): Lang {
   return /^en\b/i.test(req.get('Accept-Language') ?? '') ? 'en' : 'vi';
 }
 
-function noCacheForHtml(res: Response, path: string): void {
-  // Screens run for weeks: HTML is always fresh, so an update reaches them with the next reload.
-  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
-}
-
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self'; connect-src 'self' ws: wss:; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  );
-  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  next();
-}

@@ -48,7 +48,10 @@ describe.skipIf(skipBrowserTests)('the province portal on a phone', () => {
 
     // The portal's address: the list of the province's centres, found by name without diacritics.
     const { page, errors } = await phone();
-    await page.goto(`${province.url}/`);
+    const served = await page.goto(`${province.url}/`);
+    // The portal's pages carry the hub's own headers: nothing framed, nothing from elsewhere.
+    expect(served?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(served?.headers()['cache-control']).toBe('no-cache');
     await visible(page.getByTestId('portal-list'));
     expect(await page.getByTestId('portal-centre').count()).toBe(2);
     await textIs(page.getByTestId('portal-notice'), 'Từ 01/01/2027, các trung tâm làm việc cả sáng thứ Bảy.');

@@ -4,15 +4,15 @@ import type { DomainContext } from '../domain/queue-state';
 /**
  * The zone's offset from UTC (ms) at an instant, without an Intl call each time (formatToParts
  * costs ~7 µs; the views, every command and the dossier board ask for local days and minutes many
- * times, the board for a year of dossiers at once). Every zone's offset is a whole number of
- * quarter hours and changes only at a quarter hour of UTC, and never twice in one UTC day. So the
- * offset is cached per UTC day when it is the same at the day's first and last quarter hour, and
- * per quarter hour on the few days the clocks change.
+ * times, the board for a year of dossiers at once). A zone's offset changes at a whole minute,
+ * and never twice in one UTC day. So the offset is cached per UTC day when it is the same at the
+ * day's first and last minute, and per minute on the few days the clocks change (not per quarter
+ * hour: Newfoundland changed at 00:01 local time until 2011, 02:31 UTC).
  */
-const QUARTER = 15 * 60_000;
+const MINUTE = 60_000;
 const DAY = 86_400_000;
 const byDay = new Map<string, Map<number, number | null>>();
-const byQuarter = new Map<string, Map<number, number>>();
+const byMinute = new Map<string, Map<number, number>>();
 
 function intlOffset(at: number, timeZone: string): number {
   const p = localPartsIn(at, timeZone);
@@ -32,14 +32,14 @@ function offsetAt(at: number, timeZone: string): number {
   let offset = days.get(day);
   if (offset === undefined) {
     const first = intlOffset(day * DAY, timeZone);
-    offset = first === intlOffset(day * DAY + DAY - QUARTER, timeZone) ? first : null;
+    offset = first === intlOffset(day * DAY + DAY - MINUTE, timeZone) ? first : null;
     days.set(day, offset);
   }
   if (offset !== null) return offset;
-  const quarters = cacheOf(byQuarter, timeZone);
-  const quarter = Math.floor(at / QUARTER);
-  let exact = quarters.get(quarter);
-  if (exact === undefined) quarters.set(quarter, (exact = intlOffset(quarter * QUARTER, timeZone)));
+  const minutes = cacheOf(byMinute, timeZone);
+  const minute = Math.floor(at / MINUTE);
+  let exact = minutes.get(minute);
+  if (exact === undefined) minutes.set(minute, (exact = intlOffset(minute * MINUTE, timeZone)));
   return exact;
 }
 

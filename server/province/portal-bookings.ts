@@ -149,6 +149,11 @@ export class PortalBookings {
     const slot = `${centreId}|${cmd.serviceId}|${cmd.slotStart}`;
     const full = this.fullSlots.get(slot);
     if (full && full.until > now) return this.refuseOnce<BookingHoldView>(key, fp, now, full.refusal);
+    if (full) {
+      // Known full a while ago: one read says whether it still is (once per slot and process at a time).
+      const refusal = await this.recheck(slot, centreId, cmd.serviceId, cmd.slotStart, now, profile);
+      if (refusal) return this.refuseOnce<BookingHoldView>(key, fp, now, refusal);
+    }
     const answer = await this.once<BookingHoldView>(key, fp, now, async (tx) => {
       const held = await this.deps.bookings.hold(centreId, request.data, now, tx);
       if (!held.ok) return this.withNextSlots(held, profile);
@@ -164,6 +169,29 @@ export class PortalBookings {
       this.fullSlots.set(slot, { until: now + FULL_SLOT_MS, refusal: { ok: false, error: answer.error, ...(answer.details ? { details: answer.details } : {}) } });
     }
     return answer;
+  }
+
+  private readonly rechecks = new Map<string, Promise<PortalResult<never> | null>>();
+
+  /** The refusal for a slot still full (kept for FULL_SLOT_MS more), or null (forgotten: decide under the lock). */
+  private recheck(slot: string, centreId: string, serviceId: string, slotStart: number, now: number, profile: CentreProfile): Promise<PortalResult<never> | null> {
+    let running = this.rechecks.get(slot);
+    if (!running) {
+      running = this.deps.bookings
+        .stillFull(centreId, serviceId, slotStart, now)
+        .then((next) => {
+          if (!next) {
+            this.fullSlots.delete(slot);
+            return null;
+          }
+          const refusal = this.withNextSlots<never>({ ok: false, error: 'SLOT_FULL', details: { next } }, profile);
+          this.fullSlots.set(slot, { until: now + FULL_SLOT_MS, refusal });
+          return refusal;
+        })
+        .finally(() => this.rechecks.delete(slot));
+      this.rechecks.set(slot, running);
+    }
+    return running;
   }
 
   /** A refusal given without deciding again, stored as the command's answer (unless it has one). */

@@ -1,4 +1,5 @@
 import type { Db } from './db/database';
+import { StatementBatch } from './db/statement-batch';
 
 /**
  * The citizens' portal's limits, kept in PostgreSQL so that every province process counts
@@ -11,6 +12,8 @@ export interface Rate {
   perMinute: number;
 }
 
+type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
 const FREE_FAILURES = 4;
 const BASE_DELAY_MS = 60_000;
 const MAX_DELAY_MS = 15 * 60_000;
@@ -20,28 +23,45 @@ export class PortalLimits {
   constructor(private readonly db: Db) {}
 
   /**
-   * Takes one token from each bucket, or none (the emptiest says how long to wait). One statement
-   * for all the buckets: each row carries its rate, so the refill is worked out in the update.
+   * Takes one token from each bucket, or none (the emptiest says how long to wait). The takes of
+   * concurrent requests go to PostgreSQL together (StatementBatch): one statement for all their
+   * buckets, each row carrying its rate, so the refill is worked out in the update.
    */
-  async take(buckets: { key: string; rate: Rate }[], now: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-    const keys = buckets.map((b) => b.key);
-    const bursts = buckets.map((b) => b.rate.burst);
-    const perMs = buckets.map((b) => b.rate.perMinute / 60_000);
+  take(buckets: { key: string; rate: Rate }[], now: number): Promise<TakeResult> {
+    return this.takes.submit({ buckets, now });
+  }
+
+  private readonly takes = new StatementBatch<{ buckets: { key: string; rate: Rate }[]; now: number }, TakeResult>(
+    (items) => this.takeAll(items),
+    (item) => item.buckets.map((b) => b.key),
+  );
+
+  private async takeAll(items: { buckets: { key: string; rate: Rate }[]; now: number }[]): Promise<TakeResult[]> {
+    const all = items.flatMap((item) => item.buckets.map((b) => ({ ...b, now: item.now })));
     const { rows } = await this.db.query<{ key: string }>(
       `INSERT INTO portal_buckets (key, tokens, at, burst, per_ms)
-         SELECT k, b - 1, $4, b, p FROM unnest($1::text[], $2::float8[], $3::float8[]) AS t(k, b, p)
+         SELECT k, b - 1, n, b, p FROM unnest($1::text[], $2::float8[], $3::float8[], $4::int8[]) AS t(k, b, p, n)
        ON CONFLICT (key) DO UPDATE SET
-         tokens = LEAST(EXCLUDED.burst, portal_buckets.tokens + ($4 - portal_buckets.at) * EXCLUDED.per_ms) - 1,
-         at = $4, burst = EXCLUDED.burst, per_ms = EXCLUDED.per_ms
-       WHERE LEAST(EXCLUDED.burst, portal_buckets.tokens + ($4 - portal_buckets.at) * EXCLUDED.per_ms) >= 1
+         tokens = LEAST(EXCLUDED.burst, portal_buckets.tokens + (EXCLUDED.at - portal_buckets.at) * EXCLUDED.per_ms) - 1,
+         at = EXCLUDED.at, burst = EXCLUDED.burst, per_ms = EXCLUDED.per_ms
+       WHERE LEAST(EXCLUDED.burst, portal_buckets.tokens + (EXCLUDED.at - portal_buckets.at) * EXCLUDED.per_ms) >= 1
        RETURNING key`,
-      [keys, bursts, perMs, now],
+      [all.map((b) => b.key), all.map((b) => b.rate.burst), all.map((b) => b.rate.perMinute / 60_000), all.map((b) => b.now)],
     );
-    if (rows.length === buckets.length) return { ok: true };
-    // Some bucket was empty: give back what this call took from the others, and say how long.
-    const taken = rows.map((r) => r.key);
-    if (taken.length > 0) await this.db.query('UPDATE portal_buckets SET tokens = tokens + 1 WHERE key = ANY($1)', [taken]);
-    const empty = buckets.filter((b) => !taken.includes(b.key));
+    const taken = new Set(rows.map((r) => r.key));
+    const results: TakeResult[] = [];
+    for (const item of items) {
+      if (item.buckets.every((b) => taken.has(b.key))) results.push({ ok: true });
+      else results.push(await this.refused(item.buckets, taken, item.now));
+    }
+    return results;
+  }
+
+  /** Some bucket was empty: give back what this request took from the others, and say how long. */
+  private async refused(buckets: { key: string; rate: Rate }[], taken: Set<string>, now: number): Promise<TakeResult> {
+    const back = buckets.filter((b) => taken.has(b.key)).map((b) => b.key);
+    if (back.length > 0) await this.db.query('UPDATE portal_buckets SET tokens = tokens + 1 WHERE key = ANY($1)', [back]);
+    const empty = buckets.filter((b) => !taken.has(b.key));
     const { rows: left } = await this.db.query<{ key: string; tokens: number; at: number }>('SELECT key, tokens, at FROM portal_buckets WHERE key = ANY($1)', [empty.map((b) => b.key)]);
     let wait = 1;
     for (const b of empty) {

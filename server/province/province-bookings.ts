@@ -25,6 +25,7 @@ import { queueForCentre } from './centre-outbox';
 import { centreProfile } from '../protocol/centre-profile';
 import type { ErrorCode } from '../protocol/error-codes';
 import { inTransaction, isUniqueViolation, type Db, type Tx } from './db/database';
+import { StatementBatch } from './db/statement-batch';
 
 /**
  * Bookings at the province, in PostgreSQL, decided by the same rules as the hub's
@@ -165,7 +166,7 @@ export class ProvinceBookings {
   // -------------------------------------------------------------------------------------------
   // Reading under lock
 
-  private async rulesOf(tx: Tx, centreId: string): Promise<CentreRules | null> {
+  private async rulesOf(tx: Db | Tx, centreId: string): Promise<CentreRules | null> {
     // The centre's profile, and the province's days off on top of its calendar.
     const { rows } = await tx.query<{ profile: string | null; days: string | null }>(
       `SELECT profile::text AS profile, (SELECT json_build_object('holidays', holidays, 'workdays', workdays)::text FROM province_settings WHERE id = 1) AS days FROM centres WHERE id = $1`,
@@ -184,9 +185,12 @@ export class ProvinceBookings {
     return rules;
   }
 
+  /** Locks a person's rows (made when first seen), in key order: one statement, the upsert locks. */
   private async lockPeople(tx: Tx, keys: string[]): Promise<void> {
-    await tx.query('INSERT INTO booking_people (person_key) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [keys]);
-    await tx.query('SELECT person_key FROM booking_people WHERE person_key = ANY($1::text[]) ORDER BY person_key FOR UPDATE', [keys]);
+    await tx.query(
+      'INSERT INTO booking_people (person_key) SELECT k FROM unnest($1::text[]) AS k ORDER BY k ON CONFLICT (person_key) DO UPDATE SET person_key = EXCLUDED.person_key',
+      [keys],
+    );
   }
 
   /** A person's bookings (every centre) recent enough to count for limits and no-show bans. */
@@ -200,7 +204,7 @@ export class ProvinceBookings {
     return addDays(rules.clock.dayOf(now), -(windowDays + banDays + 1));
   }
 
-  private async closuresOf(tx: Tx, state: BookingState, centreId: string, fromDay: string, toDay: string): Promise<void> {
+  private async closuresOf(tx: Db | Tx, state: BookingState, centreId: string, fromDay: string, toDay: string): Promise<void> {
     const { rows } = await tx.query('SELECT id, day, service_id, reason, by, at FROM booking_closures WHERE centre_id = $1 AND day BETWEEN $2 AND $3', [centreId, fromDay, toDay]);
     for (const r of rows) state.closures.set(r.id, { id: r.id, day: r.day, serviceId: r.service_id, reason: r.reason, by: r.by, at: r.at });
   }
@@ -213,19 +217,17 @@ export class ProvinceBookings {
     const day = rules.clock.dayOf(slotStart);
     const slot = slotsOfDay(state, rules.setup, rules.clock, serviceId, day).find((s) => s.start === slotStart);
     if (!slot) return null;
-    await tx.query(
-      `INSERT INTO booking_slots (centre_id, service_id, slot_start, day, capacity) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (centre_id, service_id, slot_start) DO UPDATE SET capacity = EXCLUDED.capacity`,
-      [centreId, serviceId, slotStart, day, slot.places],
-    );
+    // One statement: the slot's row made or locked (its capacity as the templates say now), its
+    // lapsed holds let go (a booking row waits for any other transaction lapsing it), their places freed.
     const { rows } = await tx.query<{ taken: number }>(
       `WITH lapsed AS (
          UPDATE bookings SET state = 'lapsed'
          WHERE centre_id = $1 AND service_id = $2 AND slot_start = $3 AND state = 'held' AND held_until <= $4
          RETURNING 1)
-       UPDATE booking_slots SET taken = taken - (SELECT count(*) FROM lapsed)
-       WHERE centre_id = $1 AND service_id = $2 AND slot_start = $3 RETURNING taken`,
-      [centreId, serviceId, slotStart, now],
+       INSERT INTO booking_slots (centre_id, service_id, slot_start, day, capacity) VALUES ($1, $2, $3, $5, $6)
+       ON CONFLICT (centre_id, service_id, slot_start) DO UPDATE SET capacity = EXCLUDED.capacity, taken = booking_slots.taken - (SELECT count(*) FROM lapsed)
+       RETURNING taken`,
+      [centreId, serviceId, slotStart, now, day, slot.places],
     );
     const taken = rows[0]!.taken;
     state.bookedBySlot.set(slotKey(serviceId, slotStart), taken);
@@ -252,7 +254,7 @@ export class ProvinceBookings {
   }
 
   /** The next open slots after a refusal, from the slot rows as they stand (lapsed holds may still count). */
-  private async nextFree(tx: Tx, centreId: string, rules: CentreRules, serviceId: string, after: number, now: number): Promise<SlotAvailability[]> {
+  private async nextFree(tx: Db | Tx, centreId: string, rules: CentreRules, serviceId: string, after: number, now: number): Promise<SlotAvailability[]> {
     const first = rules.clock.dayOf(now);
     const last = addDays(first, rules.setup.rules.horizonDays);
     const state = createBookingState();
@@ -302,18 +304,58 @@ export class ProvinceBookings {
 
   /**
    * Stores `answer` as the first answer of `key` unless it has one already, and returns the stored
-   * one: one statement, for an answer given without a transaction of its own.
+   * one, without a transaction of its own: the answers of concurrent commands go to PostgreSQL
+   * together (StatementBatch), one statement for all.
    */
   async answerOnce<T>(key: string, fingerprint: unknown, now: number, answer: T): Promise<T | Refusal> {
     const fp = createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 32);
-    const text = JSON.stringify(answer);
-    const { rows } = await this.db.query<{ fingerprint: string; answer: string }>(
-      `WITH put AS (INSERT INTO command_answers (key, fingerprint, answer, at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING RETURNING fingerprint, answer)
-       SELECT fingerprint, answer FROM put UNION ALL SELECT fingerprint, answer FROM command_answers WHERE key = $1 AND NOT EXISTS (SELECT 1 FROM put)`,
-      [key, fp, text, now],
-    );
-    const stored = rows[0]!;
+    const stored = await this.answers.submit({ key, fp, text: JSON.stringify(answer), at: now });
     return stored.fingerprint === fp ? (JSON.parse(stored.answer) as T) : refuse('IDEMPOTENCY_CONFLICT');
+  }
+
+  private readonly answers = new StatementBatch<{ key: string; fp: string; text: string; at: number }, { fingerprint: string; answer: string }>(
+    async (items) => {
+      // Inserted, or already there (the select sees the rows from before the statement).
+      const { rows } = await this.db.query<{ key: string; fingerprint: string; answer: string; put: boolean }>(
+        `WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS t(key, fingerprint, answer, at)),
+              put AS (INSERT INTO command_answers (key, fingerprint, answer, at) SELECT key, fingerprint, answer, at FROM input ON CONFLICT (key) DO NOTHING RETURNING key)
+         SELECT key, NULL AS fingerprint, NULL AS answer, true AS put FROM put
+         UNION ALL SELECT c.key, c.fingerprint, c.answer, false FROM command_answers c JOIN input USING (key)`,
+        [items.map((i) => i.key), items.map((i) => i.fp), items.map((i) => i.text), items.map((i) => i.at)],
+      );
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      const results: { fingerprint: string; answer: string }[] = [];
+      for (const item of items) {
+        const row = byKey.get(item.key);
+        if (row?.put) results.push({ fingerprint: item.fp, answer: item.text });
+        else if (row) results.push({ fingerprint: row.fingerprint, answer: row.answer });
+        else {
+          // Stored by another process while this statement ran: read it now that it has committed.
+          const again = await this.db.query<{ fingerprint: string; answer: string }>('SELECT fingerprint, answer FROM command_answers WHERE key = $1', [item.key]);
+          results.push(again.rows[0] ?? { fingerprint: item.fp, answer: item.text });
+        }
+      }
+      return results;
+    },
+    (item) => [item.key],
+  );
+
+  /**
+   * Whether a slot found full a moment ago is full still, read without a lock or a transaction:
+   * its next open slots when it is (no place left and no hold of it lapsed, so a hold would be
+   * refused), null when a hold might get a place and must be decided under the lock. A refusal
+   * from this read promises what a cached one does: nothing is ever given without the lock.
+   */
+  async stillFull(centreId: string, serviceId: string, slotStart: number, now: number): Promise<SlotAvailability[] | null> {
+    const { rows } = await this.db.query<{ full: boolean }>(
+      `SELECT s.taken >= s.capacity AND NOT EXISTS (
+         SELECT 1 FROM bookings b WHERE b.centre_id = s.centre_id AND b.service_id = s.service_id AND b.slot_start = s.slot_start AND b.state = 'held' AND b.held_until <= $4
+       ) AS full FROM booking_slots s WHERE s.centre_id = $1 AND s.service_id = $2 AND s.slot_start = $3`,
+      [centreId, serviceId, slotStart, now],
+    );
+    if (!rows[0]?.full) return null;
+    const rules = await this.rulesOf(this.db, centreId);
+    return rules ? this.nextFree(this.db, centreId, rules, serviceId, slotStart, now) : null;
   }
 
   /** Holds a place while the citizen confirms. Refused as SLOT_FULL with the next open slots. */
@@ -471,20 +513,26 @@ export class ProvinceBookings {
     return tx ? run(tx) : inTransaction(this.db, run);
   }
 
-  /** Sets the booking confirmed with a code no other booking has (drawn again on a clash). */
+  /**
+   * Sets the booking confirmed with a code no other booking has: drawn again when a stored booking
+   * has it; when a booking not yet committed takes it at the same moment, the unique index refuses
+   * and the whole command runs again (as after a serialization failure), with a new code.
+   */
   private async giveCode(tx: Tx, bookingId: string, first: string, at: number, newCode: () => string): Promise<Booking> {
     let code = first;
     for (let attempt = 0; ; attempt++) {
-      await tx.query('SAVEPOINT booking_code');
       try {
-        const { rows } = await tx.query<BookingRow>(`UPDATE bookings SET state = 'confirmed', code = $2, confirmed_at = $3, otp_hash = NULL WHERE id = $1 RETURNING *`, [bookingId, code, at]);
-        await tx.query('RELEASE SAVEPOINT booking_code');
-        return bookingOfRow(rows[0]!);
+        const { rows } = await tx.query<BookingRow>(
+          `UPDATE bookings SET state = 'confirmed', code = $2, confirmed_at = $3, otp_hash = NULL WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM bookings WHERE code = $2) RETURNING *`,
+          [bookingId, code, at],
+        );
+        if (rows[0]) return bookingOfRow(rows[0]);
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT booking_code');
-        if (!isUniqueViolation(error, 'bookings_code') || attempt >= 5) throw error;
-        code = newCode();
+        if (isUniqueViolation(error, 'bookings_code')) throw Object.assign(new Error('booking code taken at the same moment'), { code: '40001' });
+        throw error;
       }
+      if (attempt >= 5) throw new Error('no free booking code after 6 draws');
+      code = newCode();
     }
   }
 

@@ -129,6 +129,18 @@ describe('confirm, move, cancel', () => {
     expect((await processes[0]!.slotCounts('phuong-b', 'chung-thuc', '2026-12-07')).find((c) => c.slotStart === slot)?.taken).toBe(1);
   });
 
+  it('a booking code another booking has is drawn again, so no two bookings share one', async () => {
+    const [a, b] = await Promise.all([0, 1].map((i) => processes[i]!.hold('phuong-a', holdReq(phone(), 'dat-dai', at('09:30')), NOW)));
+    if (!a?.ok || !b?.ok) throw new Error(`not held: ${JSON.stringify([a, b])}`);
+    const first = await processes[0]!.confirm('phuong-a', { bookingId: a.data.id, newCode, otpMatches: () => true }, NOW + 1);
+    if (!first.ok) throw new Error('not confirmed');
+    // The second confirm draws the first's code, then a fresh one.
+    const draws = [first.data.code!, 'K7M2Q9X4PZ'];
+    const second = await processes[1]!.confirm('phuong-a', { bookingId: b.data.id, newCode: () => draws.shift() ?? newCode(), otpMatches: () => true }, NOW + 2);
+    expect(second).toMatchObject({ ok: true, data: { code: 'K7M2Q9X4PZ', status: 'confirmed' } });
+    expect((await processes[2]!.byCode(first.data.code!))?.id).toBe(a.data.id);
+  });
+
   it('confirmed, moved and cancelled bookings reach the centre outbox numbered without gaps', async () => {
         const holds = await Promise.all(Array.from({ length: 12 }, (_, i) => processes[i % 3]!.hold('phuong-c', holdReq(phone(), 'dat-dai', at(['08:00', '08:30', '09:00'][i % 3]!)), NOW)));
     const ids = holds.flatMap((h) => (h.ok ? [h.data.id] : []));

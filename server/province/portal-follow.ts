@@ -36,6 +36,13 @@ export class PortalFollow {
   private readonly lastSent = new Map<string, Map<string, string>>();
   /** This process's phones, by `<centre>|<key>`. */
   private readonly followers = new Map<string, Set<PortalSocket>>();
+  /**
+   * Each followed centre's tickets as this process knows them, for the first answer to a phone:
+   * read from PostgreSQL at most every KNOWN_MS and kept current by every batch in between (a
+   * rush of phones asking is then one read a few seconds per centre, not a scan of the centre's
+   * whole state for each phone).
+   */
+  private readonly known = new Map<string, KnownCentre>();
 
   constructor(
     private readonly portal: PortalNamespace,
@@ -59,18 +66,28 @@ export class PortalFollow {
     this.lastSent.set(centreId, after);
     if (changed.length === 0) return;
     const batch: FollowBatch = { centreId, day: state.day, at: state.at, changed };
-    this.deliver(batch);
+    // The other processes first, so that they tell their phones while this one tells its own.
     this.portal.serverSideEmit('follow:batch', batch);
+    setImmediate(() => this.deliver(batch));
   }
 
+  /**
+   * Tells this process's phones of each changed ticket: one packet per ticket, encoded once for
+   * all the phones following it (a room of this process only; the other processes have the batch).
+   */
   private deliver(batch: FollowBatch): void {
+    const known = this.known.get(batch.centreId);
+    if (known) {
+      known.pending?.push(batch);
+      apply(known, batch);
+    }
     for (const entry of batch.changed) {
-      const sockets = this.followers.get(`${batch.centreId}|${entry.key}`);
+      const room = `${batch.centreId}|${entry.key}`;
+      const sockets = this.followers.get(room);
       if (!sockets) continue;
-      for (const socket of sockets) {
-        const ticketId = (socket.data as { ticketId?: string }).ticketId ?? '';
-        socket.emit('follow:update', viewOf(batch.centreId, ticketId, entry, batch.day, batch.at));
-      }
+      const first = sockets.values().next().value as PortalSocket;
+      const ticketId = (first.data as { ticketId?: string }).ticketId ?? '';
+      this.portal.local.to(room).emit('follow:update', viewOf(batch.centreId, ticketId, entry, batch.day, batch.at));
     }
   }
 
@@ -82,6 +99,7 @@ export class PortalFollow {
       const set = this.followers.get(key);
       set?.delete(socket);
       if (set?.size === 0) this.followers.delete(key);
+      void socket.leave(key);
       socket.data.follows = null;
     };
     socket.on('follow:ticket', async (payload, ack) => {
@@ -91,17 +109,16 @@ export class PortalFollow {
       const { centreId, ticketId } = parsed.data;
       const key = followKey(ticketId);
       try {
-        const { rows } = await this.db.query<{ entry: FollowEntry; day: string; at: number }>(
-          `SELECT e AS entry, state->>'day' AS day, at FROM centre_live, jsonb_array_elements(state->'tickets') e WHERE centre_id = $1 AND e->>'key' = $2`,
-          [centreId, key],
-        );
-        const row = rows[0];
-        if (!row) return ack({ ok: false, error: 'UNKNOWN_TICKET' });
+        const centre = await this.knownCentre(centreId);
+        const entry = centre?.entries.get(key);
+        if (!centre || !entry) return ack({ ok: false, error: 'UNKNOWN_TICKET' });
+        const row = { entry, day: centre.day, at: centre.at };
         unfollow();
         const room = `${centreId}|${key}`;
         let set = this.followers.get(room);
         if (!set) this.followers.set(room, (set = new Set()));
         set.add(socket);
+        void socket.join(room);
         socket.data.follows = room;
         (socket.data as { ticketId?: string }).ticketId = ticketId;
         ack({ ok: true, data: viewOf(centreId, ticketId, row.entry, row.day, row.at) });
@@ -113,12 +130,73 @@ export class PortalFollow {
     socket.on('disconnect', unfollow);
   }
 
+  /** The centre's tickets, read again when older than KNOWN_MS (once at a time); null for a centre with no state. */
+  private async knownCentre(centreId: string): Promise<KnownCentre | null> {
+    const now = performance.now();
+    const known = this.known.get(centreId);
+    if (known && now - known.readAt < KNOWN_MS) return known;
+    let reading = this.reading.get(centreId);
+    if (!reading) {
+      reading = this.readCentre(centreId, now).finally(() => this.reading.delete(centreId));
+      this.reading.set(centreId, reading);
+    }
+    return reading;
+  }
+
+  private readonly reading = new Map<string, Promise<KnownCentre | null>>();
+
+  private async readCentre(centreId: string, now: number): Promise<KnownCentre | null> {
+    // Batches that arrive while the read runs are applied again on top of it (it may be older).
+    const pending: FollowBatch[] = [];
+    const old = this.known.get(centreId);
+    if (old) old.pending = pending;
+    else this.known.set(centreId, { readAt: -Infinity, day: '', at: 0, entries: new Map(), pending });
+    try {
+      const { rows } = await this.db.query<{ tickets: FollowEntry[] | null; day: string; at: number }>(
+        `SELECT state->'tickets' AS tickets, state->>'day' AS day, at FROM centre_live WHERE centre_id = $1`,
+        [centreId],
+      );
+      const row = rows[0];
+      if (!row) {
+        this.known.delete(centreId);
+        return null;
+      }
+      const fresh: KnownCentre = { readAt: now, day: row.day, at: row.at, entries: new Map((row.tickets ?? []).map((e) => [e.key, e])), pending: null };
+      for (const batch of pending) apply(fresh, batch);
+      if (this.known.size > 5_000) this.known.clear();
+      this.known.set(centreId, fresh);
+      return fresh;
+    } catch (error) {
+      this.known.delete(centreId);
+      throw error;
+    }
+  }
+
   /** Phones following on this process (for the overview and the benchmark). */
   get followerCount(): number {
     let n = 0;
     for (const set of this.followers.values()) n += set.size;
     return n;
   }
+}
+
+/** How long a centre's tickets read from PostgreSQL answer first follows (batches keep them current meanwhile). */
+const KNOWN_MS = 5_000;
+
+interface KnownCentre {
+  readAt: number;
+  day: string;
+  at: number;
+  entries: Map<string, FollowEntry>;
+  /** While a new read runs: the batches that arrived meanwhile. */
+  pending: FollowBatch[] | null;
+}
+
+function apply(known: KnownCentre, batch: FollowBatch): void {
+  if (batch.at < known.at) return;
+  known.day = batch.day;
+  known.at = batch.at;
+  for (const entry of batch.changed) known.entries.set(entry.key, entry);
 }
 
 function viewOf(centreId: string, ticketId: string, e: FollowEntry, day: string, at: number): PortalFollowView {

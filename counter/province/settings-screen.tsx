@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { ProvinceSettings } from '../../server/protocol/link-protocol';
+import type { ProvinceBookingCaps, ProvinceSettings } from '../../server/protocol/link-protocol';
 import { api, t } from './province-state';
 
 /** One date a line (or separated by commas), as YYYY-MM-DD or DD/MM/YYYY: the dates, or the first line that is not one. */
@@ -17,6 +17,22 @@ export function parseDays(text: string): { days: string[] } | { bad: string } {
   return { days };
 }
 
+/** The province's booking limits, each a field: [name, smallest, largest]. */
+const LIMITS: [keyof ProvinceBookingCaps, number, number][] = [
+  ['perPhonePerDay', 1, 10],
+  ['perServicePerDay', 1, 10],
+  ['horizonDays', 0, 60],
+];
+
+/** A limit typed: null when empty, the number when it is one in range, or 'bad'. */
+export function parseLimit(text: string, min: number, max: number): number | null | 'bad' {
+  const value = text.trim();
+  if (value === '') return null;
+  if (!/^\d{1,2}$/.test(value)) return 'bad';
+  const n = Number(value);
+  return n >= min && n <= max ? n : 'bad';
+}
+
 const shown = (days: readonly string[]) => days.map((d) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`).join('\n');
 
 /**
@@ -30,6 +46,7 @@ export function SettingsScreen() {
   const workdays = useSignal('');
   const noticeVi = useSignal('');
   const noticeEn = useSignal('');
+  const limits = useSignal<Record<keyof ProvinceBookingCaps, string>>({ perPhonePerDay: '', perServicePerDay: '', horizonDays: '' });
   const message = useSignal<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const busy = useSignal(false);
 
@@ -39,6 +56,8 @@ export function SettingsScreen() {
     workdays.value = shown(s.workdays);
     noticeVi.value = s.notice?.vi ?? '';
     noticeEn.value = s.notice?.en ?? '';
+    const b = s.booking ?? { perPhonePerDay: null, perServicePerDay: null, horizonDays: null };
+    limits.value = { perPhonePerDay: b.perPhonePerDay?.toString() ?? '', perServicePerDay: b.perServicePerDay?.toString() ?? '', horizonDays: b.horizonDays?.toString() ?? '' };
   };
   useEffect(() => {
     void api<ProvinceSettings>('GET', '/settings').then((answer) => {
@@ -62,8 +81,17 @@ export function SettingsScreen() {
       message.value = { kind: 'error', text: t('province.settings.noticeBoth') };
       return;
     }
+    const booking = { perPhonePerDay: null, perServicePerDay: null, horizonDays: null } as Record<keyof ProvinceBookingCaps, number | null>;
+    for (const [name, min, max] of LIMITS) {
+      const value = parseLimit(limits.value[name], min, max);
+      if (value === 'bad') {
+        message.value = { kind: 'error', text: t('province.settings.badLimit', { value: limits.value[name], min, max }) };
+        return;
+      }
+      booking[name] = value;
+    }
     busy.value = true;
-    const answer = await api<ProvinceSettings>('PUT', '/settings', { holidays: off.days, workdays: on.days, notice: vi ? { vi, en } : null });
+    const answer = await api<ProvinceSettings>('PUT', '/settings', { holidays: off.days, workdays: on.days, notice: vi ? { vi, en } : null, booking });
     busy.value = false;
     if (answer.ok) {
       fill(answer.data);
@@ -105,6 +133,25 @@ export function SettingsScreen() {
         <span>{t('province.settings.noticeEn')}</span>
         <input maxLength={300} value={noticeEn.value} onInput={(e) => (noticeEn.value = e.currentTarget.value)} data-testid="pv-settings-notice-en" />
       </label>
+      <fieldset class="pv-fieldset">
+        <legend>{t('province.settings.limits')}</legend>
+        <p class="pv-muted">{t('province.settings.limitsHint')}</p>
+        {LIMITS.map(([name, min, max]) => (
+          <label class="pv-field pv-field-number" key={name}>
+            <span>{t(`province.settings.${name}`)}</span>
+            <input
+              type="text"
+              inputMode="numeric"
+              size={4}
+              maxLength={2}
+              placeholder={`${min}–${max}`}
+              value={limits.value[name]}
+              onInput={(e) => (limits.value = { ...limits.value, [name]: e.currentTarget.value })}
+              data-testid={`pv-settings-${name}`}
+            />
+          </label>
+        ))}
+      </fieldset>
       {message.value && (
         <p class={message.value.kind === 'ok' ? 'pv-ok' : 'pv-error'} role={message.value.kind === 'ok' ? 'status' : 'alert'} data-testid="pv-settings-message">
           {message.value.text}

@@ -174,7 +174,8 @@ export class BookingService implements AnswerLedger {
   // The citizen's page
 
   options(): BookingOptionsView {
-    const rules = this.config.booking;
+    // The centre's rules under the province's limits (a linked centre).
+    const rules = this.setup.rules;
     return {
       enabled: rules.enabled,
       services: rules.enabled ? this.bookableServices() : [],

@@ -26,15 +26,30 @@ const id = z.string().min(1).max(80);
 export const linkHello = z.object({ profile: centreProfile });
 
 /**
+ * The province's booking limits for every centre: each caps the centre's own rule of that name
+ * (the smaller one applies), null leaves the centre's. Counted over every centre of the province,
+ * as the centres' own limits are (a person holds at most `perPhonePerDay` places a day in all).
+ */
+export const provinceBookingCaps = z.object({
+  perPhonePerDay: z.number().int().min(1).max(10).nullable(),
+  perServicePerDay: z.number().int().min(1).max(10).nullable(),
+  horizonDays: z.number().int().min(0).max(60).nullable(),
+});
+export type ProvinceBookingCaps = z.infer<typeof provinceBookingCaps>;
+export const NO_BOOKING_CAPS: ProvinceBookingCaps = { perPhonePerDay: null, perServicePerDay: null, horizonDays: null };
+
+/**
  * What the province sets for all its centres (kind 'settings', the whole of it each time, newest
- * `version` wins): days off and make-up days on top of each centre's own calendar, and a notice
- * shown on every centre's displays and portal page.
+ * `version` wins): days off and make-up days on top of each centre's own calendar, a notice
+ * shown on every centre's displays and portal page, and booking limits over the centres' own.
  */
 export const provinceSettings = z.object({
   version: z.number().int().positive(),
   holidays: z.array(day).max(200),
   workdays: z.array(day).max(100),
   notice: z.object({ vi: z.string().trim().min(1).max(300), en: z.string().trim().min(1).max(300) }).nullable(),
+  // Settings from before the limits existed have none.
+  booking: provinceBookingCaps.default(NO_BOOKING_CAPS),
 });
 export type ProvinceSettings = z.infer<typeof provinceSettings>;
 export const linkPull = z.object({ after: int, limit: z.number().int().min(1).max(500).default(200) });

@@ -17,7 +17,7 @@ import {
   type Booking,
   type SlotAvailability,
 } from '../domain/booking';
-import { bookingSetupOf } from '../domain/booking-setup';
+import { bookingSetupOf, cappedBookingRules } from '../domain/booking-setup';
 import { isoWeekday, isWorkingDay } from '../domain/working-calendar';
 import { bookingCodeText, bookingFacts, bookingText } from '../notifications/booking-messages';
 import { toSmsAscii } from '../notifications/templates';
@@ -77,7 +77,7 @@ export class PortalBookings {
   async options(centreId: string): Promise<PortalResult<BookingOptionsView>> {
     const profile = await this.profileOf(centreId);
     if (!profile) return { ok: false, error: 'UNKNOWN_CENTRE' };
-    const rules = profile.booking;
+    const rules = cappedBookingRules(profile.booking, (await this.deps.settings.get())?.booking);
     return {
       ok: true,
       data: {

@@ -1,4 +1,4 @@
-import { provinceSettings } from '../protocol/link-protocol';
+import { NO_BOOKING_CAPS, provinceSettings } from '../protocol/link-protocol';
 import type { ProvinceSettingsStore } from './province-settings';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
@@ -232,7 +232,7 @@ export function provinceApi(deps: ProvinceApiDeps): express.Router {
 
   // --- settings for all centres (read: anyone signed in; change: admins) ----------------------
 
-  router.get('/settings', signedIn(), async (_req, res) => ok(res, (await deps.settings.get()) ?? { version: 0, holidays: [], workdays: [], notice: null }));
+  router.get('/settings', signedIn(), async (_req, res) => ok(res, (await deps.settings.get()) ?? { version: 0, holidays: [], workdays: [], notice: null, booking: NO_BOOKING_CAPS }));
 
   router.put('/settings', signedIn('admin'), async (req, res) => {
     const body = settingsBody.safeParse(req.body);

@@ -24,6 +24,7 @@ import { addDays } from '../domain/working-calendar';
 import { queueForCentre } from './centre-outbox';
 import { centreProfile } from '../protocol/centre-profile';
 import type { ErrorCode } from '../protocol/error-codes';
+import type { ProvinceBookingCaps } from '../protocol/link-protocol';
 import { inTransaction, isUniqueViolation, type Db, type Tx } from './db/database';
 import { StatementBatch } from './db/statement-batch';
 
@@ -169,7 +170,7 @@ export class ProvinceBookings {
   private async rulesOf(tx: Db | Tx, centreId: string): Promise<CentreRules | null> {
     // The centre's profile, and the province's days off on top of its calendar.
     const { rows } = await tx.query<{ profile: string | null; days: string | null }>(
-      `SELECT profile::text AS profile, (SELECT json_build_object('holidays', holidays, 'workdays', workdays)::text FROM province_settings WHERE id = 1) AS days FROM centres WHERE id = $1`,
+      `SELECT profile::text AS profile, (SELECT json_build_object('holidays', holidays, 'workdays', workdays, 'booking', booking)::text FROM province_settings WHERE id = 1) AS days FROM centres WHERE id = $1`,
       [centreId],
     );
     const profileText = rows[0]?.profile;
@@ -179,7 +180,7 @@ export class ProvinceBookings {
     if (cached?.text === text) return cached.rules;
     const parsed = centreProfile.safeParse(JSON.parse(profileText));
     if (!parsed.success) return null;
-    const province = rows[0]!.days ? (JSON.parse(rows[0]!.days) as { holidays: string[]; workdays: string[] }) : null;
+    const province = rows[0]!.days ? (JSON.parse(rows[0]!.days) as { holidays: string[]; workdays: string[]; booking: ProvinceBookingCaps }) : null;
     const rules = { setup: bookingSetupOf({ ...parsed.data, province }), clock: bookingClock(parsed.data.timeZone) };
     this.rules.set(centreId, { text, rules });
     return rules;

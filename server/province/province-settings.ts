@@ -1,4 +1,4 @@
-import type { ProvinceSettings } from '../protocol/link-protocol';
+import { NO_BOOKING_CAPS, type ProvinceBookingCaps, type ProvinceSettings } from '../protocol/link-protocol';
 import { queueForCentre } from './centre-outbox';
 import { audit } from './centre-registry';
 import { inTransaction, type Db, type Tx } from './db/database';
@@ -24,12 +24,13 @@ export class ProvinceSettingsStore {
   ) {}
 
   async get(q: Db | Tx = this.db): Promise<ProvinceSettings | null> {
-    const { rows } = await q.query<ProvinceSettings>('SELECT version, holidays, workdays, notice FROM province_settings WHERE id = 1');
+    const { rows } = await q.query<ProvinceSettings>('SELECT version, holidays, workdays, notice, booking FROM province_settings WHERE id = 1');
     return rows[0] ?? null;
   }
 
   /** Replaces the settings and tells every centre; returns them with their new version. */
-  set(input: Omit<ProvinceSettings, 'version'>, by: string, now: number): Promise<ProvinceSettings> {
+  set(given: Omit<ProvinceSettings, 'version' | 'booking'> & { booking?: ProvinceBookingCaps }, by: string, now: number): Promise<ProvinceSettings> {
+    const input = { ...given, booking: given.booking ?? NO_BOOKING_CAPS };
     const holidays = [...new Set(input.holidays)].sort();
     const workdays = [...new Set(input.workdays)].sort();
     return inTransaction(this.db, async (tx) => {
@@ -51,17 +52,17 @@ export class ProvinceSettingsStore {
         }
       }
       const { rows } = await tx.query<ProvinceSettings>(
-        `INSERT INTO province_settings (id, version, holidays, workdays, notice, updated_by, updated_at) VALUES (1, 1, $1, $2, $3, $4, $5)
+        `INSERT INTO province_settings (id, version, holidays, workdays, notice, booking, updated_by, updated_at) VALUES (1, 1, $1, $2, $3, $6, $4, $5)
          ON CONFLICT (id) DO UPDATE SET version = province_settings.version + 1, holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,
-           notice = EXCLUDED.notice, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-         RETURNING version, holidays, workdays, notice`,
-        [JSON.stringify(holidays), JSON.stringify(workdays), input.notice === null ? null : JSON.stringify(input.notice), by, now],
+           notice = EXCLUDED.notice, booking = EXCLUDED.booking, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
+         RETURNING version, holidays, workdays, notice, booking`,
+        [JSON.stringify(holidays), JSON.stringify(workdays), input.notice === null ? null : JSON.stringify(input.notice), by, now, JSON.stringify(input.booking)],
       );
       const settings = rows[0]!;
       // Every centre, in id order (the lock order of link_sequences rows).
       const centres = await tx.query<{ centre_id: string }>('SELECT centre_id FROM link_sequences ORDER BY centre_id FOR UPDATE');
       for (const { centre_id: centreId } of centres.rows) await this.queue(tx, centreId, settings, now);
-      await audit(tx, { at: now, actor: by, action: 'province.settings', details: { version: settings.version, holidays, workdays, notice: input.notice, cancelled } });
+      await audit(tx, { at: now, actor: by, action: 'province.settings', details: { version: settings.version, holidays, workdays, notice: input.notice, booking: input.booking, cancelled } });
       return settings;
     });
   }

@@ -255,9 +255,18 @@ describe.skipIf(skipBrowserTests)("the province supervisor's page", () => {
     await page.getByTestId('pv-settings-holidays').fill('30/04/2027\n01/05/2027');
     await page.getByTestId('pv-settings-notice-vi').fill('Các trung tâm nghỉ lễ 30/4 và 1/5.');
     await page.getByTestId('pv-settings-notice-en').fill('Centres are closed on 30 April and 1 May.');
+    // A limit out of range is said before anything is sent; then 2 a day, 5 days ahead.
+    await page.getByLabel('Số lịch hẹn tối đa của một người trong một ngày').fill('12');
+    await page.getByTestId('pv-settings-save').click();
+    await textIs(page.getByTestId('pv-settings-message'), '"12" không hợp lệ: nhập một số từ 1 đến 10, hoặc để trống.');
+    await page.getByLabel('Số lịch hẹn tối đa của một người trong một ngày').fill('2');
+    await page.getByLabel('Được đặt trước tối đa (số ngày)').fill('5');
     await page.getByTestId('pv-settings-save').click();
     await textIs(page.getByTestId('pv-settings-message'), 'Đã lưu (lần thứ 1) và gửi đến các trung tâm.');
     expect(await page.getByTestId('pv-settings-holidays').inputValue()).toBe('30/04/2027\n01/05/2027');
+    expect(await page.getByTestId('pv-settings-perPhonePerDay').inputValue()).toBe('2');
+    expect(await page.getByTestId('pv-settings-perServicePerDay').inputValue()).toBe('');
+    expect(await page.getByTestId('pv-settings-horizonDays').inputValue()).toBe('5');
     expect(await severeViolations(page, 'settings')).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'province-settings.png'), fullPage: true });
 

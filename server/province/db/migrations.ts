@@ -287,6 +287,13 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE portal_buckets ADD COLUMN per_ms double precision NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 10,
+    name: 'the province\'s booking limits over every centre\'s own',
+    sql: `
+      ALTER TABLE province_settings ADD COLUMN booking jsonb NOT NULL DEFAULT '{"perPhonePerDay": null, "perServicePerDay": null, "horizonDays": null}';
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order; returns the versions applied. */

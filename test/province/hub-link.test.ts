@@ -203,7 +203,7 @@ describe('a hub linked to its province', () => {
     const before = daysLeft();
     expect(before).not.toBeNull();
     const notice = { vi: 'Ngày 09/12 các trung tâm nghỉ làm việc.', en: 'All centres are closed on 9 December.' };
-    const set = await province.settings.set({ holidays: [WEDNESDAY], workdays: [], notice }, 'province:admin', clock.now);
+    const set = await province.settings.set({ holidays: [WEDNESDAY], workdays: [], notice, booking: { perPhonePerDay: 1, perServicePerDay: null, horizonDays: 4 } }, 'province:admin', clock.now);
     expect(set.version).toBe(1);
     expect(await provinceRow('b-9')).toMatchObject({ state: 'cancelled' });
     await until('the settings at the hub', () => hub.hub.bookings.provinceNotice() !== null && hubBooking('b-9')?.status === 'cancelled');
@@ -214,6 +214,8 @@ describe('a hub linked to its province', () => {
     // Every display shows the province's notice (this centre has none of its own).
     const queue = (await (await fetch(`${hub.hub.url}/api/queue`)).json()) as { view: { display: { notice: unknown } } };
     expect(queue.view.display.notice).toEqual(notice);
+    // The province's limits over the centre's own (2 a day, 7 days ahead): the smaller applies.
+    expect(hub.hub.bookings.options()).toMatchObject({ horizonDays: 4, limits: { perPhonePerDay: 1, perServicePerDay: 1 } });
     // Nobody books that day at the province.
     const refused = await province.bookings.hold('xa-a', { bookingId: 'b-10', serviceId: 'ho-tich', slotStart: at('09:30', WEDNESDAY), phone: '0912000010', name: 'Lý Văn Hùng', email: null, idHash: null, otpHash: null, by: 'citizen' }, clock.now);
     expect(refused).toMatchObject({ ok: false });

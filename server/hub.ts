@@ -62,7 +62,7 @@ export interface HubOptions {
   /** Makes the device host for the devices on the hub's own machine (default: real serial ports). */
   createDeviceHost?: (devices: DeviceConfig[], hub: HubLink) => DeviceHost;
   /** A centre linked to its province: the province's address and the centre's token (docs/province.md). */
-  province?: { url: string; token: string; pullEveryMs?: number } | null;
+  province?: { url: string; token: string; pullEveryMs?: number; compactAfterRecords?: number } | null;
 }
 
 export interface RunningHub {
@@ -308,6 +308,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           clock,
           log,
           ...(options.province.pullEveryMs !== undefined ? { pullEveryMs: options.province.pullEveryMs } : {}),
+          ...(options.province.compactAfterRecords !== undefined ? { compactAfterRecords: options.province.compactAfterRecords } : {}),
         })
       : null;
     if (provinceLink) {

@@ -13,7 +13,9 @@ export type LinkOutRecord =
   /** The province applied every message up to `upTo`: they need not be kept. */
   | { type: 'acked'; upTo: number }
   /** The first day the hub was linked: closed days from this one on are reported. */
-  | { type: 'linked'; day: string; at: number };
+  | { type: 'linked'; day: string; at: number }
+  /** What a compacted file starts with: everything up to `seq` applied, and the keys queued by then. */
+  | { type: 'snapshot'; seq: number; acked: number; keys: string[]; linkedSince: string | null; reportedThrough: string | null };
 
 export interface LinkOutState {
   /** The last number given. */
@@ -24,17 +26,48 @@ export interface LinkOutState {
   pending: LinkMessage[];
   /** Keys of every message ever queued ('check-in:<bookingId>', 'day:<day>'). */
   keys: Set<string>;
+  /** The key of each pending message, by its number. */
+  pendingKeys: Map<number, string>;
   linkedSince: string | null;
   /** The newest day reported closed. */
   reportedThrough: string | null;
 }
 
 export function createLinkOutState(): LinkOutState {
-  return { seq: 0, acked: 0, pending: [], keys: new Set(), linkedSince: null, reportedThrough: null };
+  return { seq: 0, acked: 0, pending: [], keys: new Set(), pendingKeys: new Map(), linkedSince: null, reportedThrough: null };
+}
+
+/**
+ * The records a compacted file holds for `state`: a snapshot of what the province has applied
+ * (its keys, so nothing is queued again), then each message still pending, as it was queued.
+ * Replayed, they give the same state; the acknowledged messages themselves are gone.
+ */
+export function compactedRecords(state: LinkOutState): LinkOutRecord[] {
+  const pendingKeys = new Set(state.pendingKeys.values());
+  return [
+    {
+      type: 'snapshot',
+      seq: state.acked,
+      acked: state.acked,
+      keys: [...state.keys].filter((k) => !pendingKeys.has(k)),
+      linkedSince: state.linkedSince,
+      reportedThrough: state.reportedThrough,
+    },
+    ...state.pending.map((message): LinkOutRecord => ({ type: 'queued', key: state.pendingKeys.get(message.seq)!, message })),
+  ];
 }
 
 /** Applies one record in place; returns why it does not apply (a damaged file), or null. */
 export function applyLinkOutRecord(state: LinkOutState, record: LinkOutRecord): string | null {
+  if (record.type === 'snapshot') {
+    if (state.seq !== 0) return 'a snapshot after other records';
+    state.seq = record.seq;
+    state.acked = record.acked;
+    state.keys = new Set(record.keys);
+    state.linkedSince = record.linkedSince;
+    state.reportedThrough = record.reportedThrough;
+    return null;
+  }
   if (record.type === 'linked') {
     state.linkedSince ??= record.day;
     return null;
@@ -44,12 +77,14 @@ export function applyLinkOutRecord(state: LinkOutState, record: LinkOutRecord): 
     if (record.upTo <= state.acked) return null;
     state.acked = record.upTo;
     state.pending = state.pending.filter((m) => m.seq > record.upTo);
+    for (const seq of state.pendingKeys.keys()) if (seq <= record.upTo) state.pendingKeys.delete(seq);
     return null;
   }
   if (record.message.seq !== state.seq + 1) return `message ${record.message.seq} after ${state.seq}`;
   if (state.keys.has(record.key)) return `key ${record.key} queued twice`;
   state.seq = record.message.seq;
   state.keys.add(record.key);
+  state.pendingKeys.set(record.message.seq, record.key);
   state.pending.push(record.message);
   if (record.key.startsWith('day:')) {
     const day = record.key.slice('day:'.length);

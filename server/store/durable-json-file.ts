@@ -21,15 +21,20 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
   }
 
-  async write(data: T): Promise<void> {
-    const temp = `${this.path}.tmp`;
-    await writeFile(temp, JSON.stringify(data), { flush: true });
-    await rename(temp, this.path);
-    const folder = await open(dirname(this.path), 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+  write(data: T): Promise<void> {
+    return replaceFileDurably(this.path, JSON.stringify(data));
+  }
+}
+
+/** Writes `text` to a temp file, fsyncs it, renames it over `path`, fsyncs the folder: all of it or none survives. */
+export async function replaceFileDurably(path: string, text: string): Promise<void> {
+  const temp = `${path}.tmp`;
+  await writeFile(temp, text, { flush: true });
+  await rename(temp, path);
+  const folder = await open(dirname(path), 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { LinkOutRecord } from '../domain/link-outbox';
 import { linkMessage } from '../protocol/link-protocol';
+import { replaceFileDurably } from './durable-json-file';
 import { Journal, type ReplayReport } from './journal';
 
 /**
@@ -13,11 +14,21 @@ const linkOutRecordSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), key: z.string().min(1).max(120), message: linkMessage }),
   z.object({ type: z.literal('acked'), upTo: z.number().int().nonnegative() }),
   z.object({ type: z.literal('linked'), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), at: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('snapshot'),
+    seq: z.number().int().nonnegative(),
+    acked: z.number().int().nonnegative(),
+    keys: z.array(z.string().min(1).max(120)),
+    linkedSince: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+    reportedThrough: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  }),
 ]);
 
 export interface LinkOutboxStore {
   open(): Promise<{ records: LinkOutRecord[]; report: ReplayReport }>;
   append(records: LinkOutRecord[]): Promise<void>;
+  /** Replaces the whole file with `records` (written beside it, synced, renamed over it). */
+  replace(records: LinkOutRecord[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +51,18 @@ export class FileLinkOutboxStore implements LinkOutboxStore {
     const journal = this.journal;
     // One group commit: the records of one decision are written together.
     await Promise.all(records.map((r) => journal.append(r)));
+  }
+
+  async replace(records: LinkOutRecord[]): Promise<void> {
+    const path = join(this.dataDir, 'link', 'outbox.jsonl');
+    await this.journal?.close();
+    this.journal = null;
+    try {
+      await replaceFileDurably(path, records.map((r) => JSON.stringify(r) + '\n').join(''));
+    } finally {
+      // The new file, or the old one if it could not be written: appends go on either way.
+      this.journal = (await Journal.open(path, linkOutRecordSchema)).journal as Journal<LinkOutRecord>;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { applyLinkOutRecord, createLinkOutState, daysToReport, messagesFor, messagesToSend, type LinkOutRecord, type LinkOutState } from '../domain/link-outbox';
+import { applyLinkOutRecord, compactedRecords, createLinkOutState, daysToReport, messagesFor, messagesToSend, type LinkOutRecord, type LinkOutState } from '../domain/link-outbox';
 import type { BookingService } from '../app/booking-service';
 import { addDays } from '../domain/working-calendar';
 import type { Logger } from '../logger';
@@ -40,6 +40,8 @@ export interface ProvinceLinkOptions {
   clock: () => number;
   log: Logger;
   pullEveryMs?: number;
+  /** How long the outbox file grows, mostly applied messages, before it is rewritten without them (1,000). */
+  compactAfterRecords?: number;
   stateEveryMs?: number;
   answerTimeoutMs?: number;
 }
@@ -47,6 +49,9 @@ export interface ProvinceLinkOptions {
 export type ProvinceLinkStatus = ProvinceLinkView;
 
 type LinkSocket = Socket<LinkServerEvents, LinkClientEvents>;
+
+/** An outbox file this long, mostly applied messages, is rewritten without them. */
+const COMPACT_AFTER_RECORDS = 1_000;
 
 export class ProvinceLinkClient {
   private state: LinkOutState = createLinkOutState();
@@ -65,6 +70,9 @@ export class ProvinceLinkClient {
   /** The tickets as last sent on this connection (key -> entry text); null: send them all next. */
   private sentTickets: Map<string, string> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Records in the outbox file: the last compaction's and those appended since. */
+  private recordsInFile = 0;
+  private writes: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: ProvinceLinkOptions) {}
@@ -76,6 +84,8 @@ export class ProvinceLinkClient {
       const problem = applyLinkOutRecord(this.state, record);
       if (problem) this.options.log.error('link outbox: a record does not apply', { problem });
     }
+    this.recordsInFile = records.length;
+    await this.compactIfWorth();
     this.unsubscribe = this.options.bookings.onChange((events) => {
       if (events.some((e) => e.type === 'booking-checked-in' || e.type === 'closure-added' || e.type === 'closure-removed' || (e.type === 'booking-cancelled' && e.by === 'centre')))
         this.run('collect');
@@ -298,11 +308,34 @@ export class ProvinceLinkClient {
     socket.emit('link:state', { state });
   }
 
-  private async write(records: LinkOutRecord[]): Promise<void> {
-    await this.options.store.append(records);
-    for (const record of records) {
-      const problem = applyLinkOutRecord(this.state, record);
-      if (problem) throw new Error(`link outbox: ${problem}`);
+  /** Writes one after another (a compaction replaces the file between two writes, never during one). */
+  private write(records: LinkOutRecord[]): Promise<void> {
+    const run = this.writes.then(async () => {
+      await this.options.store.append(records);
+      for (const record of records) {
+        const problem = applyLinkOutRecord(this.state, record);
+        if (problem) throw new Error(`link outbox: ${problem}`);
+      }
+      this.recordsInFile += records.length;
+      await this.compactIfWorth();
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Rewrites the outbox without the messages the province has applied (a snapshot of their keys,
+   * then what is pending) once they are most of a long file: a centre linked for years keeps a
+   * file the size of what is on its way, not of everything it ever sent.
+   */
+  private async compactIfWorth(): Promise<void> {
+    if (this.recordsInFile < (this.options.compactAfterRecords ?? COMPACT_AFTER_RECORDS) || this.state.pending.length * 4 > this.recordsInFile) return;
+    const records = compactedRecords(this.state);
+    try {
+      await this.options.store.replace(records);
+      this.recordsInFile = records.length;
+    } catch (error) {
+      this.options.log.warn('link outbox: could not be compacted; kept as it was', { error: String(error) });
     }
   }
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localInstantOf } from '../../server/app/local-time';
 import { CODE_ALPHABET, CODE_LENGTH } from '../../server/domain/booking';
@@ -63,7 +65,7 @@ beforeAll(async () => {
   const issued = await province.registry.issueToken('xa-a', 'admin', clock.now);
   if (!issued.ok) throw new Error('no token');
   proxy = await LinkProxy.start({ host: '127.0.0.1', port: province.port });
-  hub = await startTestHub({ config: bookingCentre(5, { closeBeforeMinutes: 0 }), clock, province: { url: `http://127.0.0.1:${proxy.port}`, token: issued.token, pullEveryMs: 300 } });
+  hub = await startTestHub({ config: bookingCentre(5, { closeBeforeMinutes: 0 }), clock, province: { url: `http://127.0.0.1:${proxy.port}`, token: issued.token, pullEveryMs: 300, compactAfterRecords: 6 } });
   await until('the link', () => hub.hub.provinceLink!.status().connected);
 });
 
@@ -233,5 +235,9 @@ describe('a hub linked to its province', () => {
     // Every message of the hub applied, once: 3 check-ins, the closure, its 2 cancellations, the reopening, the day.
     await until('all applied', async () => (await sequences()).in_seq === hub.hub.provinceLink!.status().outSeq);
     expect((await sequences()).in_seq).toBe(8);
+    // The outbox file was rewritten without what the province applied (a snapshot of their keys first).
+    const file = (await readFile(join(hub.dataDir, 'link', 'outbox.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { type: string; seq?: number });
+    expect(file[0]).toMatchObject({ type: 'snapshot' });
+    expect(file.length).toBeLessThan(8);
   });
 });

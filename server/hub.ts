@@ -40,6 +40,8 @@ import { createHttpApp } from './transport/http-app';
 import { createVersioner, startPublisher } from './transport/publisher';
 import { attachSocketHandlers, SessionSockets, type HubServer } from './transport/socket-handlers';
 import { ProvinceLinkClient } from './transport/province-link-client';
+import { FileProcedureStore } from './store/procedure-store';
+import { ProcedureService } from './app/procedure-service';
 import { FileLinkOutboxStore } from './store/link-outbox-store';
 import { centreProfileOf } from './protocol/centre-profile';
 import { stableJson } from './protocol/stable-json';
@@ -63,6 +65,8 @@ export interface HubOptions {
   createDeviceHost?: (devices: DeviceConfig[], hub: HubLink) => DeviceHost;
   /** A centre linked to its province: the province's address and the centre's token (docs/province.md). */
   province?: { url: string; token: string; pullEveryMs?: number; compactAfterRecords?: number } | null;
+  /** The procedure catalog a data folder without one starts from (docs/procedures.md); none when absent. */
+  proceduresFile?: string | null;
 }
 
 export interface RunningHub {
@@ -159,6 +163,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     bookings.onChange((events) => {
       if (events.some((e) => e.type === 'province-settings')) service.configChanged();
     });
+    const procedures = new ProcedureService({ store: new FileProcedureStore(options.dataDir), config, seedFile: options.proceduresFile ?? null, clock, log });
+    await procedures.start().catch((error: unknown) => log.error('procedures: the catalog could not be read; the centre starts without one', { error: String(error) }));
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({ config, queue: service, store, clock, bookings: (from, to) => bookings.list(from, to) });
@@ -168,6 +174,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const queue = service.publicView();
       return {
         ...queue,
+        procedures: procedures.version > 0 ? { version: procedures.version } : null,
         display: { ...queue.display, notice: withProvinceNotice(queue.display.notice, bookings.provinceNotice()) },
         dossiers: board && {
           resultsReady: boardSettings.resultsBoard ? board.resultsReady : [],
@@ -188,6 +195,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const versioned = createVersioner(bootId, service, clock);
     const app = createHttpApp({
       service,
+      procedures,
       log,
       versioned,
       bootId,
@@ -251,6 +259,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       admin,
       service,
       bookings,
+      procedures,
       devices,
       credentials,
       sessions,

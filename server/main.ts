@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const log = createLogger(settings.logLevel);
   let hub;
   try {
-    hub = await startHub({ config, dataDir: settings.dataDir, port: settings.port, host: settings.host, log, province: settings.province });
+    hub = await startHub({ config, dataDir: settings.dataDir, port: settings.port, host: settings.host, log, province: settings.province, proceduresFile: settings.proceduresFile });
   } catch (error) {
     if (error instanceof DataFolderLockedError) {
       console.error(`Lượt cannot start: ${error.message}`);

@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { foldVietnamese } from '../../server/domain/vietnamese-fold';
 import type { PortalCentreView } from '../../server/protocol/portal-protocol';
 
 /**
@@ -11,15 +12,7 @@ export const REFRESH_MS = 15_000;
 export type SortOrder = 'name' | 'waiting';
 
 /** Lower case, no marks at all, đ as d: "Phường Ba Đình" and "phuong ba dinh" are the same words. */
-export function foldText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export const foldText = foldVietnamese;
 
 /** The centres whose name or area has every word typed, in the order asked for. */
 export function findCentres(centres: readonly PortalCentreView[], query: string, order: SortOrder): PortalCentreView[] {

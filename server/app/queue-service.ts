@@ -46,7 +46,7 @@ export interface QueueServiceDeps {
   learned?: ServiceTimeProfile;
 }
 
-type TakeCommand = { commandId: string; serviceId: string; priorityGroup: string | null };
+type TakeCommand = { commandId: string; serviceId: string; priorityGroup: string | null; procedureCode?: string | null };
 /** A commandId's answer: the write under way, or the answer as stored. */
 type KeptAnswer = { fp: string | undefined; pending?: Promise<Result<unknown>>; stored?: StoredAnswer };
 type Officer = { id: string; role: 'officer' | 'supervisor' };
@@ -170,6 +170,7 @@ export class QueueService implements AnswerLedger {
         priorityGroup: cmd.priorityGroup,
         source,
         estimatedWaitMinutes: estimate,
+        procedureCode: cmd.procedureCode ?? null,
       });
       if (!decision.ok) return { decision };
       const event = decision.events[0]!;
@@ -178,6 +179,7 @@ export class QueueService implements AnswerLedger {
         number: event.type === 'ticket-taken' ? event.number : '',
         serviceId: cmd.serviceId,
         priorityGroup: cmd.priorityGroup,
+        ...(cmd.procedureCode ? { procedureCode: cmd.procedureCode } : {}),
         peopleAhead,
         estimatedWaitMinutes: estimate,
         takenAt: ctx.now,

@@ -194,6 +194,7 @@ function counterTicket(t: Ticket, bookings: BookingDetails): CounterTicket {
     transfers: t.transfers,
     targetCounterId: t.targetCounterId,
     booking: t.booking ? { slotStart: t.booking.slotStart, policy: t.booking.policy, details: bookings(t.booking.bookingId) } : null,
+    procedureCode: t.procedureCode ?? null,
   };
 }
 

@@ -221,6 +221,17 @@ export const centreConfig = z
     devices: z.array(deviceConfig).default(() => ([])),
     /** Online booking: rules and slot templates (docs/booking.md); off by default. */
     booking: bookingConfig,
+    /**
+     * Which service gives the numbers for the procedures of the catalog (docs/procedures.md): a
+     * published field (lĩnh vực) -> a service id, and single procedures (code -> service id) that
+     * differ from their field. A field named like a service needs no entry.
+     */
+    procedures: z
+      .object({
+        fields: z.record(z.string().trim().min(1).max(200), z.string()).default(() => ({})),
+        codes: z.record(z.string().regex(/^\d{1,2}\.\d{6}$/, 'a procedure code like 1.001193'), z.string()).default(() => ({})),
+      })
+      .default(() => ({ fields: {}, codes: {} })),
     ordering: orderingConfig.default(() => ({
       priority: 'interleave',
       interleave: { normal: 2, priority: 1 },
@@ -277,6 +288,9 @@ export const centreConfig = z
     config.booking.services.forEach((b, i) => {
       if (!serviceIds.has(b.serviceId)) issue(['booking', 'services', i, 'serviceId'], `names unknown service "${b.serviceId}"`);
     });
+    for (const [kind, map] of [['fields', config.procedures.fields], ['codes', config.procedures.codes]] as const)
+      for (const [key, sid] of Object.entries(map))
+        if (!serviceIds.has(sid)) issue(['procedures', kind, key], `names unknown service "${sid}"`);
     if (config.booking.enabled && config.booking.phoneCheck === 'sms' && config.notifications.sms === null)
       issue(['booking', 'phoneCheck'], 'needs notifications.sms to send the codes (or set it to "off" for a LAN-only centre)');
   });

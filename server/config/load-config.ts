@@ -4,6 +4,8 @@ import { PROJECT_ROOT } from '../project-root';
 import { centreConfig, describeConfigIssues, type CentreConfig } from './centre-config';
 
 export const DEMO_CONFIG_PATH = join(PROJECT_ROOT, 'server', 'config', 'demo-centre.json');
+/** The demo centre's procedure catalog: real procedures, with where and when each was read. */
+export const DEMO_PROCEDURES_PATH = join(PROJECT_ROOT, 'server', 'config', 'demo-procedures.json');
 
 export class ConfigError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEMO_CONFIG_PATH } from './load-config';
+import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH } from './load-config';
 
 /**
  * How this hub process runs, from the environment. The only module that reads process.env.
@@ -11,6 +11,8 @@ import { DEMO_CONFIG_PATH } from './load-config';
  *   LUOT_LOG_LEVEL  debug | info | warn | error | silent (default info)
  *   LUOT_PROVINCE_URL, LUOT_PROVINCE_TOKEN  a centre linked to its province (docs/province.md):
  *                   the province's address and the centre token its admin issued; both or neither
+ *   LUOT_PROCEDURES the procedure catalog (JSON, docs/procedures.md) a new data folder starts with
+ *                   (default: the demo centre's catalog for the demo centre, none otherwise)
  */
 const settingsSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -19,6 +21,7 @@ const settingsSchema = z.object({
   LUOT_CONFIG: z.string().min(1).optional(),
   LUOT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LUOT_PROVINCE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LUOT_PROCEDURES: z.string().min(1).optional(),
   LUOT_PROVINCE_TOKEN: z.string().regex(/^luot-centre\.[a-z0-9-]+\.[A-Za-z0-9_-]+$/, 'a centre token (luot-centre.<centre>.<secret>)').optional(),
 });
 
@@ -30,6 +33,8 @@ export interface RuntimeSettings {
   isDemo: boolean;
   logLevel: z.infer<typeof settingsSchema>['LUOT_LOG_LEVEL'];
   province: { url: string; token: string } | null;
+  /** The catalog file a data folder without one starts from, or null. */
+  proceduresFile: string | null;
 }
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
@@ -49,5 +54,6 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv = process.env): Runti
     isDemo: s.LUOT_CONFIG === undefined,
     logLevel: s.LUOT_LOG_LEVEL,
     province: s.LUOT_PROVINCE_URL && s.LUOT_PROVINCE_TOKEN ? { url: s.LUOT_PROVINCE_URL, token: s.LUOT_PROVINCE_TOKEN } : null,
+    proceduresFile: s.LUOT_PROCEDURES ? resolve(s.LUOT_PROCEDURES) : s.LUOT_CONFIG === undefined ? DEMO_PROCEDURES_PATH : null,
   };
 }

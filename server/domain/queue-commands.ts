@@ -24,6 +24,8 @@ export interface TakeTicket {
   booking?: TicketBooking | null;
   /** A remote number's registration time: its place in the queue. */
   queuedAt?: number;
+  /** The procedure the visitor chose (its catalog code), checked against the catalog by the caller. */
+  procedureCode?: string | null;
 }
 
 export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainContext, cmd: TakeTicket): Decision {
@@ -52,6 +54,7 @@ export function takeTicket(state: DayState, config: CentreConfig, ctx: DomainCon
     carriedFrom: cmd.carriedFrom ?? null,
     ...(cmd.booking ? { booking: cmd.booking } : {}),
     ...(cmd.queuedAt !== undefined ? { queuedAt: cmd.queuedAt } : {}),
+    ...(cmd.procedureCode ? { procedureCode: cmd.procedureCode } : {}),
     at: ctx.now,
   });
 }

@@ -24,6 +24,8 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     carriedFrom: z.string().nullable().optional(),
     /** The estimate given to the visitor, so reports can say how far estimates were off. */
     estimatedWaitMinutes: z.number().nullable().optional(),
+    /** The procedure chosen at the kiosk, by its catalog code. */
+    procedureCode: z.string().max(20).nullable().optional(),
   }),
   z.object({
     type: z.literal('ticket-called'),

@@ -28,6 +28,7 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
         status: 'waiting',
         source: event.source,
         booking: event.booking ?? null,
+        procedureCode: event.procedureCode ?? null,
         takenAt: event.at,
         queuedAt: event.queuedAt ?? event.at,
         targetCounterId: null,

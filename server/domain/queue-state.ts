@@ -26,6 +26,8 @@ export interface Ticket {
   source: TicketSource;
   /** Set for a booking checked in at the kiosk (no personal data: the booking holds that). */
   booking: TicketBooking | null;
+  /** The procedure the visitor came for (a catalog code), when chosen at the kiosk (absent in days archived before procedures). */
+  procedureCode?: string | null;
   carriedFrom: string | null;
   cancelReason: 'closing' | 'carry-over' | null;
   takenAt: number;

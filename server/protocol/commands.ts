@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { procedureCode } from './procedure-catalog';
 
 /**
  * Every command a client can send, as zod schemas: the hub validates each payload with these at the
@@ -22,6 +23,8 @@ export const takeTicketSchema = z.strictObject({
   ...envelope,
   serviceId: entityId,
   priorityGroup: entityId.nullable().default(null),
+  /** The procedure chosen at the kiosk (its catalog code), in the service that gives its numbers. */
+  procedureCode: procedureCode.nullable().default(null),
 });
 
 export const loginSchema = z.strictObject({

@@ -96,3 +96,17 @@ export const procedureCatalog = z.strictObject({
     }),
 });
 export type ProcedureCatalog = z.infer<typeof procedureCatalog>;
+
+/** A procedure as the centre offers it: with the service (field) whose number it is taken in. */
+export type OfferedProcedure = Procedure & { serviceId: string | null };
+
+/**
+ * The catalog as the kiosk, the phone and the counter pad read it (`GET /api/procedures`): public,
+ * no personal data. `version` goes up with every change (the public view carries it, so screens
+ * fetch the catalog again only when it changed).
+ */
+export interface ProcedureCatalogView {
+  version: number;
+  source: ProcedureCatalog['source'];
+  procedures: OfferedProcedure[];
+}

@@ -50,6 +50,8 @@ export interface PublicView {
   closing: { mode: 'serve' | 'cancel' | 'carry-over'; at: number } | null;
   /** Visitors carried over from the last working day, still waiting: old number -> today's number. */
   carriedOver: { from: string; to: string; serviceId: string }[];
+  /** The centre's procedure catalog, by version (GET /api/procedures), or null: none. */
+  procedures?: { version: number } | null;
   /** Null when the display shows neither the results board nor the counts. */
   dossiers: (DossierBoard & { layout: 'beside' | 'rotate'; rotateSeconds: number }) | null;
   display: {
@@ -144,6 +146,8 @@ export interface CounterTicket {
   targetCounterId: string | null;
   /** A booking checked in: its slot, how it is called, and (staff only) who booked. */
   booking: CounterBooking | null;
+  /** The procedure the visitor chose at the kiosk (a code of GET /api/procedures), or null. */
+  procedureCode: string | null;
 }
 
 export interface CounterBooking {
@@ -277,6 +281,8 @@ export interface TicketIssued {
   day: string;
   /** Set for a booking checked in: the ticket says "Đặt lịch" and the slot. */
   booked?: { slotStart: number };
+  /** The procedure chosen at the kiosk (its catalog code): the ticket and the counter pad show it. */
+  procedureCode?: string;
 }
 
 export interface SessionInfo {

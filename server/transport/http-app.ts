@@ -26,6 +26,9 @@ import { HTTP_STATUS } from './http-status';
 import { noCacheForHtml, securityHeaders } from './page-headers';
 import { sendNotFoundPage } from './not-found-page';
 import { openApiDocument, restTakeBody } from './openapi';
+import { sendError } from './http-errors';
+import { procedureRoutes } from './procedure-routes';
+import type { ProcedureService } from '../app/procedure-service';
 import { bookingRoutes } from './booking-routes';
 import type { BookingService } from '../app/booking-service';
 import type { ConfigSource } from '../config/centre-config';
@@ -55,6 +58,7 @@ interface Deps {
   auth: OfficerAuth;
   reports: ReportService;
   bookings: BookingService;
+  procedures: ProcedureService;
   config: ConfigSource;
   /** Wrong booking code-and-phone pairs (at most 5 free tries per code and per address). */
   bookingThrottle: GuessThrottle;
@@ -170,6 +174,7 @@ export function createHttpApp(deps: Deps): express.Express {
     res.json(view);
   });
 
+  app.use('/api/procedures', procedureRoutes({ procedures: deps.procedures, requestLang }));
   app.use(
     '/api/booking',
     bookingRoutes({
@@ -280,11 +285,6 @@ export function createHttpApp(deps: Deps): express.Express {
     sendError(res, 'INTERNAL', lang);
   });
   return app;
-}
-
-function sendError(res: Response, code: ErrorCode, lang: Lang, status = HTTP_STATUS[code], retryAfterSeconds?: number): void {
-  const message = translate(lang, `error.${code}`, retryAfterSeconds ? { seconds: retryAfterSeconds } : undefined);
-  res.status(status).json(retryAfterSeconds ? { error: code, message, retryAfterSeconds } : { error: code, message });
 }
 
 /** A schema rejection: the code, and which field was wrong (never the value). */

@@ -4,6 +4,9 @@ import type { ErrorCode } from '../protocol/error-codes';
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_PAYLOAD: 400,
   UNKNOWN_SERVICE: 404,
+  UNKNOWN_PROCEDURE: 404,
+  NO_PROCEDURES: 404,
+  PROCEDURE_NOT_IN_SERVICE: 409,
   UNKNOWN_PRIORITY_GROUP: 404,
   SERVICE_CLOSED: 409,
   DAILY_LIMIT_REACHED: 409,

@@ -1,3 +1,4 @@
+import type { ProcedureService } from '../app/procedure-service';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { OfficerAuth } from '../app/officer-auth';
@@ -42,6 +43,7 @@ const helloSchema = z.object({
 export interface HandlerDeps {
   service: QueueService;
   bookings: BookingService;
+  procedures: ProcedureService;
   devices: DeviceService;
   credentials: Credentials;
   sessions: Sessions;

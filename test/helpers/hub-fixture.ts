@@ -39,7 +39,15 @@ export interface TestHub {
 
 /** Starts a real hub on port 0 with a temporary data folder (or the one given). */
 export async function startTestHub(
-  options: { config?: CentreConfig; dataDir?: string; clock?: TestClock; port?: number; createDeviceHost?: HubOptions['createDeviceHost']; province?: HubOptions['province'] } = {},
+  options: {
+    config?: CentreConfig;
+    dataDir?: string;
+    clock?: TestClock;
+    port?: number;
+    createDeviceHost?: HubOptions['createDeviceHost'];
+    province?: HubOptions['province'];
+    proceduresFile?: string;
+  } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = options.config ?? testCentre();
@@ -54,6 +62,7 @@ export async function startTestHub(
     ...(clock ? { clock: () => clock.now } : {}),
     ...(options.createDeviceHost ? { createDeviceHost: options.createDeviceHost } : {}),
     ...(options.province ? { province: options.province } : {}),
+    ...(options.proceduresFile ? { proceduresFile: options.proceduresFile } : {}),
   });
   const clients: HubClient[] = [];
   return {

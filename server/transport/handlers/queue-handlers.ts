@@ -29,6 +29,9 @@ export function registerQueueHandlers(edge: Edge, deps: HandlerContext): void {
       );
       if (!allowed.ok) return errorAck('RATE_LIMITED', lang, allowed.retryAfterSeconds);
     }
+    // A procedure chosen at the kiosk must be in the catalog, and its numbers in this service.
+    const problem = payload.procedureCode !== null && !service.answered(key) ? deps.procedures.takeProblem(payload.serviceId, payload.procedureCode) : null;
+    if (problem) return errorAck(problem, lang);
     const result = await service.takeTicket(payload, 'kiosk', socket.data.kioskId, fp);
     return result.ok ? result : errorAck(result.error, lang);
   });

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import type { ConfigSource } from '../config/centre-config';
+import { offeredProcedures } from '../domain/procedure-offer';
+import type { Logger } from '../logger';
+import { procedureCatalog, type OfferedProcedure, type ProcedureCatalog, type ProcedureCatalogView } from '../protocol/procedure-catalog';
+import type { ProcedureStore, StoredProcedures } from '../store/procedure-store';
+
+/**
+ * The centre's procedure catalog (docs/procedures.md): read from the data folder at start (or,
+ * the first time, from the seed file: the demo centre's, or LUOT_PROCEDURES), offered to the
+ * screens with the service each procedure's number is taken in.
+ */
+export class ProcedureService {
+  private stored: StoredProcedures | null = null;
+  private made: { version: number; config: unknown; view: ProcedureCatalogView; byCode: Map<string, OfferedProcedure> } | null = null;
+
+  constructor(
+    private readonly deps: {
+      store: ProcedureStore;
+      config: ConfigSource;
+      /** A catalog file to start from when the data folder has none (null: start with none). */
+      seedFile: string | null;
+      clock: () => number;
+      log: Logger;
+    },
+  ) {}
+
+  async start(): Promise<{ procedures: number; seeded: boolean }> {
+    this.stored = await this.deps.store.read();
+    if (this.stored || !this.deps.seedFile) return { procedures: this.stored?.catalog.procedures.length ?? 0, seeded: false };
+    const catalog = await readCatalogFile(this.deps.seedFile);
+    const stored: StoredProcedures = {
+      version: 1,
+      catalog,
+      updatedAt: this.deps.clock(),
+      updatedBy: 'seed',
+    };
+    await this.deps.store.write(stored);
+    this.stored = stored;
+    this.deps.log.info('procedures: the catalog was started from its seed file', { file: this.deps.seedFile, procedures: catalog.procedures.length });
+    return { procedures: catalog.procedures.length, seeded: true };
+  }
+
+  /** The catalog's version: 0 when the centre has none. */
+  get version(): number {
+    return this.stored?.version ?? 0;
+  }
+
+  /** The catalog as the screens read it; null when the centre has none. */
+  view(): ProcedureCatalogView | null {
+    return this.current()?.view ?? null;
+  }
+
+  /** One procedure as offered here, or null. */
+  find(code: string): OfferedProcedure | null {
+    return this.current()?.byCode.get(code) ?? null;
+  }
+
+  /** Why a number cannot be taken for this procedure in this service, or null (it can). */
+  takeProblem(serviceId: string, code: string): 'UNKNOWN_PROCEDURE' | 'PROCEDURE_NOT_IN_SERVICE' | null {
+    const found = this.find(code);
+    if (!found) return 'UNKNOWN_PROCEDURE';
+    return found.serviceId === serviceId ? null : 'PROCEDURE_NOT_IN_SERVICE';
+  }
+
+  private current() {
+    const stored = this.stored;
+    if (!stored) return null;
+    const config = this.deps.config.current;
+    if (this.made?.version !== stored.version || this.made.config !== config) {
+      const procedures = offeredProcedures(stored.catalog.procedures, config.procedures, config.services);
+      this.made = {
+        version: stored.version,
+        config,
+        view: { version: stored.version, source: stored.catalog.source, procedures },
+        byCode: new Map(procedures.map((p) => [p.code, p])),
+      };
+    }
+    return this.made;
+  }
+}
+
+/** Reads and validates a catalog file (JSON); the error names the first bad field. */
+export async function readCatalogFile(file: string): Promise<ProcedureCatalog> {
+  const parsed = procedureCatalog.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`the procedure catalog ${file} is not valid: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking,province]
+ * `npm run bench [-- --quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking,province,catalog]
  *                [--hub bundle|tsx] [--hub-prof <dir>] [--keep]`
  *
  * A program, not a test. It starts the real hub as its own process on 127.0.0.1, as `npm start`
@@ -24,6 +24,7 @@ import { forkChild, type Child } from './ipc';
 import { median, percentile, round, sleep } from './stats';
 import { bookingPhase } from './booking-bench';
 import { provincePhase } from './province-bench';
+import { catalogPhase } from './catalog-bench';
 
 // ---------------------------------------------------------------- options
 
@@ -57,7 +58,7 @@ function parseOptions(argv: string[]): Options {
       options.hub = v;
     }
     else if (a === '--help' || a === '-h') {
-      console.log('npm run bench -- [--quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking,province] [--hub bundle|tsx] [--hub-prof dir] [--keep]');
+      console.log('npm run bench -- [--quick] [--out file.json] [--only fanout,take,history,startup,bundles,booking,province,catalog] [--hub bundle|tsx] [--hub-prof dir] [--keep]');
       console.log('  (--only province:booking,province:follow,province:catchup runs parts of the province phase)');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -89,6 +90,7 @@ const PLAN = {
     follow: { phones: Q ? 1_000 : 10_000, tickets: Q ? 500 : 2_000, calls: Q ? 3 : 10, callEveryMs: Q ? 2_000 : 3_000, workers: Q ? 2 : 4 },
     catchup: { tickets: Q ? 300 : 2_000, served: Q ? 30 : 200, bookings: Q ? 50 : 300, cutSeconds: Q ? 10 : 60 },
   },
+  catalog: { procedures: 2_000, repetitions: Q ? 10 : 40, throttles: [4] },
 };
 
 const DATA_ROOT = mkdtempSync(join(tmpdir(), 'luot-bench-'));
@@ -761,8 +763,12 @@ async function main() {
       plan: PLAN,
     },
   };
-  const hubRun = await prepareHub(options.hub);
-  if (hubRun.built) log(`built the hub: ${hubRun.script}`);
+  // Only the phases that start a hub need it built (the catalog and the bundles do not).
+  const hubPhases = ['fanout', 'take', 'history', 'startup', 'booking', 'province'];
+  if (hubPhases.some(wants) || [...(options.only ?? [])].some((x) => x.startsWith('province:'))) {
+    const hubRun = await prepareHub(options.hub);
+    if (hubRun.built) log(`built the hub: ${hubRun.script}`);
+  }
   log(`Lượt benchmark (${Q ? 'quick' : 'full'}, hub: ${options.hub}), data in ${DATA_ROOT} (${(results.meta as { data_dir_fs: string }).data_dir_fs}), load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
   if (wants('bundles')) results.bundles_gzip_kb = bundlesPhase().gzip_kb;
   if (wants('fanout')) Object.assign(results, await fanoutPhase());
@@ -773,6 +779,7 @@ async function main() {
   const provinceParts = [...(options.only ?? [])].filter((x) => x.startsWith('province:')).map((x) => x.slice(9) as 'booking' | 'follow' | 'catchup');
   if (wants('province') || provinceParts.length > 0)
     results.province = await provincePhase({ plan: PLAN.province, dataDir: freshDataDir('province'), log, cpuProfDir: options.hubProf, ...(provinceParts.length > 0 ? { parts: provinceParts } : {}) });
+  if (wants('catalog')) results.catalog = await catalogPhase({ plan: PLAN.catalog, log });
   results.targets = targets(results);
   if (options.hubProf) (results.meta as Record<string, unknown>).profile_windows = profileWindows;
   (results.meta as Record<string, unknown>).loadavg_at_end = loadavg().map((v) => round(v, 2));
@@ -844,6 +851,11 @@ function targets(r: Record<string, unknown>): Target[] {
     out.push({ name: `province: centre back after a cut (${c.tickets} tickets, ${c.bookings} bookings): s to in sync`, value: c.seconds!, limit: '< 10', met: c.seconds! < 10 });
     out.push({ name: 'province: bookings lost / duplicated after the cut', value: c.lost! + c.duplicated!, limit: '= 0 / 0', met: c.lost === 0 && c.duplicated === 0 && c.journal_messages_missing === 0 && c.journal_messages_applied_twice === 0 });
   }
+  const cat = r.catalog as { procedures: number; queries: number; recall_at_3: number; search_p99_ms: number; search_p99_where: string } | undefined;
+  if (cat) {
+    out.push({ name: `procedure search recall at 3 (${cat.queries} queries, ${cat.procedures} procedures)`, value: cat.recall_at_3, limit: '>= 0.95', met: cat.recall_at_3 >= 0.95 });
+    out.push({ name: `procedure search p99 ms (${cat.search_p99_where})`, value: cat.search_p99_ms, limit: '< 20', met: cat.search_p99_ms < 20 });
+  }
   const s = r.startup as Record<string, number> | undefined;
   if (s) out.push({ name: 'start with a year of history, ms (spawn -> ready)', value: s.ms!, limit: '< 1500', met: s.ms! < 1500 });
   const m = r.memory as Record<string, number> | undefined;
@@ -886,6 +898,11 @@ function printTable(r: Record<string, unknown>) {
   }
   const m = r.memory as Record<string, unknown> | undefined;
   if (m) rows.push([`hub RSS, 500 displays`, `${v(m.rss_mb)} MB`, `idle ${v(m.rss_idle_mb)} MB`]);
+  const cat = r.catalog as { procedures: number; queries: number; recall_at_3: number; node: Record<string, number>; chromium: Record<string, number>[] } | undefined;
+  if (cat) {
+    const c1 = cat.chromium.find((x) => x.cpu_throttling === 1);
+    rows.push([`procedure search, ${cat.procedures} procedures`, `recall@3 ${v(cat.recall_at_3)} over ${cat.queries} queries`, `p99 Chromium ${v(c1?.search_p99_ms)} / Node ${v(cat.node.search_p99_ms)} ms (p50 ${v(c1?.search_p50_ms)} / ${v(cat.node.search_p50_ms)})`]);
+  }
   const b = r.bundles_gzip_kb as Record<string, number> | undefined;
   if (b) rows.push(['bundles, gzip', `kiosk ${b.kiosk} / display ${b.display} / counter ${b.counter} kB`, '']);
   const w = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]!.length)));

@@ -20,6 +20,7 @@ export default defineConfig({
         follow: resolve(import.meta.dirname, 'display/follow.html'),
         lookup: resolve(import.meta.dirname, 'display/lookup.html'),
         book: resolve(import.meta.dirname, 'display/book.html'),
+        procedures: resolve(import.meta.dirname, 'display/procedures.html'),
         // The citizens' portal of the province, served by the province server.
         portal: resolve(import.meta.dirname, 'display/portal.html'),
         rate: resolve(import.meta.dirname, 'counter/rate/index.html'),

@@ -15,6 +15,9 @@ import { LookupResultScreen } from './lookup-result';
 import { LookupScreen, type LookupScan } from './lookup-screen';
 import { NoticeScreen } from './notice-screen';
 import { PriorityScreen } from './priority-screen';
+import { kioskCatalog, refreshCatalog } from '../server/ui/procedure-catalog';
+import { ProcedureScreen } from './procedure-screen';
+import { ProceduresScreen, type CatalogPlace } from './procedures-screen';
 import { printerCondition, printerDown } from './printing';
 import { TicketScreen } from './ticket-screen';
 
@@ -24,10 +27,12 @@ export type Unavailable = Exclude<ServiceAvailability, 'open'> | 'offline';
 export type KioskScreen =
   | { kind: 'idle' }
   | { kind: 'home' }
-  | { kind: 'priority'; serviceId: string }
+  | { kind: 'priority'; serviceId: string; procedureCode: string | null }
   | { kind: 'taking'; serviceId: string }
   | { kind: 'ticket'; ticket: TicketIssued; printerAtTake: DeviceCondition | null | undefined }
-  | { kind: 'error'; message: string; retry: { serviceId: string; priorityGroup: string | null } | null }
+  | { kind: 'error'; message: string; retry: { serviceId: string; priorityGroup: string | null; procedureCode: string | null } | null }
+  | { kind: 'procedures'; place: CatalogPlace }
+  | { kind: 'procedure'; code: string; back: CatalogPlace }
   | { kind: 'unavailable'; serviceId: string | null; reason: Unavailable }
   | { kind: 'lookup'; scan: LookupScan | null; id: number }
   | { kind: 'lookup-result'; result: DossierLookupView }
@@ -42,7 +47,7 @@ export const UNPRINTED_TICKET_SHOWN_MS = 45_000;
 export const ERROR_SHOWN_MS = 20_000;
 
 /** Screens on which a receipt held to the scanner opens its dossier, and a booking's QR checks it in. */
-const SCAN_SCREENS: readonly KioskScreen['kind'][] = ['idle', 'home', 'lookup', 'lookup-result', 'booking', 'booking-refused'];
+const SCAN_SCREENS: readonly KioskScreen['kind'][] = ['idle', 'home', 'lookup', 'lookup-result', 'booking', 'booking-refused', 'procedures', 'procedure'];
 
 export function KioskApp() {
   const state = useAppState();
@@ -87,20 +92,24 @@ export function KioskApp() {
     [],
   );
 
-  const take = async (serviceId: string, priorityGroup: string | null) => {
+  // The catalog follows the version the hub announces.
+  const catalogVersion = view?.procedures?.version ?? null;
+  useEffect(() => void refreshCatalog(catalogVersion), [catalogVersion]);
+
+  const take = async (serviceId: string, priorityGroup: string | null, procedureCode: string | null = null) => {
     // A double tap arrives before the screen has changed: one number per visitor.
     if (screen.peek().kind === 'taking') return;
     screen.value = { kind: 'taking', serviceId };
     // The printer as it was when the visitor pressed: if it was down, the number is for writing down.
     const printerAtTake = printerCondition.peek();
-    const answer = await state.client.command('ticket:take', { serviceId, priorityGroup });
+    const answer = await state.client.command('ticket:take', { serviceId, priorityGroup, procedureCode });
     if (answer.ok) screen.value = { kind: 'ticket', ticket: answer.data, printerAtTake };
     else
       screen.value = {
         kind: 'error',
         message: answer.message,
         // Only an unknown outcome is worth a retry (with the same commandId); a refusal stays one.
-        retry: 'local' in answer ? { serviceId, priorityGroup } : null,
+        retry: 'local' in answer ? { serviceId, priorityGroup, procedureCode } : null,
       };
   };
 
@@ -110,7 +119,17 @@ export function KioskApp() {
     if (state.offline.peek()) screen.value = { kind: 'unavailable', serviceId: service.id, reason: 'offline' };
     else if (service.availability !== 'open') screen.value = { kind: 'unavailable', serviceId: service.id, reason: service.availability };
     else if ((view?.priorityGroups.length ?? 0) === 0) void take(service.id, null);
-    else screen.value = { kind: 'priority', serviceId: service.id };
+    else screen.value = { kind: 'priority', serviceId: service.id, procedureCode: null };
+  };
+
+  /** "Lấy số cho thủ tục này": a number in the procedure's service, as a tile would give, with the procedure on it. */
+  const takeFor = (serviceId: string, procedureCode: string) => {
+    const service = view?.services.find((s) => s.id === serviceId);
+    if (!service) return;
+    if (state.offline.peek()) screen.value = { kind: 'unavailable', serviceId, reason: 'offline' };
+    else if (service.availability !== 'open') screen.value = { kind: 'unavailable', serviceId, reason: service.availability };
+    else if ((view?.priorityGroups.length ?? 0) === 0) void take(serviceId, null, procedureCode);
+    else screen.value = { kind: 'priority', serviceId, procedureCode };
   };
 
   const current = screen.value;
@@ -128,7 +147,7 @@ export function KioskApp() {
       <PriorityScreen
         view={view}
         serviceId={current.serviceId}
-        onChoose={(group) => void take(current.serviceId, group)}
+        onChoose={(group) => void take(current.serviceId, group, current.procedureCode)}
         onBack={home}
         idleMs={PRIORITY_IDLE_MS}
       />
@@ -150,7 +169,7 @@ export function KioskApp() {
     body = (
       <ErrorScreen
         message={current.message}
-        onRetry={current.retry ? () => void take(current.retry!.serviceId, current.retry!.priorityGroup) : null}
+        onRetry={current.retry ? () => void take(current.retry!.serviceId, current.retry!.priorityGroup, current.retry!.procedureCode) : null}
         onBack={home}
       />
     );
@@ -178,7 +197,41 @@ export function KioskApp() {
       />
     );
   else if (current.kind === 'booking-refused') body = <BookingRefusedScreen key={current.refusal.message} refusal={current.refusal} onHome={home} />;
-  else body = <Home view={view} onChoose={choose} onLookup={() => lookup(null)} onBooking={() => checkIn(null)} onIdle={idle} idleMs={idleMs} />;
+  else if (current.kind === 'procedures')
+    body = (
+      <ProceduresScreen
+        view={view}
+        place={current.place}
+        onPlace={(place) => (screen.value = { kind: 'procedures', place })}
+        onOpen={(code) => (screen.value = { kind: 'procedure', code, back: current.place })}
+        onBack={home}
+      />
+    );
+  else if (current.kind === 'procedure') {
+    const procedure = kioskCatalog.value?.byCode.get(current.code);
+    body = procedure ? (
+      <ProcedureScreen
+        key={current.code}
+        view={view}
+        procedure={procedure}
+        onTake={(p) => p.serviceId && takeFor(p.serviceId, p.code)}
+        onBack={() => (screen.value = { kind: 'procedures', place: current.back })}
+      />
+    ) : (
+      <ProceduresScreen view={view} place={current.back} onPlace={(place) => (screen.value = { kind: 'procedures', place })} onOpen={(code) => (screen.value = { kind: 'procedure', code, back: current.back })} onBack={home} />
+    );
+  } else
+    body = (
+      <Home
+        view={view}
+        onChoose={choose}
+        onLookup={() => lookup(null)}
+        onBooking={() => checkIn(null)}
+        onProcedures={kioskCatalog.value ? () => (screen.value = { kind: 'procedures', place: { query: '', serviceId: null } }) : null}
+        onIdle={idle}
+        idleMs={idleMs}
+      />
+    );
 
   return (
     <div class={`kiosk kiosk--${current.kind}`}>
@@ -220,6 +273,8 @@ function Home(props: {
   onChoose: (s: PublicService) => void;
   onLookup: () => void;
   onBooking: () => void;
+  /** Null: the centre has no catalog of procedures. */
+  onProcedures: (() => void) | null;
   onIdle: () => void;
   idleMs: number;
 }) {
@@ -259,18 +314,34 @@ function Home(props: {
         ))}
         {booking && <BookingTile onStart={props.onBooking} />}
       </div>
-      <button type="button" class="lookup-choice" data-testid="start-lookup" onClick={props.onLookup}>
-        <span class="lookup-choice__icon">
-          <Pictogram name="search" />
-        </span>
-        <span class="lookup-choice__text">
-          <span class="lookup-choice__title">{t('kiosk.start.lookup')}</span>
-          <span class="lookup-choice__note">{t('kiosk.start.lookupNote')}</span>
-        </span>
-        <span class="lookup-choice__arrow" aria-hidden="true">
-          ›
-        </span>
-      </button>
+      <div class={`home__choices ${props.onProcedures ? 'home__choices--two' : ''}`}>
+        {props.onProcedures && (
+          <button type="button" class="lookup-choice lookup-choice--procedures" data-testid="start-procedures" onClick={props.onProcedures}>
+            <span class="lookup-choice__icon">
+              <Pictogram name="document" />
+            </span>
+            <span class="lookup-choice__text">
+              <span class="lookup-choice__title">{t('kiosk.start.procedures')}</span>
+              <span class="lookup-choice__note">{t('kiosk.start.proceduresNote')}</span>
+            </span>
+            <span class="lookup-choice__arrow" aria-hidden="true">
+              ›
+            </span>
+          </button>
+        )}
+        <button type="button" class="lookup-choice" data-testid="start-lookup" onClick={props.onLookup}>
+          <span class="lookup-choice__icon">
+            <Pictogram name="search" />
+          </span>
+          <span class="lookup-choice__text">
+            <span class="lookup-choice__title">{t('kiosk.start.lookup')}</span>
+            <span class="lookup-choice__note">{t('kiosk.start.lookupNote')}</span>
+          </span>
+          <span class="lookup-choice__arrow" aria-hidden="true">
+            ›
+          </span>
+        </button>
+      </div>
     </section>
   );
 }

@@ -5,6 +5,8 @@ import { formatTime } from '../server/ui/format';
 import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
 import { printerDown, printStates } from './printing';
+import { kioskCatalog } from '../server/ui/procedure-catalog';
+import { procedureName } from '../server/ui/procedure-text';
 
 /** What the ticket screen says about the printout. */
 export type PrintShown = 'none' | 'printing' | 'printed' | 'failed';
@@ -33,8 +35,9 @@ export function TicketScreen(props: {
   shownMs: number;
   unprintedShownMs: number;
 }) {
-  const { t, local } = useAppState();
+  const { t, local, lang } = useAppState();
   const { ticket, view } = props;
+  const procedure = ticket.procedureCode ? kioskCatalog.value?.byCode.get(ticket.procedureCode) : undefined;
   const shown = printShown(printStates.value.get(ticket.ticketId), props.printerAtTake);
   const failed = shown === 'failed';
   // A failure that arrives after the screen opened starts the longer stay from then.
@@ -57,6 +60,11 @@ export function TicketScreen(props: {
             {ticket.number}
           </div>
           <div class="ticket__service">{local(service?.name)}</div>
+          {procedure && (
+            <div class="ticket__procedure" data-testid="ticket-procedure">
+              {t('kiosk.ticket.procedure', { name: procedureName(procedure, lang.value) })}
+            </div>
+          )}
           {group && <div class="ticket__priority">{t('kiosk.ticket.priority', { group: local(group.name) })}</div>}
           {ticket.booked && (
             <div class="ticket__booked" data-testid="ticket-booked">

@@ -9,7 +9,7 @@ import { formatTime, WEEKDAY_KEYS } from '../../server/ui/format';
 import { PhoneHeader } from '../phone/phone-header';
 import { bookingIcs } from './book-ics';
 import type { BookingController, NextSlot, PersonField, SlotChoice, Step } from './book-state';
-import { BookingQr } from './booking-qr';
+import { QrCode } from '../../server/ui/qr-code';
 
 export const BookingContext = createContext<BookingController | null>(null);
 
@@ -544,7 +544,7 @@ function Booked({ view, fresh }: { view: BookingView; fresh: boolean }) {
         </div>
         {confirmed && (
           <figure class="pbook-qr">
-            <BookingQr value={view.qr} label={t('phoneBook.done.qr', { code: view.code })} />
+            <QrCode value={view.qr} label={t('phoneBook.done.qr', { code: view.code })} testId="booking-qr" />
             <figcaption class="pbook-qr__note">{t('phoneBook.done.qrNote')}</figcaption>
           </figure>
         )}

@@ -24,7 +24,7 @@ export function tempDataDir(cleanups: Cleanups, name = 'data'): string {
   return dir;
 }
 
-export interface WebHubOptions extends Partial<Pick<HubOptions, 'port' | 'clock' | 'dayCheckMs' | 'createDeviceHost' | 'province'>> {
+export interface WebHubOptions extends Partial<Pick<HubOptions, 'port' | 'clock' | 'dayCheckMs' | 'createDeviceHost' | 'province' | 'proceduresFile'>> {
   config: CentreConfig;
   /** Where the hub keeps its files: a new temporary folder (named after `name`) if not given. */
   dataDir?: string;

@@ -9,7 +9,7 @@ const QUIET_ZONE = 4;
  * per run of dark modules in a row. Error correction M: the kiosk's scanner reads it from a
  * scratched phone screen or a creased print-out.
  */
-export function BookingQr({ value, label, class: className }: { value: string; label: string; class?: string }) {
+export function QrCode({ value, label, class: className, testId = 'qr-code' }: { value: string; label: string; class?: string; testId?: string }) {
   const { size, path } = useMemo(() => {
     const qr = encode(value, { ecc: 'M', border: 0 });
     let d = '';
@@ -25,7 +25,7 @@ export function BookingQr({ value, label, class: className }: { value: string; l
     return { size: qr.size + 2 * QUIET_ZONE, path: d };
   }, [value]);
   return (
-    <svg class={className} viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} shape-rendering="crispEdges" data-testid="booking-qr">
+    <svg class={className} viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} shape-rendering="crispEdges" data-testid={testId}>
       <rect width={size} height={size} fill="#fff" />
       <path d={path} fill="#000" />
     </svg>

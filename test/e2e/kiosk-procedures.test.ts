@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig } from '../../server/config/load-config';
+import type { RunningHub } from '../../server/hub';
+import { Cleanups, launchBrowser, morningClock, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
+import { startWebHub } from './web-hub';
+
+/**
+ * The kiosk's "Thủ tục hành chính" in Debian's Chromium, on the demo centre with its real catalog
+ * (server/config/demo-procedures.json): browse by field, search as one types on the on-screen
+ * keyboard (with and without marks, abbreviations, a typo), a procedure's page, and a number
+ * taken for it. Run `vite build` first. Assertions are on what a person sees.
+ */
+
+describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
+  let browser: Browser;
+  const cleanups = new Cleanups();
+  const opened: Screen[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail')
+      for (const [i, screen] of opened.entries()) await screen.page.screenshot({ path: join(SHOTS, `failed-kiosk-procedures-${i}.png`) }).catch(() => undefined);
+    opened.length = 0;
+    await cleanups.runAll();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const demoHub = () => startWebHub(cleanups, { config: loadCentreConfig(DEMO_CONFIG_PATH), proceduresFile: DEMO_PROCEDURES_PATH, clock: morningClock(), name: 'procedures' });
+
+  async function kiosk(hub: RunningHub, width = 1080, height = 1920): Promise<Screen> {
+    const screen = await openScreen(browser, `${hub.url}/kiosk/`, { width, height });
+    opened.push(screen);
+    cleanups.add('screen', () => screen.context.close());
+    return screen;
+  }
+
+  /** Types on the kiosk's own keyboard, a key at a time, as a visitor would. */
+  async function typeKeys(page: Page, text: string): Promise<void> {
+    const keyboard = page.getByTestId('procedure-keyboard');
+    for (const ch of text) await keyboard.getByRole('button', { name: ch === ' ' ? 'Dấu cách' : ch, exact: true }).click();
+  }
+
+  /** The element's text (white space as one space) comes to match, within 10 s. */
+  async function textMatches(locator: Locator, pattern: RegExp): Promise<void> {
+    await expect.poll(async () => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim(), { timeout: 10_000 }).toMatch(pattern);
+  }
+
+  const results = (page: Page) => page.getByTestId('procedure-results').locator('.procs__item-name');
+
+  /** Every visible text on the page at least this large (CSS px). */
+  async function smallestText(page: Page): Promise<{ size: number; text: string }> {
+    return page.evaluate(() => {
+      let smallest = { size: Infinity, text: '' };
+      const walker = document.createTreeWalker(document.querySelector('main') ?? document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent?.trim() ?? '';
+        const el = node.parentElement;
+        if (!text || !el || el.closest('[aria-hidden="true"]') || el.closest('.osk')) continue;
+        const rect = el.getBoundingClientRect();
+        if (rect.width === 0 || rect.height === 0) continue;
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (size < smallest.size) smallest = { size, text };
+      }
+      return smallest;
+    });
+  }
+
+  it('finds a procedure by field or as one types, shows what to bring, and takes a number for it', { timeout: 90_000 }, async () => {
+    const hub = await demoHub();
+    const { page, errors } = await kiosk(hub);
+    await page.getByTestId('start-procedures').click();
+    await visible(page.getByRole('heading', { name: 'Thủ tục hành chính', level: 1 }));
+    // Browsing: the centre's fields with how many procedures each.
+    await textMatches(page.getByTestId('procedure-fields').getByRole('button').first(), /Hộ tịch ?22 thủ tục/);
+    expect(await smallestText(page)).toMatchObject({ size: expect.any(Number) });
+    expect((await smallestText(page)).size).toBeGreaterThanOrEqual(22);
+    expect(await severeViolations(page, 'procedures')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedures-fields.png') });
+
+    await page.getByTestId('procedure-fields').getByRole('button', { name: /Chứng thực/ }).click();
+    await visible(page.getByRole('heading', { name: 'Chứng thực', level: 2 }));
+    expect(await results(page).count()).toBe(12);
+    await page.getByTestId('procedures-back').click();
+    await visible(page.getByTestId('procedure-fields'));
+
+    // Browsing needs no keyboard; a tap on the search box brings it up.
+    expect(await page.getByTestId('procedure-keyboard').isVisible()).toBe(false);
+    await page.getByTestId('procedure-search').click();
+    await visible(page.getByTestId('procedure-keyboard'));
+    // Typing: results come with each key, without marks too.
+    await typeKeys(page, 'dang ky ket h');
+    await textIs(results(page).first(), 'Thủ tục đăng ký kết hôn');
+    await page.getByRole('button', { name: 'Xóa chữ đã gõ' }).click();
+    await typeKeys(page, 'khai sinh');
+    await textMatches(results(page).first(), /đăng ký khai sinh/i);
+    expect((await smallestText(page)).size).toBeGreaterThanOrEqual(22);
+    expect(await severeViolations(page, 'procedures search')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedures-search.png') });
+
+    // A procedure's page: the time, the fees, the papers as a checklist.
+    await results(page).first().click();
+    const procedure = page.getByTestId('procedure');
+    await visible(procedure);
+    const code = await procedure.getAttribute('data-code');
+    expect(code).toBe('1.001193');
+    await textMatches(page.getByTestId('procedure-fees'), /Phí, lệ phí ?Không mất phí/);
+    await textMatches(page.getByTestId('procedure-ways'), /Nộp trực tiếp tại bộ phận một cửa/);
+    expect(await page.getByTestId('procedure-documents').locator('li').count()).toBeGreaterThan(3);
+    // The papers to hand in come first, under their published heading.
+    await textMatches(page.getByTestId('procedure-documents').locator('h3').first(), /^Giấy tờ phải nộp$/);
+    await textMatches(page.getByRole('heading', { level: 2 }).first(), /^Giấy tờ cần mang \(\d+\)$/);
+    expect((await smallestText(page)).size).toBeGreaterThanOrEqual(22);
+    expect(await severeViolations(page, 'procedure')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedure.png') });
+
+    // Back keeps the search; then a number for the procedure, which the ticket names.
+    await page.getByTestId('procedure-back').click();
+    expect(await page.getByTestId('procedure-search').inputValue()).toBe('khai sinh');
+    await results(page).first().click();
+    await page.getByTestId('procedure-take').click();
+    // The demo centre has priority groups: the visitor says whether one applies.
+    const none = page.getByRole('button', { name: /Không thuộc|Không ưu tiên|Không/ }).first();
+    if (await none.isVisible().catch(() => false)) await none.click();
+    await visible(page.getByTestId('ticket-number'));
+    await textIs(page.getByTestId('ticket-procedure'), 'Thủ tục: Thủ tục đăng ký khai sinh');
+    const number = (await page.getByTestId('ticket-number').textContent())!.trim();
+    const ticket = hub.service.followAll().find((t) => t.number === number);
+    expect(ticket).toBeDefined();
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedure-ticket.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a landscape kiosk: search beside the keyboard, the procedure in two columns', { timeout: 60_000 }, async () => {
+    const hub = await demoHub();
+    const { page } = await kiosk(hub, 1920, 1080);
+    await page.getByTestId('start-procedures').click();
+    await typeKeys(page, 'dkkd');
+    await textMatches(results(page).first(), /hộ kinh doanh/i);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+    // "Back" stays on the screen however many results there are.
+    const back = await page.getByTestId('procedures-back').boundingBox();
+    expect(back!.y + back!.height).toBeLessThanOrEqual(1080);
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedures-landscape.png') });
+    await results(page).first().click();
+    await visible(page.getByTestId('procedure-documents'));
+    expect(await severeViolations(page, 'procedure landscape')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedure-landscape.png') });
+  });
+});

@@ -1,4 +1,7 @@
 import { useSignal } from '@preact/signals';
+import { checklistSections } from '../server/domain/procedure-checklist';
+import { catalogInScreen } from '../server/ui/procedure-catalog';
+import { copiesText, procedureName } from '../server/ui/procedure-text';
 import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../server/i18n';
 import type { CounterCommandName } from '../server/protocol/commands';
@@ -405,6 +408,44 @@ function CurrentTicket({ view, publicView }: { view: CounterView; publicView: Pu
         </div>
       </div>
       {ticket.booking && <BookingDetails booking={ticket.booking} />}
+      {ticket.procedureCode && <TicketProcedure code={ticket.procedureCode} />}
+    </section>
+  );
+}
+
+/**
+ * The procedure the visitor chose at the kiosk, and its papers (folded: the officer opens them to
+ * check the dossier against them). A code no longer in the catalog is still shown.
+ */
+function TicketProcedure({ code }: { code: string }) {
+  const { t, lang } = useAppState();
+  const procedure = catalogInScreen.value?.byCode.get(code);
+  return (
+    <section class="ticket-procedure" data-testid="ticket-procedure" aria-label={t('padProc.title')}>
+      <div class="ticket-procedure__name">
+        <span class="ticket-procedure__label">{t('padProc.title')}</span>{' '}
+        <strong>{procedure ? procedureName(procedure, lang.value) : code}</strong> <span class="ticket-procedure__code">{code}</span>
+      </div>
+      {procedure && procedure.documents.length > 0 && (
+        <details class="ticket-procedure__papers">
+          <summary>{t('procedure.documents', { count: procedure.documents.length })}</summary>
+          <div class="ticket-procedure__list" tabIndex={0} role="region" aria-label={t('procedure.documents', { count: procedure.documents.length })}>
+          {checklistSections(procedure.documents).map((section, si) => (
+            <div key={si}>
+              {section.heading && <h3 class="ticket-procedure__heading">{section.heading}</h3>}
+              <ul>
+                {section.documents.map((d, i) => (
+                  <li key={i}>
+                    {d.name}
+                    {copiesText(d, t) && <em> ({copiesText(d, t)})</em>}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+          </div>
+        </details>
+      )}
     </section>
   );
 }

@@ -15,7 +15,7 @@ import { LookupResultScreen } from './lookup-result';
 import { LookupScreen, type LookupScan } from './lookup-screen';
 import { NoticeScreen } from './notice-screen';
 import { PriorityScreen } from './priority-screen';
-import { kioskCatalog, refreshCatalog } from '../server/ui/procedure-catalog';
+import { catalogInScreen, refreshCatalog } from '../server/ui/procedure-catalog';
 import { ProcedureScreen } from './procedure-screen';
 import { ProceduresScreen, type CatalogPlace } from './procedures-screen';
 import { printerCondition, printerDown } from './printing';
@@ -208,7 +208,7 @@ export function KioskApp() {
       />
     );
   else if (current.kind === 'procedure') {
-    const procedure = kioskCatalog.value?.byCode.get(current.code);
+    const procedure = catalogInScreen.value?.byCode.get(current.code);
     body = procedure ? (
       <ProcedureScreen
         key={current.code}
@@ -227,7 +227,7 @@ export function KioskApp() {
         onChoose={choose}
         onLookup={() => lookup(null)}
         onBooking={() => checkIn(null)}
-        onProcedures={kioskCatalog.value ? () => (screen.value = { kind: 'procedures', place: { query: '', serviceId: null } }) : null}
+        onProcedures={catalogInScreen.value ? () => (screen.value = { kind: 'procedures', place: { query: '', serviceId: null } }) : null}
         onIdle={idle}
         idleMs={idleMs}
       />

@@ -8,7 +8,7 @@ import { Pictogram } from '../server/ui/icons';
 import { OnScreenKeyboard } from '../server/ui/on-screen-keyboard';
 import { useActivity } from './activity';
 import { ENTRY_IDLE_MS } from './code-entry';
-import { findProcedures, kioskCatalog } from '../server/ui/procedure-catalog';
+import { findProcedures, catalogInScreen } from '../server/ui/procedure-catalog';
 import { procedureName } from '../server/ui/procedure-text';
 
 /** Where the visitor was in the catalog: what was typed, or the field opened (to come back to). */
@@ -34,7 +34,7 @@ export function ProceduresScreen(props: { view: PublicView; place: CatalogPlace;
   const query = useSignal(props.place.query);
   const activity = useActivity();
   const secondsLeft = useCountdown(ENTRY_IDLE_MS, props.onBack, activity);
-  const catalog = kioskCatalog.value;
+  const catalog = catalogInScreen.value;
   // On a portrait kiosk the fields get the whole screen until the visitor taps the search box;
   // then the keyboard comes up (a landscape kiosk shows both at once).
   const typing = useSignal(props.place.query !== '');

@@ -5,7 +5,7 @@ import { formatTime } from '../server/ui/format';
 import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
 import { printerDown, printStates } from './printing';
-import { kioskCatalog } from '../server/ui/procedure-catalog';
+import { catalogInScreen } from '../server/ui/procedure-catalog';
 import { procedureName } from '../server/ui/procedure-text';
 
 /** What the ticket screen says about the printout. */
@@ -37,7 +37,7 @@ export function TicketScreen(props: {
 }) {
   const { t, local, lang } = useAppState();
   const { ticket, view } = props;
-  const procedure = ticket.procedureCode ? kioskCatalog.value?.byCode.get(ticket.procedureCode) : undefined;
+  const procedure = ticket.procedureCode ? catalogInScreen.value?.byCode.get(ticket.procedureCode) : undefined;
   const shown = printShown(printStates.value.get(ticket.ticketId), props.printerAtTake);
   const failed = shown === 'failed';
   // A failure that arrives after the screen opened starts the longer stay from then.

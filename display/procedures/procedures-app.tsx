@@ -4,7 +4,7 @@ import { checklistSections } from '../../server/domain/procedure-checklist';
 import type { OfferedProcedure } from '../../server/protocol/procedure-catalog';
 import { useAppState } from '../../server/ui/app-state';
 import { OfflineBadge } from '../../server/ui/components';
-import { findProcedures, kioskCatalog } from '../../server/ui/procedure-catalog';
+import { findProcedures, catalogInScreen } from '../../server/ui/procedure-catalog';
 import { copiesText, fullyOnline, procedureName, timeText } from '../../server/ui/procedure-text';
 import { PhoneHeader } from '../phone/phone-header';
 
@@ -34,7 +34,7 @@ export function ProceduresApp() {
     code.value = next;
     window.scrollTo(0, 0);
   };
-  const catalog = kioskCatalog.value;
+  const catalog = catalogInScreen.value;
   const procedure = code.value ? catalog?.byCode.get(code.value) : undefined;
   return (
     <div class="phone-page pprocs">
@@ -66,7 +66,7 @@ function ProcedureFinder({ onOpen }: { onOpen: (code: string) => void }) {
   const { t, local, lang, publicView } = useAppState();
   const query = useSignal('');
   const field = useSignal<string | null>(null);
-  const catalog = kioskCatalog.value!;
+  const catalog = catalogInScreen.value!;
   const services = publicView.value?.view.services ?? [];
   const typed = query.value.trim();
   const list = typed

@@ -560,6 +560,7 @@ export const en: Record<MessageKey, string> = {
   'procedure.share': 'Share this procedure',
   'procedure.shared': 'Link copied',
   'procedure.source': 'From the National Database on Administrative Procedures, read on {date}. Procedures change: please ask at the help desk when in doubt.',
+  'padProc.title': 'Procedure:',
   'procedure.take': 'Take a number for this procedure',
   'procedure.noService': 'Numbers for this procedure are not given here. Please ask at the help desk.',
   'kiosk.ticket.procedure': 'Procedure: {name}',

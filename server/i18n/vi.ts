@@ -561,6 +561,7 @@ export const vi = {
   'procedure.share': 'Chia sẻ thủ tục này',
   'procedure.shared': 'Đã chép liên kết',
   'procedure.source': 'Theo Cơ sở dữ liệu quốc gia về thủ tục hành chính, thông tin đọc ngày {date}. Thủ tục có thể đã thay đổi: xin hỏi cán bộ hướng dẫn khi cần.',
+  'padProc.title': 'Thủ tục:',
   'procedure.take': 'Lấy số cho thủ tục này',
   'procedure.noService': 'Thủ tục này không lấy số ở trung tâm. Xin hỏi cán bộ hướng dẫn.',
   'kiosk.ticket.procedure': 'Thủ tục: {name}',

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig } from '../../server/config/load-config';
 import type { RunningHub } from '../../server/hub';
-import { Cleanups, launchBrowser, morningClock, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
+import { Cleanups, launchBrowser, logInOnPad, morningClock, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
 import { startWebHub } from './web-hub';
 
 /**
@@ -125,8 +125,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     await results(page).first().click();
     await page.getByTestId('procedure-take').click();
     // The demo centre has priority groups: the visitor says whether one applies.
-    const none = page.getByRole('button', { name: /Không thuộc|Không ưu tiên|Không/ }).first();
-    if (await none.isVisible().catch(() => false)) await none.click();
+    await page.getByRole('button', { name: 'Không', exact: true }).click();
     await visible(page.getByTestId('ticket-number'));
     await textIs(page.getByTestId('ticket-procedure'), 'Thủ tục: Thủ tục đăng ký khai sinh');
     const number = (await page.getByTestId('ticket-number').textContent())!.trim();
@@ -134,6 +133,20 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     expect(ticket).toBeDefined();
     await page.screenshot({ path: join(SHOTS, 'kiosk-procedure-ticket.png') });
     expect(errors).toEqual([]);
+
+    // The officer who calls it sees the procedure, and its papers when opened.
+    const pad = await openScreen(browser, `${hub.url}/counter/`, { width: 1366, height: 768 });
+    opened.push(pad);
+    cleanups.add('screen', () => pad.context.close());
+    await logInOnPad(pad.page, 'canbo1', 'canbo123');
+    await pad.page.getByRole('button', { name: /^Quầy 1\b/ }).click();
+    await pad.page.getByRole('button', { name: /Gọi số tiếp/ }).click();
+    await textIs(pad.page.getByTestId('current-ticket-number'), number);
+    await textMatches(pad.page.getByTestId('ticket-procedure'), /^Thủ tục: Thủ tục đăng ký khai sinh 1\.001193/);
+    await pad.page.getByTestId('ticket-procedure').getByText(/Giấy tờ cần mang/).click();
+    await visible(pad.page.getByTestId('ticket-procedure').getByText(/Giấy chứng sinh/).first());
+    expect(await severeViolations(pad.page, 'counter pad with a procedure')).toEqual([]);
+    await pad.page.screenshot({ path: join(SHOTS, 'counter-procedure.png') });
   });
 
   it('fits a landscape kiosk: search beside the keyboard, the procedure in two columns', { timeout: 60_000 }, async () => {

@@ -173,6 +173,10 @@ export function connectBridge(options: BridgeClientOptions): { stop(): Promise<v
     const result = host ? await host.print(deviceId, printout) : { ok: false as const, condition: 'starting' as const, detail: null };
     if (typeof ack === 'function') ack(result);
   });
+  socket.on('printer:print-checklist', async ({ deviceId, checklist }, ack) => {
+    const result = host ? await host.printChecklist(deviceId, checklist) : { ok: false as const, condition: 'starting' as const, detail: null };
+    if (typeof ack === 'function') ack(result);
+  });
   socket.on('printer:test-page', async ({ deviceId }, ack) => {
     const result = host ? await host.printTestPage(deviceId) : { ok: false as const, condition: 'starting' as const, detail: null };
     if (typeof ack === 'function') ack(result);

@@ -92,6 +92,27 @@ export interface TicketPrintout {
   bookedAtText?: string | null;
 }
 
+/**
+ * A procedure's papers to bring, printed at the kiosk (docs/procedures.md): every text already in
+ * the words and the format to print, Vietnamese; `sections` as the catalog publishes them.
+ */
+export interface ChecklistPrintout {
+  centreName: string;
+  /** "DANH SÁCH GIẤY TỜ CẦN MANG". */
+  titleText: string;
+  procedureName: string;
+  /** "Mã thủ tục 1.001193". */
+  codeText: string;
+  /** The time and the fees, as label and value. */
+  facts: { label: string; value: string }[];
+  sections: { heading: string | null; items: string[] }[];
+  /** The procedure's page on the phone, for the QR code. */
+  pageUrl: string;
+  qrText: string;
+  /** "In lúc 09:05 04/12/2026". */
+  printedAtText: string;
+}
+
 export type PrintResult = { ok: true } | { ok: false; condition: DeviceCondition; detail: string | null };
 
 /** A keypad command, as the device host passes it to the hub once it is parsed and de-duplicated. */
@@ -119,6 +140,7 @@ export interface HubLink {
 /** What the hub asks of a device host. */
 export interface DeviceHostApi {
   print(deviceId: string, printout: TicketPrintout): Promise<PrintResult>;
+  printChecklist(deviceId: string, checklist: ChecklistPrintout): Promise<PrintResult>;
   printTestPage(deviceId: string): Promise<PrintResult>;
   showOnLed(deviceId: string, counterId: string, ticketNumber: string | null): Promise<void>;
   statuses(): DeviceStatus[];

@@ -3,7 +3,8 @@
  * forwarded to the hub, and the hub's requests (print, test page, LED) carried out. The hub runs
  * one for the devices on its own machine; each bridge PC runs one for its own.
  */
-import type { DeviceConfig, DeviceHostApi, DeviceStatus, HubLink, PrinterDeviceConfig, PrintResult, TicketPrintout } from './device-contract';
+import type { ChecklistPrintout, DeviceConfig, DeviceHostApi, DeviceStatus, HubLink, PrinterDeviceConfig, PrintResult, TicketPrintout } from './device-contract';
+import { checklistBytes } from './escpos/checklist-layout';
 import type { LineRenderer } from './escpos/encoder';
 import { testPage, ticketBytes } from './escpos/ticket-layout';
 import { KeypadDriver } from './keypad/keypad-driver';
@@ -163,6 +164,19 @@ export function createDeviceHost(options: DeviceHostOptions): DeviceHost {
       return printBytes(deviceId, (config, render) =>
         ticketBytes({
           ...printout,
+          paperWidth: config.paperWidth,
+          textMode: config.textMode,
+          codePage: config.codePage,
+          capitalsCodePage: config.capitalsCodePage,
+          ...(render !== undefined ? { render } : {}),
+        }),
+      );
+    },
+
+    printChecklist(deviceId: string, checklist: ChecklistPrintout): Promise<PrintResult> {
+      return printBytes(deviceId, (config, render) =>
+        checklistBytes({
+          ...checklist,
           paperWidth: config.paperWidth,
           textMode: config.textMode,
           codePage: config.codePage,

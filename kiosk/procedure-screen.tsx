@@ -1,5 +1,6 @@
 import type { OfferedProcedure } from '../server/protocol/procedure-catalog';
 import type { PublicView } from '../server/protocol/views';
+import { useSignal } from '@preact/signals';
 import { useAppState } from '../server/ui/app-state';
 import { useCountdown } from '../server/ui/hooks';
 import { checklistSections } from '../server/domain/procedure-checklist';
@@ -7,6 +8,7 @@ import { copiesText, fullyOnline, procedureName, timeText } from '../server/ui/p
 import { QrCode } from '../server/ui/qr-code';
 import { useActivity } from './activity';
 import { ENTRY_IDLE_MS } from './code-entry';
+import { printerCondition } from './printing';
 
 /**
  * One procedure, for an elderly visitor to read standing: what to bring as a checklist, how long
@@ -15,7 +17,16 @@ import { ENTRY_IDLE_MS } from './code-entry';
  * is needed, with a QR to its page on the national portal.
  */
 export function ProcedureScreen(props: { view: PublicView; procedure: OfferedProcedure; onTake: (p: OfferedProcedure) => void; onBack: () => void }) {
-  const { t, local, lang } = useAppState();
+  const state = useAppState();
+  const { t, local, lang } = state;
+  const printing = useSignal<'idle' | 'printing' | 'printed' | 'failed'>('idle');
+  const hasPrinter = printerCondition.value !== null && printerCondition.value !== undefined;
+  const print = async () => {
+    if (printing.peek() === 'printing') return;
+    printing.value = 'printing';
+    const answer = await state.client.command('kiosk:print-checklist', { procedureCode: props.procedure.code });
+    printing.value = answer.ok && answer.data.ok ? 'printed' : 'failed';
+  };
   const activity = useActivity();
   useCountdown(ENTRY_IDLE_MS, props.onBack, activity);
   const p = props.procedure;
@@ -86,10 +97,20 @@ export function ProcedureScreen(props: { view: PublicView; procedure: OfferedPro
             {t('procedure.take')}
           </button>
         )}
+        {hasPrinter && (
+          <button type="button" class="big-button" onClick={() => void print()} disabled={printing.value === 'printing'} data-testid="procedure-print">
+            {t('procedure.print')}
+          </button>
+        )}
         <button type="button" class="big-button" onClick={props.onBack} data-testid="procedure-back">
           {t('kiosk.back')}
         </button>
       </div>
+      {printing.value !== 'idle' && (
+        <p class={`proc__print proc__print--${printing.value}`} role="status" data-testid="procedure-print-state">
+          {t(printing.value === 'printing' ? 'procedure.printing' : printing.value === 'printed' ? 'procedure.printed' : 'procedure.printFailed')}
+        </p>
+      )}
       {!p.serviceId && <p class="proc__none">{t('procedure.noService')}</p>}
     </section>
   );

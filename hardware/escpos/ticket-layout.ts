@@ -123,7 +123,7 @@ export function wrapText(text: string, columns: number, measure: Measure = count
   return lines;
 }
 
-function measureFor(mode: TicketTextMode): Measure {
+export function measureFor(mode: TicketTextMode): Measure {
   return (text) => textColumns(text, mode);
 }
 

@@ -7,12 +7,17 @@ import type {
   KeypadCommand,
   PrintResult,
   TicketPrintout,
+  ChecklistPrintout,
 } from '../../hardware/device-contract';
 import type { Logger } from '../logger';
 import type { CounterCommandName } from '../protocol/commands';
 import type { ErrorCode } from '../protocol/error-codes';
 import type { DeviceView, PrintState, StaffAlert, TicketIssued } from '../protocol/views';
 import { localPartsIn } from '../domain/local-parts';
+import { checklistSections } from '../domain/procedure-checklist';
+import { translate, type MessageKey } from '../i18n';
+import type { OfferedProcedure } from '../protocol/procedure-catalog';
+import { copiesText, timeText } from '../ui/procedure-text';
 import { formatTicketTime } from './local-time';
 import type { ChangeNotice, QueueService, Result } from './queue-service';
 
@@ -21,6 +26,7 @@ export interface BridgeConnection {
   bridgeId: string;
   print(deviceId: string, printout: TicketPrintout): Promise<PrintResult>;
   printTestPage(deviceId: string): Promise<PrintResult>;
+  printChecklist(deviceId: string, checklist: ChecklistPrintout): Promise<PrintResult>;
   showOnLed(deviceId: string, counterId: string, ticketNumber: string | null): void;
   close(): void;
 }
@@ -211,6 +217,48 @@ export class DeviceService {
     if (!target || !this.config.devices.some((d) => d.id === target && d.kind === 'printer'))
       return { ok: false, error: 'UNKNOWN_DEVICE' };
     return { ok: true, data: await this.print(ticket, target, kioskId) };
+  }
+
+  /**
+   * Prints a procedure's checklist on a kiosk's printer, with a QR to the procedure's page on the
+   * phone. Nothing is stored: a print is an act at the kiosk, not a fact of the queue.
+   */
+  async printChecklist(kioskId: string | null, procedure: OfferedProcedure): Promise<Result<PrintResult>> {
+    const printerId = this.kioskPrinter(kioskId);
+    const device = printerId ? this.config.devices.find((d) => d.id === printerId && d.kind === 'printer') : undefined;
+    if (!device) return { ok: false, error: 'NO_PRINTER' };
+    const bridge = this.bridges.get(device.bridge);
+    if (!bridge) return { ok: true, data: { ok: false, condition: 'disconnected', detail: 'BRIDGE_OFFLINE' } };
+    try {
+      return { ok: true, data: await bridge.printChecklist(device.id, this.checklistOf(procedure)) };
+    } catch (error) {
+      return { ok: true, data: { ok: false, condition: 'offline', detail: String(error).slice(0, 100) } };
+    }
+  }
+
+  private checklistOf(p: OfferedProcedure): ChecklistPrintout {
+    const config = this.config;
+    const vi = (key: MessageKey, params?: Record<string, string | number>) => translate('vi', key, params);
+    return {
+      centreName: config.centre.name.vi,
+      titleText: vi('checklist.title'),
+      procedureName: p.name,
+      codeText: vi('checklist.code', { code: p.code }),
+      facts: [
+        { label: vi('procedure.time'), value: timeText(p, vi) },
+        { label: vi('procedure.fees'), value: p.fees.length === 0 ? vi('procedure.fees.none') : p.fees.map((f) => f.text).join('; ') },
+      ],
+      sections: checklistSections(p.documents).map((s) => ({
+        heading: s.heading,
+        items: s.documents.map((d) => {
+          const count = copiesText(d, vi);
+          return count ? `${d.name} (${count})` : d.name;
+        }),
+      })),
+      pageUrl: `${this.deps.publicUrl()}/display/procedures.html?code=${p.code}`,
+      qrText: vi('checklist.qr'),
+      printedAtText: vi('checklist.printedAt', { time: formatTicketTime(this.deps.clock(), config.centre.timeZone) }),
+    };
   }
 
   async testPrint(deviceId: string): Promise<Result<PrintResult>> {

@@ -5,6 +5,7 @@ import type {
   KeypadAnswer,
   PrintResult,
   TicketPrintout,
+  ChecklistPrintout,
 } from '../../hardware/device-contract';
 import type { AckCallback } from './views';
 
@@ -30,6 +31,7 @@ export interface BridgeToHubEvents {
 export interface HubToBridgeEvents {
   'printer:print': (payload: { deviceId: string; printout: TicketPrintout }, ack: (result: PrintResult) => void) => void;
   'printer:test-page': (payload: { deviceId: string }, ack: (result: PrintResult) => void) => void;
+  'printer:print-checklist': (payload: { deviceId: string; checklist: ChecklistPrintout }, ack: (result: PrintResult) => void) => void;
   'led:show': (payload: { deviceId: string; counterId: string; ticketNumber: string | null }) => void;
 }
 

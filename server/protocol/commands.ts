@@ -60,6 +60,8 @@ export const reprintSchema = z.strictObject({
   ticket: z.string().trim().min(1).max(60),
   printerId: entityId.nullable().default(null),
 });
+/** The kiosk prints a procedure's papers to bring (docs/procedures.md). */
+export const printChecklistSchema = z.strictObject({ ...envelope, procedureCode });
 export const dossierLookupSchema = z.strictObject({
   code: z.string().trim().min(1).max(60),
   key: z.string().trim().min(1).max(20),
@@ -141,6 +143,7 @@ export type ParsedCounterCommand<N extends CounterCommandName> = z.output<(typeo
 
 export type TakeTicketPayload = z.input<typeof takeTicketSchema>;
 export type ReprintPayload = z.input<typeof reprintSchema>;
+export type PrintChecklistPayload = z.input<typeof printChecklistSchema>;
 export type TestPrintPayload = z.input<typeof testPrintSchema>;
 export type BridgeTokenPayload = z.input<typeof bridgeTokenSchema>;
 export type LoginPayload = z.input<typeof loginSchema>;

@@ -4,6 +4,7 @@ import type { AuditEntry } from './config-types';
 import type {
   BridgeTokenPayload,
   ReprintPayload,
+  PrintChecklistPayload,
   TestPrintPayload,
   CounterCommandName,
   CounterCommandPayload,
@@ -118,6 +119,8 @@ export interface ClientToServerEvents extends CounterCommandEvents, BookingEvent
   'ticket:reprint': (payload: ReprintPayload, ack: AckCallback<PrintState>) => void;
   /** Supervisors. */
   'device:test-print': (payload: TestPrintPayload, ack: AckCallback<PrintResult>) => void;
+  /** A trusted kiosk: a procedure's papers on its printer (the print's outcome; NO_PRINTER when it has none). */
+  'kiosk:print-checklist': (payload: PrintChecklistPayload, ack: AckCallback<PrintResult>) => void;
   'bridge:issue-token': (payload: BridgeTokenPayload, ack: AckCallback<{ bridgeId: string; token: string }>) => void;
   'bridge:revoke-token': (payload: BridgeTokenPayload, ack: AckCallback<{ bridgeId: string; revoked: boolean }>) => void;
 }

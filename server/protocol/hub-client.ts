@@ -50,6 +50,7 @@ export type CommandName =
   | 'booking:check-in'
   | CounterCommandName
   | 'ticket:reprint'
+  | 'kiosk:print-checklist'
   | 'device:test-print'
   | 'bridge:issue-token'
   | 'bridge:revoke-token'

@@ -37,6 +37,7 @@ export function attachBridgeHandlers(
       bridgeId,
       print: (deviceId, printout) => ask(socket, 'printer:print', { deviceId, printout }),
       printTestPage: (deviceId) => ask(socket, 'printer:test-page', { deviceId }),
+      printChecklist: (deviceId, checklist) => ask(socket, 'printer:print-checklist', { deviceId, checklist }),
       showOnLed: (deviceId, counterId, ticketNumber) => socket.emit('led:show', { deviceId, counterId, ticketNumber }),
       close: () => socket.disconnect(true),
     });
@@ -71,7 +72,7 @@ export function attachBridgeHandlers(
 
 async function ask(
   socket: BridgeSocket,
-  event: 'printer:print' | 'printer:test-page',
+  event: 'printer:print' | 'printer:test-page' | 'printer:print-checklist',
   payload: Parameters<HubToBridgeEvents[typeof event]>[0],
 ): Promise<PrintResult> {
   try {

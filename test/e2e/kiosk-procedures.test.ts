@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig } from '../../server/config/load-config';
+import { readFileSync } from 'node:fs';
+import { createDeviceHost } from '../../hardware/device-host';
+import { PrinterEmulator } from '../../hardware/emulators/printer-emulator';
+import { findSocat, openDevicePort, startPtyPair } from '../../hardware/emulators/pty-pair';
+import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig, parseCentreConfig } from '../../server/config/load-config';
 import type { RunningHub } from '../../server/hub';
-import { Cleanups, launchBrowser, logInOnPad, morningClock, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
+import { Cleanups, launchBrowser, logInOnPad, morningClock, until, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
 import { startWebHub } from './web-hub';
 
 /**
@@ -147,6 +151,52 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     await visible(pad.page.getByTestId('ticket-procedure').getByText(/Giấy chứng sinh/).first());
     expect(await severeViolations(pad.page, 'counter pad with a procedure')).toEqual([]);
     await pad.page.screenshot({ path: join(SHOTS, 'counter-procedure.png') });
+  });
+
+  it.skipIf(!findSocat())('prints the papers to bring on the kiosk\'s printer (TCVN-3), with a QR to the procedure on the phone', { timeout: 60_000 }, async () => {
+    const pty = await startPtyPair();
+    const port = await openDevicePort(pty.devPath);
+    const printer = new PrinterEmulator();
+    printer.attach(port.port);
+    cleanups.add('folder', async () => {
+      printer.detach();
+      await port.close().catch(() => undefined);
+      await pty.close().catch(() => undefined);
+    });
+    const input = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
+    input.kiosks = [{ id: 'k1', printerId: 'printer-1' }];
+    input.devices = [{ kind: 'printer', id: 'printer-1', path: pty.appPath, paperWidth: 80, textMode: 'tcvn3', codePage: 30, capitalsCodePage: 31 }];
+    const hub = await startWebHub(cleanups, {
+      config: parseCentreConfig(input),
+      proceduresFile: DEMO_PROCEDURES_PATH,
+      clock: morningClock(),
+      name: 'procedures-print',
+      createDeviceHost: (devices, link) => createDeviceHost({ devices, hub: link, pollMs: 200, backoff: { initialMs: 100, maxMs: 400 }, watchMs: 100 }),
+    });
+    await until(() => hub.devices.deviceViews().find((d) => d.id === 'printer-1')?.condition === 'ok', 10_000, 20);
+    const screen = await openScreen(browser, `${hub.url}/kiosk/?kiosk=k1`, { width: 1080, height: 1920 });
+    opened.push(screen);
+    cleanups.add('screen', () => screen.context.close());
+    const { page } = screen;
+    await page.getByTestId('start-procedures').click();
+    await page.getByTestId('procedure-search').click();
+    await typeKeys(page, 'ket hon');
+    await textIs(results(page).first(), 'Thủ tục đăng ký kết hôn');
+    await results(page).first().click();
+    await page.getByTestId('procedure-print').click();
+    await textIs(page.getByTestId('procedure-print-state'), 'Đã in. Xin nhận phiếu ở khe máy in.');
+    const [paper] = await printer.waitForJobs(1);
+    const text = paper!.lines.join('\n');
+    expect(paper!.lines).toContain('DANH SÁCH GIẤY TỜ CẦN MANG');
+    expect(text).toContain('Thủ tục đăng ký kết hôn');
+    expect(paper!.lines).toContain('Mã thủ tục 1.000894');
+    expect(paper!.lines.some((l) => l.startsWith('[ ] '))).toBe(true);
+    expect(paper!.lines).toContain('Giấy tờ phải xuất trình');
+    const qr = paper!.transcript.items.find((i) => i.kind === 'qr') as { data: string } | undefined;
+    // The same address the tickets' QR codes use: the one phones reach the hub by.
+    expect(qr?.data).toBe(`${hub.devices.publicUrl()}/display/procedures.html?code=1.000894`);
+    expect(printer.violations).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'kiosk-procedure-printed.png') });
   });
 
   it('fits a landscape kiosk: search beside the keyboard, the procedure in two columns', { timeout: 60_000 }, async () => {

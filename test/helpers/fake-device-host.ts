@@ -1,5 +1,5 @@
 import type { DeviceHost } from '../../hardware/bridge-client';
-import type { DeviceConfig, DeviceStatus, HubLink, PrintResult, TicketPrintout } from '../../hardware/device-contract';
+import type { ChecklistPrintout, DeviceConfig, DeviceStatus, HubLink, PrintResult, TicketPrintout } from '../../hardware/device-contract';
 
 /**
  * A device host without hardware: records what the hub asks of it and answers as scripted. Used to
@@ -8,6 +8,7 @@ import type { DeviceConfig, DeviceStatus, HubLink, PrintResult, TicketPrintout }
 export class ScriptedDeviceHost implements DeviceHost {
   readonly printed: { deviceId: string; printout: TicketPrintout }[] = [];
   readonly testPages: string[] = [];
+  readonly checklists: { deviceId: string; checklist: ChecklistPrintout }[] = [];
   readonly leds: { deviceId: string; counterId: string; ticketNumber: string | null }[] = [];
   nextPrintResult: PrintResult = { ok: true };
   private readonly current = new Map<string, DeviceStatus>();
@@ -34,6 +35,12 @@ export class ScriptedDeviceHost implements DeviceHost {
   async print(deviceId: string, printout: TicketPrintout): Promise<PrintResult> {
     if (!this.nextPrintResult.ok) return this.nextPrintResult;
     this.printed.push({ deviceId, printout });
+    return { ok: true };
+  }
+
+  async printChecklist(deviceId: string, checklist: ChecklistPrintout): Promise<PrintResult> {
+    if (!this.nextPrintResult.ok) return this.nextPrintResult;
+    this.checklists.push({ deviceId, checklist });
     return { ok: true };
   }
 

@@ -44,6 +44,8 @@ const publicViewSchema = z.strictObject({
   priorityGroups: z.array(z.strictObject({ id: z.string(), name: localized, icon: z.string().nullable() })),
   display: z.strictObject({ notice: localized.nullable(), voice: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
   closing: z.strictObject({ mode: z.string(), at: z.number() }).nullable(),
+  // The procedure catalog by its version only: the catalog itself is public data, read over REST.
+  procedures: z.strictObject({ version: z.number() }).nullable(),
   carriedOver: z.array(z.strictObject({ from: z.string(), to: z.string(), serviceId: z.string() })),
   dossiers: z
     .strictObject({

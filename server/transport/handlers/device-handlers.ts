@@ -1,4 +1,4 @@
-import { bridgeTokenSchema, pairingSchema, reprintSchema, testPrintSchema } from '../../protocol/commands';
+import { bridgeTokenSchema, pairingSchema, printChecklistSchema, reprintSchema, testPrintSchema } from '../../protocol/commands';
 import type { CredentialView } from '../../protocol/views';
 import { errorAck, type Edge } from '../socket-edge';
 import type { HandlerContext } from '../socket-handlers';
@@ -23,6 +23,27 @@ export function registerDeviceHandlers(edge: Edge, deps: HandlerContext): void {
       return printed;
     });
     return result.ok ? result : errorAck(result.error, lang);
+  });
+
+  // A procedure's papers printed at the kiosk: from a kiosk the centre trusts, within its take
+  // limits (paper is not free); a repeat of the same command within a few minutes is not printed twice.
+  const printed = new Map<string, { at: number; answer: unknown }>();
+  edge.command('kiosk:print-checklist', printChecklistSchema, async ({ payload, lang }) => {
+    const { address, pairedKiosk, kioskId } = edge.socket.data;
+    if (!pairedKiosk && !deps.takeLimiter.onKioskNetwork(address)) return errorAck('UNTRUSTED_KIOSK', lang);
+    const key = `${pairedKiosk ?? kioskId ?? address}:${payload.commandId}`;
+    const now = deps.clock();
+    for (const [k, v] of printed) if (now - v.at > 10 * 60_000) printed.delete(k);
+    const known = printed.get(key);
+    if (known) return known.answer as never;
+    const procedure = deps.procedures.find(payload.procedureCode);
+    if (!procedure) return errorAck('UNKNOWN_PROCEDURE', lang);
+    const allowed = deps.takeLimiter.take([{ key: `checklist:${pairedKiosk ?? kioskId ?? address}`, limit: deps.takeLimiter.limits.perKiosk }]);
+    if (!allowed.ok) return errorAck('RATE_LIMITED', lang, allowed.retryAfterSeconds);
+    const result = await devices.printChecklist(pairedKiosk ?? kioskId, procedure);
+    const answer = result.ok ? result : errorAck(result.error, lang);
+    printed.set(key, { at: now, answer });
+    return answer;
   });
 
   edge.command('device:test-print', testPrintSchema, async ({ payload, fp, lang }) => {

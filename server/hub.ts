@@ -163,7 +163,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     bookings.onChange((events) => {
       if (events.some((e) => e.type === 'province-settings')) service.configChanged();
     });
-    const procedures = new ProcedureService({ store: new FileProcedureStore(options.dataDir), config, seedFile: options.proceduresFile ?? null, clock, log });
+    const procedures = new ProcedureService({
+      store: new FileProcedureStore(options.dataDir),
+      config,
+      seedFile: options.proceduresFile ?? null,
+      clock,
+      log,
+      audit: (by, action, changes) => config.recordAction(by, action, changes),
+      onChange: () => service.configChanged(),
+    });
     await procedures.start().catch((error: unknown) => log.error('procedures: the catalog could not be read; the centre starts without one', { error: String(error) }));
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
@@ -196,6 +204,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const app = createHttpApp({
       service,
       procedures,
+      clock,
       log,
       versioned,
       bootId,

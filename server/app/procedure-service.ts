@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ConfigSource } from '../config/centre-config';
+import { catalogDiff, type CatalogDiff } from '../domain/procedure-catalog-diff';
 import { offeredProcedures } from '../domain/procedure-offer';
+import type { ConfigChange } from '../protocol/config-types';
 import type { Logger } from '../logger';
 import { procedureCatalog, type OfferedProcedure, type ProcedureCatalog, type ProcedureCatalogView } from '../protocol/procedure-catalog';
 import type { ProcedureStore, StoredProcedures } from '../store/procedure-store';
@@ -22,6 +24,10 @@ export class ProcedureService {
       seedFile: string | null;
       clock: () => number;
       log: Logger;
+      /** Records a change in the centre's audit trail. */
+      audit?: (by: string, action: string, changes: ConfigChange[]) => Promise<unknown>;
+      /** The catalog changed: the screens are sent their views again (the version in the public view). */
+      onChange?: () => void;
     },
   ) {}
 
@@ -54,6 +60,28 @@ export class ProcedureService {
   /** One procedure as offered here, or null. */
   find(code: string): OfferedProcedure | null {
     return this.current()?.byCode.get(code) ?? null;
+  }
+
+  /** What replacing the catalog by `catalog` would change. */
+  preview(catalog: ProcedureCatalog): CatalogDiff {
+    return catalogDiff(this.stored?.catalog.procedures ?? [], catalog.procedures);
+  }
+
+  /**
+   * Replaces the catalog, if it is still the version the supervisor previewed (`baseVersion`),
+   * stored before anyone is told; audited with what changed.
+   */
+  async replace(catalog: ProcedureCatalog, by: string, baseVersion: number): Promise<{ ok: true; version: number; diff: CatalogDiff } | { ok: false; error: 'CATALOG_CHANGED' }> {
+    if (baseVersion !== this.version) return { ok: false, error: 'CATALOG_CHANGED' };
+    const diff = this.preview(catalog);
+    const stored: StoredProcedures = { version: this.version + 1, catalog, updatedAt: this.deps.clock(), updatedBy: by };
+    await this.deps.store.write(stored);
+    this.stored = stored;
+    await this.deps.audit?.(by, 'procedures.imported', [
+      { path: 'procedures', before: baseVersion, after: { version: stored.version, procedures: catalog.procedures.length, added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length } },
+    ]);
+    this.deps.onChange?.();
+    return { ok: true, version: stored.version, diff };
   }
 
   /** Why a number cannot be taken for this procedure in this service, or null (it can). */

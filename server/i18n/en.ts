@@ -565,6 +565,8 @@ export const en: Record<MessageKey, string> = {
   'checklist.code': 'Procedure code {code}',
   'checklist.qr': 'Scan to see the procedure on a phone',
   'checklist.printedAt': 'Printed at {time}',
+  'error.INVALID_CATALOG': 'The catalog file has {count} problem(s); nothing was imported.',
+  'error.CATALOG_CHANGED': 'The catalog was changed meanwhile; please preview again before importing.',
   'error.NO_PRINTER': 'This kiosk has no printer.',
   'procedure.print': 'Print the list of papers',
   'procedure.printing': 'Printing…',

@@ -566,6 +566,8 @@ export const vi = {
   'checklist.code': 'Mã thủ tục {code}',
   'checklist.qr': 'Quét mã để xem thủ tục trên điện thoại',
   'checklist.printedAt': 'In lúc {time}',
+  'error.INVALID_CATALOG': 'Tệp danh mục có {count} lỗi; chưa nhập gì.',
+  'error.CATALOG_CHANGED': 'Danh mục vừa được người khác thay đổi; xin xem lại trước khi nhập.',
   'error.NO_PRINTER': 'Máy này không có máy in.',
   'procedure.print': 'In danh sách giấy tờ',
   'procedure.printing': 'Đang in…',

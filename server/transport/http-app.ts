@@ -60,6 +60,7 @@ interface Deps {
   bookings: BookingService;
   procedures: ProcedureService;
   config: ConfigSource;
+  clock: () => number;
   /** Wrong booking code-and-phone pairs (at most 5 free tries per code and per address). */
   bookingThrottle: GuessThrottle;
   /** A centre linked to its province: the portal's booking page for it (the hub's /book/ sends citizens there). */
@@ -111,6 +112,8 @@ export function createHttpApp(deps: Deps): express.Express {
     res.json(result.data);
   });
 
+  // The catalog's import reads its own body (a file of up to 10 MB), so it comes before the JSON parser.
+  app.use('/api/procedures', procedureRoutes({ procedures: deps.procedures, auth: deps.auth, clock: deps.clock, requestLang }));
   app.use(express.json({ limit: '16kb' }));
 
   app.post('/api/dossiers', integration('dossiers'), async (req, res) => {
@@ -174,7 +177,6 @@ export function createHttpApp(deps: Deps): express.Express {
     res.json(view);
   });
 
-  app.use('/api/procedures', procedureRoutes({ procedures: deps.procedures, requestLang }));
   app.use(
     '/api/booking',
     bookingRoutes({

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcedureCatalog, ProcedureCatalogView } from '../../server/protocol/procedure-catalog';
 import type { PublicView, Snapshot, TicketIssued } from '../../server/protocol/views';
 import { expectOk, newCommandId, officerAtCounter, send, snapshotOnConnect, startTestHub, tempDataDir, type TestHub } from '../helpers/hub-fixture';
-import { OFFICER_PASSWORD } from '../helpers/test-centre';
+import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD } from '../helpers/test-centre';
+import type { SessionInfo } from '../../server/protocol/views';
+import type { AuditEntry } from '../../server/protocol/config-types';
 
 /**
  * The procedure catalog at a real hub: seeded into a new data folder, offered with the service
@@ -108,5 +110,89 @@ describe('the procedure catalog', () => {
     expect([res.status, await res.json()]).toEqual([404, { error: 'NO_PROCEDURES', message: 'The centre has no catalog of procedures yet.' }]);
     const kiosk = await hub.connect({ app: 'kiosk' });
     expect((snapshotOnConnect(kiosk).view as PublicView).procedures).toBeNull();
+  });
+
+  it('is replaced from a file only as previewed, every bad row reported and nothing changed, audited', async () => {
+    hub = await startTestHub({ proceduresFile: seedFile() });
+    const sup = await hub.connect({ app: 'counter' });
+    const session = expectOk(await send<SessionInfo>(sup, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
+    const officer = expectOk(await send<SessionInfo>(await hub.connect({ app: 'counter' }), 'session:login', { username: 'o1', password: OFFICER_PASSWORD }));
+    const upload = (query: string, body: string | Uint8Array<ArrayBuffer>, token = session.token) =>
+      fetch(`${hub!.hub.url}/api/procedures/import?${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'accept-language': 'vi' }, body }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
+    const header = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Cách thực hiện,Thời hạn giải quyết,"Phí, lệ phí",Thành phần hồ sơ,Kết quả,Nguồn,Ngày đọc';
+    const good =
+      header +
+      '\n9.000001,Thủ tục thử về hộ tịch,Hộ tịch,Cấp xã,Trực tiếp; Trực tuyến toàn trình,05 ngày làm việc,50.000 đồng,"Tờ khai (1 bản chính)\nGiấy tờ tùy thân (1 bản sao)",Giấy xác nhận,https://example.org/a,04/12/2026' +
+      '\n9.000004,Thủ tục thử mới,Chứng thực,Cấp xã,Trực tiếp,Trong ngày,Không,,Bản sao,https://example.org/b,2026-12-01\n';
+    // Only supervisors.
+    expect((await upload('format=csv&dryRun=1', good, officer.token)).status).toBe(403);
+    expect((await upload('format=csv&dryRun=1', good, 'nonsense')).body.error).toBe('NOT_LOGGED_IN');
+
+    // Bad rows: each one named, by row and column; nothing changes.
+    const bad = header + '\n1.00119,Mã sai,Hộ tịch,Cấp xã,Trực tiếp,1 ngày,,,,https://example.org/a,04/12/2026\n9.000005,Không nguồn,Hộ tịch,Cấp huyện,Bay,1 ngày,,,,,31/02/2026\n';
+    const refused = await upload('format=csv&dryRun=1', bad);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ error: 'INVALID_CATALOG', message: 'Tệp danh mục có 4 lỗi; chưa nhập gì.' });
+    expect(refused.body.problems).toEqual([
+      { row: 2, column: 'ma thu tuc', message: 'a code like 1.001193' },
+      { row: 3, column: 'cap thuc hien', message: 'a level is "cấp xã", "cấp tỉnh" or "cấp trung ương"' },
+      { row: 3, column: 'cach thuc thuc hien', message: 'a way is "trực tiếp", "trực tuyến toàn trình", "trực tuyến một phần" or "bưu chính"' },
+      { row: 3, column: 'ngay doc', message: 'a date as dd/mm/yyyy or yyyy-mm-dd' },
+    ]);
+    expect((await upload('format=csv&dryRun=1', 'Tên thủ tục\nA\n')).body.problems[0]).toEqual({ row: 1, column: 'ma thu tuc', message: 'this column is missing' });
+
+    // Preview: what it would change.
+    const preview = await upload('format=csv&dryRun=1', good);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ baseVersion: 1, procedures: 2 });
+    expect(preview.body.diff).toEqual({
+      added: [{ code: '9.000004', name: 'Thủ tục thử mới' }],
+      removed: [
+        { code: '9.000002', name: 'Thủ tục thử về chứng thực' },
+        { code: '9.000003', name: 'Thủ tục thử không có lĩnh vực ở đây' },
+      ],
+      changed: [{ code: '9.000001', name: 'Thủ tục thử về hộ tịch', fields: ['ways', 'time', 'fees', 'documents', 'result', 'source'] }],
+      unchanged: 0,
+    });
+    expect(((await (await fetch(`${hub.hub.url}/api/procedures`)).json()) as ProcedureCatalogView).version).toBe(1);
+
+    // Applied on the version previewed; a second apply on the old version is refused.
+    const kiosk = await hub.connect({ app: 'kiosk' });
+    const seen = new Promise<void>((resolve) => kiosk.on('queue:public', (v: { view: PublicView }) => v.view.procedures?.version === 2 && resolve()));
+    const applied = await upload('format=csv&baseVersion=1', good);
+    expect(applied.body).toMatchObject({ version: 2, procedures: 2 });
+    expect((await upload('format=csv&baseVersion=1', good)).body.error).toBe('CATALOG_CHANGED');
+    const view = (await (await fetch(`${hub.hub.url}/api/procedures`)).json()) as ProcedureCatalogView;
+    expect(view.procedures.find((p) => p.code === '9.000001')).toMatchObject({
+      ways: ['in-person', 'online-full'],
+      time: { text: '05 ngày làm việc', amount: 5, unit: 'working-days' },
+      fees: [{ kind: 'charge', amountVnd: 50000, text: '50.000 đồng' }],
+      documents: [
+        { name: 'Tờ khai', originals: 1, copies: null },
+        { name: 'Giấy tờ tùy thân', originals: null, copies: 1 },
+      ],
+      serviceId: 'ho-tich',
+    });
+    expect(view.procedures.find((p) => p.code === '9.000004')).toMatchObject({ time: { unit: 'same-day' }, fees: [] });
+    // The screens hear of the new version.
+    await seen;
+    const audit = expectOk(await send<AuditEntry[]>(sup, 'audit:list', { limit: 5 }));
+    expect(audit.find((a) => a.action === 'procedures.imported')).toMatchObject({ by: 'sup', changes: [{ path: 'procedures', before: 1, after: { version: 2, procedures: 2, added: 1, removed: 2, changed: 1 } }] });
+
+    // The same catalog as JSON, and as XLSX.
+    const json = await upload(`format=json&dryRun=1`, JSON.stringify(CATALOG));
+    expect(json.body).toMatchObject({ baseVersion: 2, procedures: 3 });
+    const { Workbook } = (await import('exceljs')).default;
+    const book = new Workbook();
+    const sheet = book.addWorksheet('Thủ tục');
+    sheet.addRow(['Mã thủ tục', 'Tên thủ tục', 'Lĩnh vực', 'Thời hạn giải quyết', 'Thành phần hồ sơ', 'Nguồn', 'Ngày đọc']);
+    sheet.addRow(['9.000001', 'Thủ tục thử về hộ tịch', 'Hộ tịch', '05 ngày làm việc', 'Tờ khai (1 bản chính)\nGiấy tờ tùy thân (1 bản sao)', 'https://example.org/a', '04/12/2026']);
+    sheet.addRow(['9.000004', 'Thủ tục thử mới', 'Chứng thực', 'Trong ngày', '', 'https://example.org/b', '2026-12-01']);
+    const xlsx = new Uint8Array((await book.xlsx.writeBuffer()) as ArrayBuffer);
+    const fromXlsx = await upload('format=xlsx&dryRun=1', xlsx);
+    expect(fromXlsx.status, JSON.stringify(fromXlsx.body)).toBe(200);
+    expect(fromXlsx.body.procedures).toBe(2);
   });
 });

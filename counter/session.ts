@@ -14,7 +14,7 @@ export const chosenCounter = signal<string | null>(session.peek() ? read(COUNTER
 export const devicesOpen = signal(false);
 
 /** The supervisor's screens (overview, reports, ...), shown over the picker or the pad; null: none. */
-export type SupervisorTab = 'overview' | 'reports' | 'deadlines' | 'bookings' | 'sessions' | 'apikeys' | 'config' | 'audit';
+export type SupervisorTab = 'overview' | 'reports' | 'deadlines' | 'bookings' | 'procedures' | 'sessions' | 'apikeys' | 'config' | 'audit';
 export const supervisorTab = signal<SupervisorTab | null>(null);
 
 /** Supervisors see the devices; the hub checks it again on every device command. */

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../server/i18n';
+import { ProceduresScreen } from './procedures-screen';
 import { useAppState } from '../server/ui/app-state';
 import { ApiKeysScreen } from './api-keys-screen';
 import { AuditScreen } from './audit-screen';
@@ -17,6 +18,7 @@ const TABS: readonly { tab: SupervisorTab; label: MessageKey }[] = [
   { tab: 'reports', label: 'sup.tab.reports' },
   { tab: 'deadlines', label: 'sup.tab.deadlines' },
   { tab: 'bookings', label: 'supBook.tab' },
+  { tab: 'procedures', label: 'supProc.tab' },
   { tab: 'sessions', label: 'sup.tab.sessions' },
   { tab: 'apikeys', label: 'sup.tab.apikeys' },
   { tab: 'config', label: 'sup.tab.config' },
@@ -65,6 +67,7 @@ export function SupervisorScreen() {
         {tab === 'reports' && <ReportsScreen />}
         {tab === 'deadlines' && <DeadlinesScreen />}
         {tab === 'bookings' && <BookingsScreen />}
+        {tab === 'procedures' && <ProceduresScreen />}
         {tab === 'sessions' && <SessionsScreen />}
         {tab === 'apikeys' && <ApiKeysScreen />}
         {tab === 'config' && <ConfigScreen />}

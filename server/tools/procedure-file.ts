@@ -1,6 +1,6 @@
 import { foldVietnamese } from '../domain/vietnamese-fold';
 import { procedure, procedureCatalog, type Procedure, type ProcedureCatalog, type ProcedureDocument, type ProcedureFee } from '../protocol/procedure-catalog';
-import { CsvError, decodeCsvBytes, detectSeparator, parseCsv } from './csv';
+import { decodeCsvBytes, detectSeparator, parseCsv } from './csv';
 
 /**
  * A procedure catalog from a file a supervisor uploads (docs/procedures.md, "Importing"): the JSON
@@ -38,27 +38,61 @@ const COLUMNS = {
   retrievedOn: ['ngay doc', 'ngay lay', 'retrieved on'],
 } as const;
 type Column = keyof typeof COLUMNS;
+/** Each column's name as a Vietnamese spreadsheet has it, for a column the file lacks. */
+const VI_NAMES: Record<Column, string> = {
+  code: 'Mã thủ tục',
+  name: 'Tên thủ tục',
+  nameEn: 'Tên tiếng Anh',
+  field: 'Lĩnh vực',
+  levels: 'Cấp thực hiện',
+  ways: 'Cách thức thực hiện',
+  time: 'Thời hạn giải quyết',
+  fees: 'Phí, lệ phí',
+  documents: 'Thành phần hồ sơ',
+  steps: 'Trình tự thực hiện',
+  conditions: 'Yêu cầu, điều kiện',
+  result: 'Kết quả',
+  legalBasis: 'Căn cứ pháp lý',
+  portalUrl: 'Địa chỉ trực tuyến',
+  sourceUrl: 'Nguồn',
+  retrievedOn: 'Ngày đọc',
+};
 const REQUIRED: Column[] = ['code', 'name', 'field', 'time', 'sourceUrl', 'retrievedOn'];
 
 const MAX_ROWS = 5_000;
 
-export async function catalogFromFile(bytes: Uint8Array, format: CatalogFormat, today: string): Promise<CatalogFileResult> {
-  if (format === 'json') return fromJson(bytes);
+/** Words a problem in the reader's language (the hub's dictionaries, `procFile.*`). */
+export type ProblemWords = (key: ProblemKey, params?: Record<string, string | number>) => string;
+export type ProblemKey =
+  | 'missing-column'
+  | 'bad-level'
+  | 'bad-way'
+  | 'bad-date'
+  | 'future-date'
+  | 'duplicate-code'
+  | 'empty'
+  | 'too-many'
+  | 'not-json'
+  | 'unreadable'
+  | 'bad-code';
+
+export async function catalogFromFile(bytes: Uint8Array, format: CatalogFormat, today: string, say: ProblemWords): Promise<CatalogFileResult> {
+  if (format === 'json') return fromJson(bytes, say);
   let rows: { row: number; cells: string[] }[];
   try {
     rows = format === 'csv' ? csvRows(bytes) : await xlsxRows(bytes);
   } catch (error) {
-    return { ok: false, problems: [{ row: null, column: null, message: error instanceof CsvError ? error.message : `the file cannot be read: ${String((error as Error).message ?? error).slice(0, 200)}` }] };
+    return { ok: false, problems: [{ row: null, column: null, message: say('unreadable', { detail: String((error as Error).message ?? error).slice(0, 200) }) }] };
   }
-  return fromRows(rows, today);
+  return fromRows(rows, today, say);
 }
 
-function fromJson(bytes: Uint8Array): CatalogFileResult {
+function fromJson(bytes: Uint8Array, say: ProblemWords): CatalogFileResult {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    return { ok: false, problems: [{ row: null, column: null, message: `not JSON: ${String((error as Error).message).slice(0, 200)}` }] };
+    return { ok: false, problems: [{ row: null, column: null, message: say('not-json', { detail: String((error as Error).message).slice(0, 200) }) }] };
   }
   const parsed = procedureCatalog.safeParse(json);
   if (parsed.success) return { ok: true, catalog: parsed.data };
@@ -91,18 +125,20 @@ async function xlsxRows(bytes: Uint8Array): Promise<{ row: number; cells: string
   return rows;
 }
 
-function fromRows(rows: { row: number; cells: string[] }[], today: string): CatalogFileResult {
+function fromRows(rows: { row: number; cells: string[] }[], today: string, say: ProblemWords): CatalogFileResult {
   const [header, ...body] = rows;
-  if (!header) return { ok: false, problems: [{ row: null, column: null, message: 'the file is empty' }] };
-  if (body.length > MAX_ROWS) return { ok: false, problems: [{ row: null, column: null, message: `more than ${MAX_ROWS} rows` }] };
+  if (!header) return { ok: false, problems: [{ row: null, column: null, message: say('empty') }] };
+  if (body.length > MAX_ROWS) return { ok: false, problems: [{ row: null, column: null, message: say('too-many', { max: MAX_ROWS }) }] };
   const at = new Map<Column, number>();
+  /** A column as the file names it (as the supervisor reads it), or its first Vietnamese name. */
+  const named = (c: Column) => (at.has(c) ? header.cells[at.get(c)!]!.trim() : VI_NAMES[c]);
   const problems: FileProblem[] = [];
   header.cells.forEach((cell, i) => {
     const name = foldVietnamese(cell).replace(/[()]/g, '').trim();
     const column = (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(name));
     if (column && !at.has(column)) at.set(column, i);
   });
-  for (const c of REQUIRED) if (!at.has(c)) problems.push({ row: header.row, column: COLUMNS[c][0], message: 'this column is missing' });
+  for (const c of REQUIRED) if (!at.has(c)) problems.push({ row: header.row, column: VI_NAMES[c], message: say('missing-column') });
   if (problems.length > 0) return { ok: false, problems };
 
   const procedures: Procedure[] = [];
@@ -111,14 +147,15 @@ function fromRows(rows: { row: number; cells: string[] }[], today: string): Cata
     const cell = (c: Column) => (at.has(c) ? (cells[at.get(c)!] ?? '').trim() : '');
     if (cells.every((c) => c.trim() === '')) continue;
     const rowProblems: FileProblem[] = [];
-    const bad = (column: Column, message: string) => rowProblems.push({ row, column: COLUMNS[column][0], message });
+    const bad = (column: Column, key: ProblemKey) => rowProblems.push({ row, column: named(column), message: say(key) });
     const levels = listOf(cell('levels')).map(levelOf);
     const ways = listOf(cell('ways')).map(wayOf);
-    if (levels.includes(null)) bad('levels', 'a level is "cấp xã", "cấp tỉnh" or "cấp trung ương"');
-    if (ways.includes(null)) bad('ways', 'a way is "trực tiếp", "trực tuyến toàn trình", "trực tuyến một phần" or "bưu chính"');
+    if (levels.includes(null)) bad('levels', 'bad-level');
+    if (ways.includes(null)) bad('ways', 'bad-way');
+    if (!/^\d{1,2}\.\d{6}$/.test(cell('code'))) bad('code', 'bad-code');
     const retrievedOn = dayOf(cell('retrievedOn'));
-    if (!retrievedOn) bad('retrievedOn', 'a date as dd/mm/yyyy or yyyy-mm-dd');
-    else if (retrievedOn > today) bad('retrievedOn', 'a date in the future');
+    if (!retrievedOn) bad('retrievedOn', 'bad-date');
+    else if (retrievedOn > today) bad('retrievedOn', 'future-date');
     const candidate = {
       code: cell('code'),
       name: cell('name'),
@@ -138,8 +175,8 @@ function fromRows(rows: { row: number; cells: string[] }[], today: string): Cata
     };
     if (rowProblems.length === 0) {
       const parsed = procedure.safeParse(candidate);
-      if (!parsed.success) for (const i of parsed.error.issues.slice(0, 5)) rowProblems.push({ row, column: columnOfPath(i.path), message: i.message });
-      else if (seen.has(parsed.data.code)) rowProblems.push({ row, column: COLUMNS.code[0], message: `code ${parsed.data.code} is also on row ${seen.get(parsed.data.code)}` });
+      if (!parsed.success) for (const i of parsed.error.issues.slice(0, 5)) rowProblems.push({ row, column: columnOfPath(i.path, named), message: i.message });
+      else if (seen.has(parsed.data.code)) rowProblems.push({ row, column: named('code'), message: say('duplicate-code', { code: parsed.data.code, row: seen.get(parsed.data.code)! }) });
       else {
         seen.set(parsed.data.code, row);
         procedures.push(parsed.data);
@@ -148,7 +185,7 @@ function fromRows(rows: { row: number; cells: string[] }[], today: string): Cata
     problems.push(...rowProblems);
   }
   if (problems.length > 0) return { ok: false, problems: problems.slice(0, 500) };
-  if (procedures.length === 0) return { ok: false, problems: [{ row: null, column: null, message: 'no procedure in the file' }] };
+  if (procedures.length === 0) return { ok: false, problems: [{ row: null, column: null, message: say('empty') }] };
   const source = procedures[0]!.source;
   return {
     ok: true,
@@ -156,10 +193,10 @@ function fromRows(rows: { row: number; cells: string[] }[], today: string): Cata
   };
 }
 
-function columnOfPath(path: readonly PropertyKey[]): string {
+function columnOfPath(path: readonly PropertyKey[], named: (c: Column) => string): string {
   const key = String(path[0] ?? '');
-  if (key === 'source') return String(path[1]) === 'url' ? COLUMNS.sourceUrl[0] : COLUMNS.retrievedOn[0];
-  return key in COLUMNS ? COLUMNS[key as Column][0] : key;
+  if (key === 'source') return named(String(path[1]) === 'url' ? 'sourceUrl' : 'retrievedOn');
+  return key in COLUMNS ? named(key as Column) : key;
 }
 
 /** Items separated by ";" or line breaks. */

@@ -38,7 +38,7 @@ export function procedureRoutes(deps: {
     if ((format !== 'json' && format !== 'csv' && format !== 'xlsx') || (!dryRun && !Number.isInteger(baseVersion)) || !Buffer.isBuffer(req.body))
       return sendError(res, 'INVALID_PAYLOAD', lang);
     const today = new Date(deps.clock() + 14 * 3_600_000).toISOString().slice(0, 10);
-    const read = await catalogFromFile(new Uint8Array(req.body), format, today);
+    const read = await catalogFromFile(new Uint8Array(req.body), format, today, (key, params) => translate(lang, `procFile.${key}`, params));
     if (!read.ok) {
       res.status(422).json({ error: 'INVALID_CATALOG', message: translate(lang, 'error.INVALID_CATALOG', { count: read.problems.length }), problems: read.problems });
       return;

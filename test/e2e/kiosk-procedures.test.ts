@@ -199,6 +199,32 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     await page.screenshot({ path: join(SHOTS, 'kiosk-procedure-printed.png') });
   });
 
+  it('the supervisor replaces the catalog from a spreadsheet: the problems first, then the changes to confirm', { timeout: 60_000 }, async () => {
+    const hub = await demoHub();
+    const sup = await openScreen(browser, `${hub.url}/counter/`, { width: 1280, height: 800 });
+    opened.push(sup);
+    cleanups.add('screen', () => sup.context.close());
+    const { page } = sup;
+    await logInOnPad(page, 'giamsat', 'giamsat123');
+    await page.getByTestId('open-supervisor').click();
+    await page.getByTestId('sup-tab-procedures').click();
+    await textMatches(page.getByTestId('sup-procedures-summary'), /Số thủ tục ?80/);
+    const header = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Nguồn,Ngày đọc';
+    const file = (rows: string[]) => ({ name: 'thu-tuc.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
+    await page.getByTestId('sup-procedures-file').setInputFiles(file(['1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,05 ngày làm việc,https://example.org,32/12/2026']));
+    await visible(page.getByTestId('sup-procedures-problems'));
+    await textMatches(page.getByTestId('sup-procedures-problems').locator('tbody tr').first(), /^2 ?Ngày đọc ?ngày viết dd\/mm\/yyyy hoặc yyyy-mm-dd$/);
+    expect(await severeViolations(page, 'supervisor procedures problems')).toEqual([]);
+    await page.getByTestId('sup-procedures-file').setInputFiles(file(['1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,05 ngày làm việc,https://example.org,01/12/2026']));
+    await textMatches(page.getByTestId('sup-procedures-counts'), /^Thêm 0, bỏ 79, thay đổi 1, giữ nguyên 0\.$/);
+    await page.screenshot({ path: join(SHOTS, 'supervisor-procedures-preview.png') });
+    await page.getByTestId('sup-procedures-apply').click();
+    await textMatches(page.getByTestId('sup-procedures-message'), /^Đã thay danh mục \(lần cập nhật 2, 1 thủ tục\)\.$/);
+    // Every screen follows the new version.
+    await textMatches(page.getByTestId('sup-procedures-summary'), /Số thủ tục ?1 ?Lần cập nhật ?2/);
+    expect(await severeViolations(page, 'supervisor procedures')).toEqual([]);
+  });
+
   it('fits a landscape kiosk: search beside the keyboard, the procedure in two columns', { timeout: 60_000 }, async () => {
     const hub = await demoHub();
     const { page } = await kiosk(hub, 1920, 1080);

@@ -135,13 +135,14 @@ describe('the procedure catalog', () => {
     const refused = await upload('format=csv&dryRun=1', bad);
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ error: 'INVALID_CATALOG', message: 'Tệp danh mục có 4 lỗi; chưa nhập gì.' });
+    // Columns named as the file names them, problems in the supervisor's language.
     expect(refused.body.problems).toEqual([
-      { row: 2, column: 'ma thu tuc', message: 'a code like 1.001193' },
-      { row: 3, column: 'cap thuc hien', message: 'a level is "cấp xã", "cấp tỉnh" or "cấp trung ương"' },
-      { row: 3, column: 'cach thuc thuc hien', message: 'a way is "trực tiếp", "trực tuyến toàn trình", "trực tuyến một phần" or "bưu chính"' },
-      { row: 3, column: 'ngay doc', message: 'a date as dd/mm/yyyy or yyyy-mm-dd' },
+      { row: 2, column: 'Mã thủ tục', message: 'mã thủ tục có dạng 1.001193' },
+      { row: 3, column: 'Cấp thực hiện', message: 'cấp thực hiện là "cấp xã", "cấp tỉnh" hoặc "cấp trung ương"' },
+      { row: 3, column: 'Cách thực hiện', message: 'cách thức là "trực tiếp", "trực tuyến toàn trình", "trực tuyến một phần" hoặc "bưu chính"' },
+      { row: 3, column: 'Ngày đọc', message: 'ngày viết dd/mm/yyyy hoặc yyyy-mm-dd' },
     ]);
-    expect((await upload('format=csv&dryRun=1', 'Tên thủ tục\nA\n')).body.problems[0]).toEqual({ row: 1, column: 'ma thu tuc', message: 'this column is missing' });
+    expect((await upload('format=csv&dryRun=1', 'Tên thủ tục\nA\n')).body.problems[0]).toEqual({ row: 1, column: 'Mã thủ tục', message: 'thiếu cột này' });
 
     // Preview: what it would change.
     const preview = await upload('format=csv&dryRun=1', good);

@@ -22,6 +22,7 @@ const GROUPINGS: readonly { groupBy: Grouping; label: MessageKey }[] = [
   { groupBy: 'service', label: 'report.by.service' },
   { groupBy: 'counter', label: 'report.by.counter' },
   { groupBy: 'officer', label: 'report.by.officer' },
+  { groupBy: 'procedure', label: 'report.by.procedure' },
 ];
 
 // The choices stay while the supervisor looks at other tabs.
@@ -308,7 +309,7 @@ function ReportTable({ report, label }: { report: LabelledReport; label: (key: s
               {t(`report.by.${report.groupBy}`)}
             </th>
             <th scope="col" rowSpan={2}>
-              {t(report.groupBy === 'service' ? 'report.taken' : 'report.called')}
+              {t(report.groupBy === 'service' || report.groupBy === 'procedure' ? 'report.taken' : 'report.called')}
             </th>
             <th scope="col" rowSpan={2}>
               {t('report.served')}

@@ -175,7 +175,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await procedures.start().catch((error: unknown) => log.error('procedures: the catalog could not be read; the centre starts without one', { error: String(error) }));
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
-    const reports = new ReportService({ config, queue: service, store, clock, bookings: (from, to) => bookings.list(from, to) });
+    const reports = new ReportService({
+      config,
+      queue: service,
+      store,
+      clock,
+      bookings: (from, to) => bookings.list(from, to),
+      procedures: () => procedures.view()?.procedures ?? [],
+    });
     const publicView = (): PublicView => {
       const boardSettings = config.current.display.dossiers;
       const board = boardSettings.resultsBoard || boardSettings.counts ? dossiers.publicBoard() : null;

@@ -33,6 +33,8 @@ export class ReportService {
       clock: () => number;
       /** The period's bookings, as the supervisor's list has them (none without bookings). */
       bookings?: (from: string, to: string) => { status: string; cancelledBy: 'citizen' | 'centre' | null }[];
+      /** The catalog's procedures, for their names in a report by procedure. */
+      procedures?: () => readonly { code: string; name: string }[];
     },
   ) {}
 
@@ -116,7 +118,7 @@ export class ReportService {
   private header(groupBy: ReportGrouping, lang: Lang): string[] {
     return [
       translate(lang, `report.by.${groupBy}`),
-      translate(lang, groupBy === 'service' ? 'report.taken' : 'report.called'),
+      translate(lang, groupBy === 'service' || groupBy === 'procedure' ? 'report.taken' : 'report.called'),
       translate(lang, 'report.served'),
       translate(lang, 'report.noShows'),
       translate(lang, 'report.transfers'),
@@ -157,6 +159,7 @@ export class ReportService {
     if (groupBy === 'service') return Object.fromEntries(config.services.map((s) => [s.id, s.name[lang]]));
     if (groupBy === 'counter')
       return Object.fromEntries(config.counters.map((c) => [c.id, translate(lang, 'report.counterN', { number: c.number })]));
+    if (groupBy === 'procedure') return Object.fromEntries((this.deps.procedures?.() ?? []).map((p) => [p.code, `${p.code} ${p.name}`]));
     return Object.fromEntries(config.officers.map((o) => [o.id, o.name]));
   }
 
@@ -190,5 +193,6 @@ function toReportTicket(t: ReportTicket): ReportTicket {
     estimatedWaitMinutes: t.estimatedWaitMinutes ?? null,
     rating: t.rating ? { level: t.rating.level } : null,
     booking: t.booking ? { slotStart: t.booking.slotStart, policy: t.booking.policy } : null,
+    procedureCode: t.procedureCode ?? null,
   };
 }

@@ -16,9 +16,19 @@ export interface ReportTicket {
   rating: { level: 1 | 2 | 3 } | null;
   /** A booking checked in: its slot's start (the wait of a booked visitor counts from it). */
   booking?: { slotStart: number; policy: 'slot' | 'remote' } | null;
+  /** The procedure chosen at the kiosk (a catalog code), if one was. */
+  procedureCode?: string | null;
 }
 
-export type ReportGrouping = 'service' | 'counter' | 'officer';
+/** Per procedure: only the tickets taken for a procedure (at the kiosk's "Lấy số cho thủ tục này"). */
+export type ReportGrouping = 'service' | 'counter' | 'officer' | 'procedure';
+
+function keyOf(t: ReportTicket, groupBy: ReportGrouping): string | null {
+  if (groupBy === 'service') return t.serviceId;
+  if (groupBy === 'counter') return t.counterId;
+  if (groupBy === 'officer') return t.officerId;
+  return t.procedureCode ?? null;
+}
 
 export interface ReportFigures {
   key: string;
@@ -49,14 +59,14 @@ export function queueReport(tickets: ReportTicket[], groupBy: ReportGrouping, lo
   const busiestHours = Array.from({ length: 24 }, () => 0);
   for (const t of tickets) {
     busiestHours[localHour(t.takenAt)]! += 1;
-    const key = groupBy === 'service' ? t.serviceId : groupBy === 'counter' ? t.counterId : t.officerId;
+    const key = keyOf(t, groupBy);
     if (key === null) continue;
     let list = groups.get(key);
     if (!list) groups.set(key, (list = []));
     list.push(t);
   }
   const rows = [...groups.entries()].map(([key, list]) => figures(key, list)).sort((a, b) => a.key.localeCompare(b.key));
-  const total = figures('total', groupBy === 'service' ? tickets : tickets.filter((t) => (groupBy === 'counter' ? t.counterId : t.officerId) !== null));
+  const total = figures('total', groupBy === 'service' ? tickets : tickets.filter((t) => keyOf(t, groupBy) !== null));
   return { rows, total, busiestHours };
 }
 

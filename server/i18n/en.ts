@@ -493,6 +493,7 @@ export const en: Record<MessageKey, string> = {
   'report.by.service': 'Service',
   'report.by.counter': 'Counter',
   'report.by.officer': 'Officer',
+  'report.by.procedure': 'Procedure',
   'report.taken': 'Tickets taken',
   'report.called': 'Visitors called',
   'report.served': 'Served',

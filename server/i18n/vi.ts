@@ -494,6 +494,7 @@ export const vi = {
   'report.by.service': 'Lĩnh vực',
   'report.by.counter': 'Quầy',
   'report.by.officer': 'Cán bộ',
+  'report.by.procedure': 'Thủ tục',
   'report.taken': 'Số phiếu đã lấy',
   'report.called': 'Số lượt đã gọi',
   'report.served': 'Đã phục vụ',

@@ -98,7 +98,7 @@ export const reportRequestSchema = z
   .strictObject({
     from: isoDay,
     to: isoDay,
-    groupBy: z.enum(['service', 'counter', 'officer']).default('service'),
+    groupBy: z.enum(['service', 'counter', 'officer', 'procedure']).default('service'),
     lang,
   })
   .refine((r) => r.from <= r.to, { message: '"from" must not be after "to"', path: ['to'] })

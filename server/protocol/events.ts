@@ -99,7 +99,7 @@ export interface ClientToServerEvents extends CounterCommandEvents, BookingEvent
   ) => void;
   /** Supervisors: figures per service, counter or officer over a period. */
   'report:get': (
-    payload: { from: string; to: string; groupBy?: 'service' | 'counter' | 'officer'; lang?: 'vi' | 'en' },
+    payload: { from: string; to: string; groupBy?: 'service' | 'counter' | 'officer' | 'procedure'; lang?: 'vi' | 'en' },
     ack: AckCallback<LabelledReport>,
   ) => void;
   /** Supervisors: the configuration to edit (no password hashes), replaced whole, and its audit trail. */

@@ -17,7 +17,7 @@ export interface ReportFiguresView {
 export interface LabelledReport {
   from: string;
   to: string;
-  groupBy: 'service' | 'counter' | 'officer';
+  groupBy: 'service' | 'counter' | 'officer' | 'procedure';
   days: number;
   rows: ReportFiguresView[];
   total: ReportFiguresView;

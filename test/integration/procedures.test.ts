@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcedureCatalog, ProcedureCatalogView } from '../../server/protocol/procedure-catalog';
 import type { PublicView, Snapshot, TicketIssued } from '../../server/protocol/views';
+import type { LabelledReport } from '../../server/protocol/report-types';
 import { expectOk, newCommandId, officerAtCounter, send, snapshotOnConnect, startTestHub, tempDataDir, type TestHub } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD } from '../helpers/test-centre';
 import type { SessionInfo } from '../../server/protocol/views';
@@ -95,6 +96,14 @@ describe('the procedure catalog', () => {
     const next = await send<TicketIssued>(kiosk, 'ticket:take', { commandId: newCommandId(), serviceId: 'ho-tich' });
     expect(next).toMatchObject({ ok: true, data: { number: 'A002' } });
     expect((next as { data: TicketIssued }).data.procedureCode).toBeUndefined();
+    // Reports count the tickets taken for each procedure (those taken without one are not in it).
+    const sup = await hub.connect({ app: 'counter' });
+    expectOk(await send(sup, 'session:login', { username: 'sup', password: SUPERVISOR_PASSWORD }));
+    const today = hub.hub.service.day;
+    const report = expectOk(await send<LabelledReport>(sup, 'report:get', { from: today, to: today, groupBy: 'procedure' }));
+    expect(report.rows.map((r) => [r.key, r.tickets, report.labels[r.key]])).toEqual([['9.000001', 1, '9.000001 Thủ tục thử về hộ tịch']]);
+    expect(report.total.tickets).toBe(1);
+
     // The counter pad sees which procedure the visitor came for.
     const officer = await officerAtCounter(hub, 'o1', OFFICER_PASSWORD, 'c1');
     const state = expectOk(await send<Snapshot>(officer, 'state:request', { counterId: 'c1' }));

@@ -76,6 +76,7 @@ export function LookupResultScreen(props: { result: DossierLookupView; onAgain: 
         <p class="dossier__kicker">{t('lookup.result.title')}</p>
         <h1 class="dossier__procedure" data-testid="dossier-procedure">
           {result.procedure}
+          {result.procedureCode && <span class="dossier__procedure-code"> · {t('procedure.codeShort', { code: result.procedureCode })}</span>}
         </h1>
         <p class="dossier__code">
           {t('lookup.code')}: <span class="dossier__code-value">{result.code}</span>

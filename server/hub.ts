@@ -114,6 +114,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const closing = service.closing;
     if (closing) await config.recordAction(closing.by, 'day.closed', [{ path: 'day', before: 'open', after: closing.mode }], closing.at);
     let provinceDays: () => { holidays: readonly string[]; workdays: readonly string[] } | null = () => null;
+    let procedureCodeOf: (name: string) => string | null = () => null;
     const dossierStore = new DossierStore(options.dataDir);
     const dossiers = new DossierService({
       config,
@@ -123,6 +124,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       silent: !notificationsEnabled(config.current.notifications),
       // The booking service is made below (it needs the queue); until then no province days.
       provinceDays: () => provinceDays(),
+      // The catalog is read below; until then no dossier is looked up (the hub is not listening).
+      procedureCodeOf: (name) => procedureCodeOf(name),
     });
     const dossierStart = await dossiers.start();
     const notifications = createNotificationService({
@@ -173,6 +176,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       onChange: () => service.configChanged(),
     });
     await procedures.start().catch((error: unknown) => log.error('procedures: the catalog could not be read; the centre starts without one', { error: String(error) }));
+    procedureCodeOf = (name) => procedures.codeOfName(name);
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({

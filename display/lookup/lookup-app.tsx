@@ -205,6 +205,11 @@ function DossierDetails({ view, onAgain }: { view: DossierLookupView; onAgain: (
         <h1 class="plookup-summary__procedure" data-testid="lookup-procedure">
           {view.procedure}
         </h1>
+        {view.procedureCode && (
+          <a class="plookup-summary__procedure-link" href={`/display/procedures.html?code=${view.procedureCode}`} data-testid="lookup-procedure-link">
+            {t('phoneLookup.procedureLink', { code: view.procedureCode })}
+          </a>
+        )}
         <div class={`plookup-status plookup-status--${badge?.kind ?? 'none'}`}>
           <div class="plookup-status__label">{t('phoneLookup.status')}</div>
           <div class="plookup-status__name" data-testid="lookup-status">

@@ -77,6 +77,8 @@ export class DossierService {
       silent?: boolean;
       /** A linked centre: the province's days off and make-up days, counted in deadlines too. */
       provinceDays?: () => { holidays: readonly string[]; workdays: readonly string[] } | null;
+      /** The procedure catalog's code for a dossier's procedure, by its name (null: not in it). */
+      procedureCodeOf?: (name: string) => string | null;
     },
   ) {}
 
@@ -243,6 +245,7 @@ export class DossierService {
     return {
       code: dossier.code,
       procedure: dossier.procedure,
+      procedureCode: this.deps.procedureCodeOf?.(dossier.procedure) ?? null,
       field: dossier.field,
       applicantMasked: maskName(dossier.applicant.name),
       receivedAt: dossier.receivedAt,

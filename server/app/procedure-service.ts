@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ConfigSource } from '../config/centre-config';
 import { catalogDiff, type CatalogDiff } from '../domain/procedure-catalog-diff';
-import { offeredProcedures } from '../domain/procedure-offer';
+import { codesByName, offeredProcedures } from '../domain/procedure-offer';
 import type { ConfigChange } from '../protocol/config-types';
 import type { Logger } from '../logger';
 import { procedureCatalog, type OfferedProcedure, type ProcedureCatalog, type ProcedureCatalogView } from '../protocol/procedure-catalog';
@@ -14,7 +14,7 @@ import type { ProcedureStore, StoredProcedures } from '../store/procedure-store'
  */
 export class ProcedureService {
   private stored: StoredProcedures | null = null;
-  private made: { version: number; config: unknown; view: ProcedureCatalogView; byCode: Map<string, OfferedProcedure> } | null = null;
+  private made: { version: number; config: unknown; view: ProcedureCatalogView; byCode: Map<string, OfferedProcedure>; codeOf?: (name: string) => string | null } | null = null;
 
   constructor(
     private readonly deps: {
@@ -82,6 +82,14 @@ export class ProcedureService {
     ]);
     this.deps.onChange?.();
     return { ok: true, version: stored.version, diff };
+  }
+
+  /** The code of the catalog's procedure of that name (a dossier's procedure), or null. */
+  codeOfName(name: string): string | null {
+    const current = this.current();
+    if (!current) return null;
+    current.codeOf ??= codesByName(current.view.procedures);
+    return current.codeOf(name);
   }
 
   /** Why a number cannot be taken for this procedure in this service, or null (it can). */

@@ -25,6 +25,27 @@ export function offeredProcedures(procedures: readonly Procedure[], mapping: Pro
   });
 }
 
+/** A procedure's name folded for matching: no marks, no case, without "Thủ tục" in front. */
+function nameKey(name: string): string {
+  return foldVietnamese(name)
+    .replace(/[.;:]+$/, '')
+    .replace(/^thu tuc\s+/, '');
+}
+
+/**
+ * The catalog code of a procedure named so elsewhere (a dossier of the one-stop software names its
+ * procedure by its published name): the code whose name matches once folded, or null (none, or
+ * several procedures of that name).
+ */
+export function codesByName(procedures: readonly Pick<Procedure, 'code' | 'name'>[]): (name: string) => string | null {
+  const codes = new Map<string, string | null>();
+  for (const p of procedures) {
+    const key = nameKey(p.name);
+    codes.set(key, codes.has(key) ? null : p.code);
+  }
+  return (name) => codes.get(nameKey(name)) ?? null;
+}
+
 /**
  * A first mapping of the published fields to the centre's services, by name: a service whose name
  * (Vietnamese, folded) is the field's, or is contained in it, or contains it ("Hộ tịch" and

@@ -623,6 +623,8 @@ export const en: Record<MessageKey, string> = {
   'supProc.field.legalBasis': 'legal basis',
   'supProc.field.portalUrl': 'portal address',
   'supProc.field.source': 'source',
+  'phoneLookup.procedureLink': 'See the procedure: papers, time, fees (code {code})',
+  'procedure.codeShort': 'code {code}',
   'procedure.take': 'Take a number for this procedure',
   'procedure.noService': 'Numbers for this procedure are not given here. Please ask at the help desk.',
   'kiosk.ticket.procedure': 'Procedure: {name}',

@@ -624,6 +624,8 @@ export const vi = {
   'supProc.field.legalBasis': 'căn cứ pháp lý',
   'supProc.field.portalUrl': 'địa chỉ trực tuyến',
   'supProc.field.source': 'nguồn',
+  'phoneLookup.procedureLink': 'Xem giấy tờ, thời gian, lệ phí của thủ tục (mã {code})',
+  'procedure.codeShort': 'mã {code}',
   'procedure.take': 'Lấy số cho thủ tục này',
   'procedure.noService': 'Thủ tục này không lấy số ở trung tâm. Xin hỏi cán bộ hướng dẫn.',
   'kiosk.ticket.procedure': 'Thủ tục: {name}',

@@ -78,6 +78,8 @@ export type TimelinessView =
 export interface DossierLookupView {
   code: string;
   procedure: string;
+  /** The procedure's code in the centre's catalog, when its name is there (GET /api/procedures/<code>). */
+  procedureCode: string | null;
   field: string | null;
   applicantMasked: string;
   receivedAt: number;

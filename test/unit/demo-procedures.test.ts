@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig } from '../../server/config/load-config';
-import { offeredProcedures } from '../../server/domain/procedure-offer';
+import { codesByName, offeredProcedures } from '../../server/domain/procedure-offer';
 import { procedureCatalog } from '../../server/protocol/procedure-catalog';
 
 /**
@@ -26,5 +26,20 @@ describe('the demo centre\'s procedure catalog', () => {
     expect(offered.filter((p) => p.serviceId === null).map((p) => `${p.code} ${p.field}`)).toEqual([]);
     const used = new Set(offered.map((p) => p.serviceId));
     expect(config.services.map((s) => s.id).filter((id) => !used.has(id))).toEqual([]);
+  });
+});
+
+describe('a dossier\'s procedure, by its name', () => {
+  it('is found in the catalog without marks, case or "Thủ tục" in front; a name of two procedures is none', () => {
+    const codeOf = codesByName([
+      { code: '1.001193', name: 'Thủ tục đăng ký khai sinh' },
+      { code: '1.000894', name: 'Thủ tục đăng ký kết hôn' },
+      { code: '9.000001', name: 'Cấp bản sao' },
+      { code: '9.000002', name: 'Cấp bản sao' },
+    ]);
+    expect(codeOf('Đăng ký khai sinh')).toBe('1.001193');
+    expect(codeOf('THỦ TỤC ĐĂNG KÝ KẾT HÔN.')).toBe('1.000894');
+    expect(codeOf('Cấp bản sao')).toBeNull();
+    expect(codeOf('Đăng ký khai tử')).toBeNull();
   });
 });

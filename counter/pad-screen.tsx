@@ -167,7 +167,7 @@ export function PadScreen({ counterId }: { counterId: string }) {
       <main class="pad">
         <section class="pad__work">
           <StatusBanner view={view} mine={mine} busy={busy.value} onOpen={() => void run('counter:open', {})} onResume={() => void run('counter:resume', {})} onLeave={leave} />
-          <CurrentTicket view={view} publicView={publicView} />
+          <CurrentTicket view={view} publicView={publicView} onProcedure={working ? (code) => void run('counter:set-procedure', { procedureCode: code }) : null} />
           {message.value && (
             <div class="pad-message" role="alert" data-testid="pad-message">
               <span>{message.value.text}</span>
@@ -368,7 +368,7 @@ function pauseReasonText(reason: string | null, t: (key: MessageKey) => string):
   return known ? t(known.label) : (reason ?? '');
 }
 
-function CurrentTicket({ view, publicView }: { view: CounterView; publicView: PublicView }) {
+function CurrentTicket({ view, publicView, onProcedure }: { view: CounterView; publicView: PublicView; onProcedure: ((code: string | null) => void) | null }) {
   const { t, local, now } = useAppState();
   const ticket = view.current;
   if (!ticket)
@@ -408,7 +408,9 @@ function CurrentTicket({ view, publicView }: { view: CounterView; publicView: Pu
         </div>
       </div>
       {ticket.booking && <BookingDetails booking={ticket.booking} />}
-      {ticket.procedureCode && <TicketProcedure code={ticket.procedureCode} />}
+      {(ticket.procedureCode || (onProcedure && catalogInScreen.value)) && (
+        <TicketProcedure code={ticket.procedureCode} serviceId={ticket.serviceId} onChange={onProcedure} />
+      )}
     </section>
   );
 }
@@ -417,15 +419,47 @@ function CurrentTicket({ view, publicView }: { view: CounterView; publicView: Pu
  * The procedure the visitor chose at the kiosk, and its papers (folded: the officer opens them to
  * check the dossier against them). A code no longer in the catalog is still shown.
  */
-function TicketProcedure({ code }: { code: string }) {
+function TicketProcedure({ code, serviceId, onChange }: { code: string | null; serviceId: string; onChange: ((code: string | null) => void) | null }) {
   const { t, lang } = useAppState();
-  const procedure = catalogInScreen.value?.byCode.get(code);
+  const catalog = catalogInScreen.value;
+  const procedure = code ? catalog?.byCode.get(code) : undefined;
+  const editing = useSignal(false);
+  // This field's procedures first: the visitor is most likely at the right counter.
+  const choices = catalog
+    ? [...catalog.view.procedures].sort((a, b) => Number(b.serviceId === serviceId) - Number(a.serviceId === serviceId) || a.name.localeCompare(b.name, 'vi'))
+    : [];
   return (
     <section class="ticket-procedure" data-testid="ticket-procedure" aria-label={t('padProc.title')}>
       <div class="ticket-procedure__name">
         <span class="ticket-procedure__label">{t('padProc.title')}</span>{' '}
-        <strong>{procedure ? procedureName(procedure, lang.value) : code}</strong> <span class="ticket-procedure__code">{code}</span>
+        <strong>{code ? (procedure ? procedureName(procedure, lang.value) : code) : t('padProc.none')}</strong>{' '}
+        {code && <span class="ticket-procedure__code">{code}</span>}
+        {onChange && !editing.value && (
+          <button type="button" class="pad-button pad-button--small ticket-procedure__edit" onClick={() => (editing.value = true)} data-testid="ticket-procedure-edit">
+            {t(code ? 'padProc.change' : 'padProc.choose')}
+          </button>
+        )}
       </div>
+      {onChange && editing.value && (
+        <label class="ticket-procedure__choose">
+          <span>{t('padProc.choose')}</span>
+          <select
+            value={code ?? ''}
+            onChange={(e) => {
+              editing.value = false;
+              onChange(e.currentTarget.value || null);
+            }}
+            data-testid="ticket-procedure-select"
+          >
+            <option value="">{t('padProc.none')}</option>
+            {choices.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.code} {procedureName(p, lang.value)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {procedure && procedure.documents.length > 0 && (
         <details class="ticket-procedure__papers">
           <summary>{t('procedure.documents', { count: procedure.documents.length })}</summary>

@@ -177,6 +177,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     await procedures.start().catch((error: unknown) => log.error('procedures: the catalog could not be read; the centre starts without one', { error: String(error) }));
     procedureCodeOf = (name) => procedures.codeOfName(name);
+    service.procedureKnown = (code) => procedures.find(code) !== null;
     const lookupThrottle = new GuessThrottle(clock);
     const ratings = new RatingPrompts(service, config, clock);
     const reports = new ReportService({

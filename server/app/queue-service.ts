@@ -82,6 +82,8 @@ export class QueueService implements AnswerLedger {
   private listeners = new Set<(change: ChangeNotice) => void>();
   /** Who booked a booked ticket, for the officer's view (set by the composition root). */
   bookingDetails: BookingDetails = () => null;
+  /** Whether a code is in the centre's procedure catalog (set by the composition root; none: no catalog). */
+  procedureKnown: ((code: string) => boolean) | null = null;
   private get config(): CentreConfig {
     return this.deps.config.current;
   }
@@ -322,6 +324,10 @@ export class QueueService implements AnswerLedger {
         return moves.resumeCounter(state, ctx, base);
       case 'counter:close':
         return moves.closeCounter(state, ctx, base);
+      case 'counter:set-procedure': {
+        const code = 'procedureCode' in c ? c.procedureCode : null;
+        return moves.setProcedure(state, ctx, { ...base, procedureCode: code, inCatalog: code !== null && (this.procedureKnown?.(code) ?? false) });
+      }
     }
     return { ok: false, error: 'INVALID_PAYLOAD' };
   }

@@ -204,6 +204,25 @@ export function callNumber(
 
 type CurrentMove = 'recall' | 'start' | 'no-show' | 'postpone' | 'done';
 
+/**
+ * The officer says which procedure the visitor at the counter came for (the one chosen at the
+ * kiosk was wrong, or none was): the ticket carries it from then on, reports count it there.
+ * The caller says whether the code is in the catalog (checked after the counter's own checks).
+ */
+export function setProcedure(
+  state: DayState,
+  ctx: DomainContext,
+  cmd: CounterCommandBase & { procedureCode: string | null; inCatalog: boolean },
+): Decision {
+  const counter = workingCounter(state, cmd);
+  if (typeof counter === 'string') return fail(counter);
+  if (cmd.procedureCode !== null && !cmd.inCatalog) return fail('UNKNOWN_PROCEDURE');
+  const ticket = currentTicket(state, counter);
+  if (!ticket) return fail('NO_CURRENT_TICKET');
+  if ((ticket.procedureCode ?? null) === cmd.procedureCode) return accept();
+  return accept({ type: 'ticket-procedure-set', ticketId: ticket.id, procedureCode: cmd.procedureCode, by: cmd.officerId, at: ctx.now });
+}
+
 /** Recall, start, no-show, postpone and done all act on the counter's current ticket. */
 export function moveCurrent(
   state: DayState,

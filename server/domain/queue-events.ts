@@ -36,6 +36,8 @@ export const queueEventSchema = z.discriminatedUnion('type', [
     outOfOrder: z.boolean(),
   }),
   z.object({ type: z.literal('ticket-recalled'), ...base, counterId: z.string() }),
+  /** The officer corrected which procedure the visitor came for (null: none). */
+  z.object({ type: z.literal('ticket-procedure-set'), ...base, procedureCode: z.string().max(20).nullable(), by: z.string() }),
   z.object({ type: z.literal('service-started'), ...base }),
   z.object({ type: z.literal('ticket-done'), ...base }),
   z.object({ type: z.literal('ticket-no-show'), ...base }),

@@ -86,6 +86,12 @@ export function applyEvent(state: DayState, event: QueueEvent): string | null {
       pushCall(state, ticket, event.counterId, event.at, 'recall');
       return null;
     }
+    case 'ticket-procedure-set': {
+      const ticket = state.tickets.get(event.ticketId);
+      if (!ticket) return 'no such ticket';
+      ticket.procedureCode = event.procedureCode;
+      return null;
+    }
     case 'service-started': {
       const ticket = state.tickets.get(event.ticketId);
       if (!ticket || ticket.status !== 'called') return 'ticket is not called';

@@ -120,6 +120,9 @@ export const closeDaySchema = z.strictObject({ ...envelope, mode: z.enum(['serve
 export const testPrintSchema = z.strictObject({ ...envelope, deviceId: entityId });
 export const bridgeTokenSchema = z.strictObject({ ...envelope, bridgeId: entityId });
 
+/** The procedure the visitor at the counter came for (a catalog code), or null: none. */
+export const setProcedureSchema = z.strictObject({ ...atCounter, procedureCode: procedureCode.nullable() });
+
 /** Command name -> payload schema. The socket handlers are registered from this table. */
 export const counterCommandSchemas = {
   'counter:open': openCounterSchema,
@@ -134,6 +137,7 @@ export const counterCommandSchemas = {
   'counter:pause': pauseSchema,
   'counter:resume': counterActionSchema,
   'counter:close': counterActionSchema,
+  'counter:set-procedure': setProcedureSchema,
 } as const;
 
 export type CounterCommandName = keyof typeof counterCommandSchemas;

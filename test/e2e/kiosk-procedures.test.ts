@@ -151,6 +151,11 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     await visible(pad.page.getByTestId('ticket-procedure').getByText(/Giấy chứng sinh/).first());
     expect(await severeViolations(pad.page, 'counter pad with a procedure')).toEqual([]);
     await pad.page.screenshot({ path: join(SHOTS, 'counter-procedure.png') });
+    // The visitor came to register the birth again: the officer corrects the procedure.
+    await pad.page.getByTestId('ticket-procedure-edit').click();
+    await pad.page.getByTestId('ticket-procedure-select').selectOption('1.004884');
+    await textMatches(pad.page.getByTestId('ticket-procedure'), /^Thủ tục: Thủ tục đăng ký lại khai sinh 1\.004884/);
+    expect(hub.service.counterView('quay-1').current?.procedureCode).toBe('1.004884');
   });
 
   it.skipIf(!findSocat())('prints the papers to bring on the kiosk\'s printer (TCVN-3), with a QR to the procedure on the phone', { timeout: 60_000 }, async () => {

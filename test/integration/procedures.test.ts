@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcedureCatalog, ProcedureCatalogView } from '../../server/protocol/procedure-catalog';
-import type { PublicView, Snapshot, TicketIssued } from '../../server/protocol/views';
+import type { CounterView, PublicView, Snapshot, TicketIssued } from '../../server/protocol/views';
 import type { LabelledReport } from '../../server/protocol/report-types';
 import { expectOk, newCommandId, officerAtCounter, send, snapshotOnConnect, startTestHub, tempDataDir, type TestHub } from '../helpers/hub-fixture';
 import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD } from '../helpers/test-centre';
@@ -111,6 +111,14 @@ describe('the procedure catalog', () => {
       ['A001', '9.000001'],
       ['A002', null],
     ]);
+    // The officer corrects it: the visitor came for another procedure (or the kiosk's was none).
+    expectOk(await send(officer, 'counter:call-next', { commandId: newCommandId(), counterId: 'c1' }));
+    expect(await send(officer, 'counter:set-procedure', { commandId: newCommandId(), counterId: 'c1', procedureCode: '9.000009', lang: 'vi' })).toMatchObject({ ok: false, error: 'UNKNOWN_PROCEDURE' });
+    const corrected = expectOk(await send<CounterView>(officer, 'counter:set-procedure', { commandId: newCommandId(), counterId: 'c1', procedureCode: '9.000002' }));
+    expect(corrected.current).toMatchObject({ number: 'A001', procedureCode: '9.000002' });
+    const cleared = expectOk(await send<CounterView>(officer, 'counter:set-procedure', { commandId: newCommandId(), counterId: 'c1', procedureCode: null }));
+    expect(cleared.current?.procedureCode).toBeNull();
+    expectOk(await send(officer, 'counter:set-procedure', { commandId: newCommandId(), counterId: 'c1', procedureCode: '9.000001' }));
   });
 
   it('a centre without a catalog says so', async () => {

@@ -28,7 +28,7 @@ const SUPERVISOR_COMMANDS: [string, Record<string, unknown>][] = [
 const OFFICER_COMMANDS: [string, Record<string, unknown>][] = [
   ...COUNTER_COMMANDS.map((name): [string, Record<string, unknown>] => [
     name,
-    name === 'counter:transfer' ? { counterId: 'c1', toServiceId: 'chung-thuc' } : name === 'counter:call-number' ? { counterId: 'c1', number: 'A002' } : name === 'counter:pause' ? { counterId: 'c1', reason: 'x' } : { counterId: 'c1' },
+    name === 'counter:transfer' ? { counterId: 'c1', toServiceId: 'chung-thuc' } : name === 'counter:call-number' ? { counterId: 'c1', number: 'A002' } : name === 'counter:pause' ? { counterId: 'c1', reason: 'x' } : name === 'counter:set-procedure' ? { counterId: 'c1', procedureCode: '1.001193' } : { counterId: 'c1' },
   ]),
   ['ticket:reprint', { ticket: 'A001' }],
 ];

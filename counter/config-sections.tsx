@@ -18,9 +18,11 @@ import {
   type SecurityField,
 } from './config-model';
 import { BookingSection } from './config-booking';
+import { fieldServicesByName } from '../server/domain/procedure-offer';
+import { catalogInScreen } from '../server/ui/procedure-catalog';
 import { Card, Check, FieldProblems, NumberField, Radio, SectionHead, TextField, WindowFields } from './config-fields';
 
-export type Section = 'services' | 'counters' | 'officers' | 'priority' | 'holidays' | 'booking' | 'display' | 'security' | 'devices';
+export type Section = 'services' | 'counters' | 'officers' | 'priority' | 'holidays' | 'booking' | 'procedures' | 'display' | 'security' | 'devices';
 
 export const SECTIONS: readonly { section: Section; label: MessageKey }[] = [
   { section: 'services', label: 'sup.cfg.sec.services' },
@@ -29,6 +31,7 @@ export const SECTIONS: readonly { section: Section; label: MessageKey }[] = [
   { section: 'priority', label: 'sup.cfg.sec.priority' },
   { section: 'holidays', label: 'sup.cfg.sec.holidays' },
   { section: 'booking', label: 'sup.cfg.booking.section' },
+  { section: 'procedures', label: 'sup.cfg.sec.procedures' },
   { section: 'display', label: 'sup.cfg.sec.display' },
   { section: 'security', label: 'sup.cfg.sec.security' },
   { section: 'devices', label: 'sup.cfg.sec.devices' },
@@ -58,6 +61,8 @@ export function ConfigSections(props: { section: Section; config: EditableConfig
       return <HolidaysSection config={props.config} />;
     case 'booking':
       return <BookingSection config={props.config} />;
+    case 'procedures':
+      return <ProceduresSection config={props.config} />;
     case 'display':
       return <DisplaySection config={props.config} />;
     case 'security':
@@ -522,6 +527,62 @@ function HolidaysSection({ config }: { config: EditableConfig }) {
           </ul>
         )}
       </article>
+    </>
+  );
+}
+
+/**
+ * Which service gives the numbers for each published field of the procedure catalog: by name
+ * unless chosen here (`procedures.fields`); a field with none gets no "take a number" at the kiosk.
+ */
+function ProceduresSection({ config }: { config: EditableConfig }) {
+  const { t, local } = useAppState();
+  const catalog = catalogInScreen.value;
+  const fields = new Map<string, number>();
+  for (const p of catalog?.view.procedures ?? []) fields.set(p.field, (fields.get(p.field) ?? 0) + 1);
+  const byName = fieldServicesByName([...fields.keys()], config.services);
+  return (
+    <>
+      <SectionHead title={t('sup.cfg.sec.procedures')} intro={t('sup.cfg.procedures.intro')} />
+      {fields.size === 0 ? (
+        <p class="sup-muted">{t('supProc.none')}</p>
+      ) : (
+        <article class="cfg-card" data-testid="cfg-procedures">
+          {[...fields.entries()].map(([field, count]) => {
+            const chosen = config.procedures.fields[field] ?? '';
+            const named = byName[field];
+            return (
+              <label class="cfg-field cfg-procedure-field" key={field}>
+                <span class="cfg-field__label">
+                  {field} <span class="sup-muted">({t('procedures.count', { count })})</span>
+                </span>
+                <select
+                  class="cfg-input"
+                  value={chosen}
+                  onChange={(e) => {
+                    const value = e.currentTarget.value;
+                    edit((c) => {
+                      const next = { ...c.procedures.fields };
+                      if (value) next[field] = value;
+                      else delete next[field];
+                      c.procedures = { ...c.procedures, fields: next };
+                    });
+                  }}
+                >
+                  <option value="">
+                    {named ? t('sup.cfg.procedures.byName', { service: local(config.services.find((s) => s.id === named)?.name) }) : t('sup.cfg.procedures.noneChosen')}
+                  </option>
+                  {config.services.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {local(s.name)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            );
+          })}
+        </article>
+      )}
     </>
   );
 }

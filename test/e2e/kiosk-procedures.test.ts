@@ -214,6 +214,18 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     await page.getByTestId('open-supervisor').click();
     await page.getByTestId('sup-tab-procedures').click();
     await textMatches(page.getByTestId('sup-procedures-summary'), /Số thủ tục ?80/);
+    // Which service gives the numbers of a published field: chosen in the configuration.
+    await page.getByTestId('sup-tab-config').click();
+    await page.getByRole('button', { name: 'Thủ tục và lĩnh vực' }).click();
+    const mapping = page.getByTestId('cfg-procedures');
+    await textMatches(mapping.locator('label', { hasText: 'Hộ tịch' }).first().locator('option').first(), /^Theo tên: Hộ tịch$/);
+    await mapping.getByLabel(/^Giảm nghèo/).selectOption('tu-phap');
+    expect(await severeViolations(page, 'configuration: procedures')).toEqual([]);
+    await page.getByRole('button', { name: 'Lưu và áp dụng' }).click();
+    await visible(page.getByTestId('config-outcome'));
+    const offered = (await (await fetch(`${hub.url}/api/procedures`)).json()) as { procedures: { field: string; serviceId: string | null }[] };
+    expect(new Set(offered.procedures.filter((p) => p.field === 'Giảm nghèo').map((p) => p.serviceId))).toEqual(new Set(['tu-phap']));
+    await page.getByTestId('sup-tab-procedures').click();
     const header = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Nguồn,Ngày đọc';
     const file = (rows: string[]) => ({ name: 'thu-tuc.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
     await page.getByTestId('sup-procedures-file').setInputFiles(file(['1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,05 ngày làm việc,https://example.org,32/12/2026']));

@@ -52,6 +52,11 @@ export function ProcedureScreen(props: { view: PublicView; procedure: OfferedPro
           <Fact label={t('procedure.ways')} testId="procedure-ways">
             {p.ways.map((w) => t(`procedure.way.${w}`)).join(' · ')}
           </Fact>
+          {p.counterNumbers.length > 0 && (
+            <Fact label={t('procedure.counters')} testId="procedure-counters">
+              {p.counterNumbers.join(', ')}
+            </Fact>
+          )}
           {online && (
             <div class="proc__online" data-testid="procedure-online">
               <p class="proc__online-text">{t('procedure.online.noVisit')}</p>

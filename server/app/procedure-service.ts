@@ -104,7 +104,7 @@ export class ProcedureService {
     if (!stored) return null;
     const config = this.deps.config.current;
     if (this.made?.version !== stored.version || this.made.config !== config) {
-      const procedures = offeredProcedures(stored.catalog.procedures, config.procedures, config.services);
+      const procedures = offeredProcedures(stored.catalog.procedures, config.procedures, config.services, config.counters);
       this.made = {
         version: stored.version,
         config,

@@ -13,7 +13,12 @@ export interface ProcedureMapping {
   codes: Readonly<Record<string, string>>;
 }
 
-export function offeredProcedures(procedures: readonly Procedure[], mapping: ProcedureMapping, services: readonly { id: string; name: { vi: string } }[]): OfferedProcedure[] {
+export function offeredProcedures(
+  procedures: readonly Procedure[],
+  mapping: ProcedureMapping,
+  services: readonly { id: string; name: { vi: string } }[],
+  counters: readonly { number: number; services: readonly string[] }[] = [],
+): OfferedProcedure[] {
   const ids = new Set(services.map((s) => s.id));
   const byName = fieldServicesByName(
     procedures.map((p) => p.field),
@@ -21,7 +26,9 @@ export function offeredProcedures(procedures: readonly Procedure[], mapping: Pro
   );
   return procedures.map((p) => {
     const chosen = mapping.codes[p.code] ?? mapping.fields[p.field] ?? byName[p.field] ?? null;
-    return { ...p, serviceId: chosen !== null && ids.has(chosen) ? chosen : null };
+    const serviceId = chosen !== null && ids.has(chosen) ? chosen : null;
+    const counterNumbers = serviceId === null ? [] : counters.filter((c) => c.services.includes(serviceId)).map((c) => c.number).sort((a, b) => a - b);
+    return { ...p, serviceId, counterNumbers };
   });
 }
 

@@ -632,6 +632,7 @@ export const en: Record<MessageKey, string> = {
   'sup.cfg.procedures.intro': 'Each field of the procedure catalog takes its numbers in one of the centre’s services. A field named like a service is matched by itself; choose the others here. A field with none gets no “Take a number for this procedure” at the kiosk.',
   'sup.cfg.procedures.byName': 'By name: {service}',
   'sup.cfg.procedures.noneChosen': 'None (no numbers)',
+  'procedure.counters': 'Served at counters',
   'procedure.take': 'Take a number for this procedure',
   'procedure.noService': 'Numbers for this procedure are not given here. Please ask at the help desk.',
   'kiosk.ticket.procedure': 'Procedure: {name}',

@@ -633,6 +633,7 @@ export const vi = {
   'sup.cfg.procedures.intro': 'Mỗi lĩnh vực của danh mục thủ tục lấy số ở một lĩnh vực của trung tâm. Lĩnh vực trùng tên được gắn tự động; các lĩnh vực khác chọn ở đây. Lĩnh vực chưa gắn thì máy lấy số không có nút “Lấy số cho thủ tục này”.',
   'sup.cfg.procedures.byName': 'Theo tên: {service}',
   'sup.cfg.procedures.noneChosen': 'Chưa gắn (không lấy số được)',
+  'procedure.counters': 'Giải quyết tại quầy',
   'procedure.take': 'Lấy số cho thủ tục này',
   'procedure.noService': 'Thủ tục này không lấy số ở trung tâm. Xin hỏi cán bộ hướng dẫn.',
   'kiosk.ticket.procedure': 'Thủ tục: {name}',

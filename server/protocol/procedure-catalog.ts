@@ -97,8 +97,11 @@ export const procedureCatalog = z.strictObject({
 });
 export type ProcedureCatalog = z.infer<typeof procedureCatalog>;
 
-/** A procedure as the centre offers it: with the service (field) whose number it is taken in. */
-export type OfferedProcedure = Procedure & { serviceId: string | null };
+/**
+ * A procedure as the centre offers it: with the service (field) whose number it is taken in, and
+ * the numbers of the counters that serve that service.
+ */
+export type OfferedProcedure = Procedure & { serviceId: string | null; counterNumbers: number[] };
 
 /**
  * The catalog as the kiosk, the phone and the counter pad read it (`GET /api/procedures`): public,

@@ -115,6 +115,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     expect(code).toBe('1.001193');
     await textMatches(page.getByTestId('procedure-fees'), /Phí, lệ phí ?Không mất phí/);
     await textMatches(page.getByTestId('procedure-ways'), /Nộp trực tiếp tại bộ phận một cửa/);
+    await textMatches(page.getByTestId('procedure-counters'), /^Giải quyết tại quầy ?1, 2$/);
     expect(await page.getByTestId('procedure-documents').locator('li').count()).toBeGreaterThan(3);
     // The papers to hand in come first, under their published heading.
     await textMatches(page.getByTestId('procedure-documents').locator('h3').first(), /^Giấy tờ phải nộp$/);
@@ -226,13 +227,15 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     const offered = (await (await fetch(`${hub.url}/api/procedures`)).json()) as { procedures: { field: string; serviceId: string | null }[] };
     expect(new Set(offered.procedures.filter((p) => p.field === 'Giảm nghèo').map((p) => p.serviceId))).toEqual(new Set(['tu-phap']));
     await page.getByTestId('sup-tab-procedures').click();
-    const header = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Nguồn,Ngày đọc';
+    const header = 'Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Nguồn,Ngày đọc,Cách thức thực hiện,Địa chỉ trực tuyến';
     const file = (rows: string[]) => ({ name: 'thu-tuc.csv', mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
     await page.getByTestId('sup-procedures-file').setInputFiles(file(['1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,05 ngày làm việc,https://example.org,32/12/2026']));
     await visible(page.getByTestId('sup-procedures-problems'));
     await textMatches(page.getByTestId('sup-procedures-problems').locator('tbody tr').first(), /^2 ?Ngày đọc ?ngày viết dd\/mm\/yyyy hoặc yyyy-mm-dd$/);
     expect(await severeViolations(page, 'supervisor procedures problems')).toEqual([]);
-    await page.getByTestId('sup-procedures-file').setInputFiles(file(['1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,05 ngày làm việc,https://example.org,01/12/2026']));
+    await page.getByTestId('sup-procedures-file').setInputFiles(
+      file(['1.001193,Thủ tục đăng ký khai sinh,Hộ tịch,05 ngày làm việc,https://example.org,01/12/2026,Trực tuyến toàn trình; Trực tiếp,https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc=1.001193']),
+    );
     await textMatches(page.getByTestId('sup-procedures-counts'), /^Thêm 0, bỏ 79, thay đổi 1, giữ nguyên 0\.$/);
     await page.screenshot({ path: join(SHOTS, 'supervisor-procedures-preview.png') });
     await page.getByTestId('sup-procedures-apply').click();
@@ -240,6 +243,18 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     // Every screen follows the new version.
     await textMatches(page.getByTestId('sup-procedures-summary'), /Số thủ tục ?1 ?Lần cập nhật ?2/);
     expect(await severeViolations(page, 'supervisor procedures')).toEqual([]);
+
+    // At the kiosk the new catalog is there: done fully online, it says no visit is needed, with a QR.
+    const kiosk = await openScreen(browser, `${hub.url}/kiosk/`, { width: 1080, height: 1920 });
+    opened.push(kiosk);
+    cleanups.add('screen', () => kiosk.context.close());
+    await kiosk.page.getByTestId('start-procedures').click();
+    await kiosk.page.getByTestId('procedure-fields').getByRole('button', { name: /Hộ tịch/ }).click();
+    await results(kiosk.page).first().click();
+    await textIs(kiosk.page.getByTestId('procedure-online').locator('.proc__online-text'), 'Thủ tục này làm được hoàn toàn trên mạng: không cần đến trung tâm.');
+    await visible(kiosk.page.getByTestId('procedure-portal-qr'));
+    expect(await severeViolations(kiosk.page, 'kiosk procedure online')).toEqual([]);
+    await kiosk.page.screenshot({ path: join(SHOTS, 'kiosk-procedure-online.png') });
   });
 
   it('fits a landscape kiosk: search beside the keyboard, the procedure in two columns', { timeout: 60_000 }, async () => {

@@ -62,6 +62,9 @@ describe('the procedure catalog', () => {
       ['9.000002', 'chung-thuc'],
       ['9.000003', null],
     ]);
+    // Numbers for Hộ tịch are served at counters 1 and 2 of the test centre.
+    expect(view.procedures[0]!.counterNumbers).toEqual([1, 2]);
+    expect(view.procedures[2]!.counterNumbers).toEqual([]);
     // Asked again with the version it has: nothing to send.
     expect((await fetch(`${hub.hub.url}/api/procedures`, { headers: { 'If-None-Match': res.headers.get('etag')! } })).status).toBe(304);
     const one = await fetch(`${hub.hub.url}/api/procedures/9.000002`);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import { replaceFileDurably } from '../store/durable-json-file';
 import { Journal } from '../store/journal';
 import type { RetryConfig } from './notification-config';
 import { describeFailure, type EmailTransport, type SmsTransport } from './transports';
@@ -396,14 +397,6 @@ function applyRecord(state: Map<string, OutboxMessage>, record: Exclude<OutboxRe
 }
 
 /** Replaces a file atomically and durably: temp file, fsync, rename, fsync the folder. */
-async function rewrite(path: string, records: OutboxRecord[]): Promise<void> {
-  const temp = `${path}.compact`;
-  await writeFile(temp, records.map((r) => JSON.stringify(r) + '\n').join(''), { flush: true });
-  await rename(temp, path);
-  const folder = await open(dirname(path), 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
+function rewrite(path: string, records: OutboxRecord[]): Promise<void> {
+  return replaceFileDurably(path, records.map((r) => JSON.stringify(r) + '\n').join(''));
 }

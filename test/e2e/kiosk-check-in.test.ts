@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createDeviceHost } from '../../hardware/device-host';
-import { PrinterEmulator } from '../../hardware/emulators/printer-emulator';
-import { findSocat, openDevicePort, startPtyPair } from '../../hardware/emulators/pty-pair';
+import type { PrinterEmulator } from '../../hardware/emulators/printer-emulator';
+import { findSocat } from '../../hardware/emulators/pty-pair';
 import type { RunningHub } from '../../server/hub';
 import type { BookingHoldView, BookingView } from '../../server/protocol/booking-protocol';
 import { OFFICER_PASSWORD, testCentre } from '../helpers/test-centre';
@@ -26,7 +26,7 @@ import {
   visible,
   type Screen,
 } from './browser';
-import { startWebHub } from './web-hub';
+import { emulatedPrinter, startWebHub } from './web-hub';
 
 /**
  * "Tôi đã đặt lịch" at the kiosk, in Debian's Chromium against a real hub with booking on and its
@@ -71,22 +71,13 @@ describe.skipIf(skipBrowserTests || !socat)('the kiosk checks a booking in: scan
 
   /** A hub with booking on (no SMS), kiosk k1 printing on an emulated printer (TCVN-3, 80 mm). */
   async function bookingHub(clock: () => number): Promise<{ hub: RunningHub; printer: PrinterEmulator }> {
-    const pty = await startPtyPair();
-    const port = await openDevicePort(pty.devPath);
-    const printer = new PrinterEmulator();
-    printer.attach(port.port);
-    // After the hub has stopped: its device host lets go of the port first.
-    cleanups.add('folder', async () => {
-      printer.detach();
-      await port.close().catch(() => undefined);
-      await pty.close().catch(() => undefined);
-    });
+    const { printer, appPath } = await emulatedPrinter(cleanups);
     const config = testCentre((input) => {
       // Hộ tịch by appointment: half-hour slots of two places, from 08:00; no SMS code (a LAN-only centre).
       const slots = [{ days: [1, 2, 3, 4, 5], from: '08:00', to: '11:00', slotMinutes: 30, places: 2 }];
       input.booking = { enabled: true, phoneCheck: 'off', services: [{ serviceId: 'ho-tich', slots }] };
       input.kiosks = [{ id: 'k1', printerId: 'printer-1' }];
-      input.devices = [{ kind: 'printer', id: 'printer-1', path: pty.appPath, paperWidth: 80, textMode: 'tcvn3', codePage: 30, capitalsCodePage: 31 }];
+      input.devices = [{ kind: 'printer', id: 'printer-1', path: appPath, paperWidth: 80, textMode: 'tcvn3', codePage: 30, capitalsCodePage: 31 }];
     });
     const hub = await startWebHub(cleanups, {
       config,

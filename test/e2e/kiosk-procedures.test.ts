@@ -1,14 +1,13 @@
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createDeviceHost } from '../../hardware/device-host';
-import { PrinterEmulator } from '../../hardware/emulators/printer-emulator';
-import { findSocat, openDevicePort, startPtyPair } from '../../hardware/emulators/pty-pair';
+import { findSocat } from '../../hardware/emulators/pty-pair';
 import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig, parseCentreConfig } from '../../server/config/load-config';
 import type { RunningHub } from '../../server/hub';
-import { Cleanups, launchBrowser, logInOnPad, morningClock, until, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
-import { startWebHub } from './web-hub';
+import { logInOnPad, morningClock, setUpBrowserTests, until, openScreen, severeViolations, SHOTS, skipBrowserTests, textIs, visible, type Screen } from './browser';
+import { emulatedPrinter, startWebHub } from './web-hub';
 
 /**
  * The kiosk's "Thủ tục hành chính" in Debian's Chromium, on the demo centre with its real catalog
@@ -18,28 +17,12 @@ import { startWebHub } from './web-hub';
  */
 
 describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
-  let browser: Browser;
-  const cleanups = new Cleanups();
-  const opened: Screen[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail')
-      for (const [i, screen] of opened.entries()) await screen.page.screenshot({ path: join(SHOTS, `failed-kiosk-procedures-${i}.png`) }).catch(() => undefined);
-    opened.length = 0;
-    await cleanups.runAll();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { browser, cleanups } = setUpBrowserTests();
 
   const demoHub = () => startWebHub(cleanups, { config: loadCentreConfig(DEMO_CONFIG_PATH), proceduresFile: DEMO_PROCEDURES_PATH, clock: morningClock(), name: 'procedures' });
 
   async function kiosk(hub: RunningHub, width = 1080, height = 1920): Promise<Screen> {
-    const screen = await openScreen(browser, `${hub.url}/kiosk/`, { width, height });
-    opened.push(screen);
+    const screen = await openScreen(browser(), `${hub.url}/kiosk/`, { width, height });
     cleanups.add('screen', () => screen.context.close());
     return screen;
   }
@@ -140,8 +123,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     expect(errors).toEqual([]);
 
     // The officer who calls it sees the procedure, and its papers when opened.
-    const pad = await openScreen(browser, `${hub.url}/counter/`, { width: 1366, height: 768 });
-    opened.push(pad);
+    const pad = await openScreen(browser(), `${hub.url}/counter/`, { width: 1366, height: 768 });
     cleanups.add('screen', () => pad.context.close());
     await logInOnPad(pad.page, 'canbo1', 'canbo123');
     await pad.page.getByRole('button', { name: /^Quầy 1\b/ }).click();
@@ -160,18 +142,10 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
   });
 
   it.skipIf(!findSocat())('prints the papers to bring on the kiosk\'s printer (TCVN-3), with a QR to the procedure on the phone', { timeout: 60_000 }, async () => {
-    const pty = await startPtyPair();
-    const port = await openDevicePort(pty.devPath);
-    const printer = new PrinterEmulator();
-    printer.attach(port.port);
-    cleanups.add('folder', async () => {
-      printer.detach();
-      await port.close().catch(() => undefined);
-      await pty.close().catch(() => undefined);
-    });
+    const { printer, appPath } = await emulatedPrinter(cleanups);
     const input = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown>;
     input.kiosks = [{ id: 'k1', printerId: 'printer-1' }];
-    input.devices = [{ kind: 'printer', id: 'printer-1', path: pty.appPath, paperWidth: 80, textMode: 'tcvn3', codePage: 30, capitalsCodePage: 31 }];
+    input.devices = [{ kind: 'printer', id: 'printer-1', path: appPath, paperWidth: 80, textMode: 'tcvn3', codePage: 30, capitalsCodePage: 31 }];
     const hub = await startWebHub(cleanups, {
       config: parseCentreConfig(input),
       proceduresFile: DEMO_PROCEDURES_PATH,
@@ -180,8 +154,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
       createDeviceHost: (devices, link) => createDeviceHost({ devices, hub: link, pollMs: 200, backoff: { initialMs: 100, maxMs: 400 }, watchMs: 100 }),
     });
     await until(() => hub.devices.deviceViews().find((d) => d.id === 'printer-1')?.condition === 'ok', 10_000, 20);
-    const screen = await openScreen(browser, `${hub.url}/kiosk/?kiosk=k1`, { width: 1080, height: 1920 });
-    opened.push(screen);
+    const screen = await openScreen(browser(), `${hub.url}/kiosk/?kiosk=k1`, { width: 1080, height: 1920 });
     cleanups.add('screen', () => screen.context.close());
     const { page } = screen;
     await page.getByTestId('start-procedures').click();
@@ -207,8 +180,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
 
   it('the supervisor replaces the catalog from a spreadsheet: the problems first, then the changes to confirm', { timeout: 60_000 }, async () => {
     const hub = await demoHub();
-    const sup = await openScreen(browser, `${hub.url}/counter/`, { width: 1280, height: 800 });
-    opened.push(sup);
+    const sup = await openScreen(browser(), `${hub.url}/counter/`, { width: 1280, height: 800 });
     cleanups.add('screen', () => sup.context.close());
     const { page } = sup;
     await logInOnPad(page, 'giamsat', 'giamsat123');
@@ -245,8 +217,7 @@ describe.skipIf(skipBrowserTests)('the kiosk: procedures', () => {
     expect(await severeViolations(page, 'supervisor procedures')).toEqual([]);
 
     // At the kiosk the new catalog is there: done fully online, it says no visit is needed, with a QR.
-    const kiosk = await openScreen(browser, `${hub.url}/kiosk/`, { width: 1080, height: 1920 });
-    opened.push(kiosk);
+    const kiosk = await openScreen(browser(), `${hub.url}/kiosk/`, { width: 1080, height: 1920 });
     cleanups.add('screen', () => kiosk.context.close());
     await kiosk.page.getByTestId('start-procedures').click();
     await kiosk.page.getByTestId('procedure-fields').getByRole('button', { name: /Hộ tịch/ }).click();

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CONFIG_PATH, DEMO_PROCEDURES_PATH, loadCentreConfig } from '../../server/config/load-config';
-import { Cleanups, launchBrowser, morningClock, openScreen, severeViolations, SHOTS, skipBrowserTests, visible, type Screen } from './browser';
+import { morningClock, openScreen, setUpBrowserTests, severeViolations, SHOTS, skipBrowserTests, visible } from './browser';
 import { startWebHub } from './web-hub';
 
 /**
@@ -11,21 +11,7 @@ import { startWebHub } from './web-hub';
  * not in the catalog. Run `vite build` first.
  */
 describe.skipIf(skipBrowserTests)('the phone: procedures', () => {
-  let browser: Browser;
-  const cleanups = new Cleanups();
-  const opened: Screen[] = [];
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail')
-      for (const [i, screen] of opened.entries()) await screen.page.screenshot({ path: join(SHOTS, `failed-phone-procedures-${i}.png`) }).catch(() => undefined);
-    opened.length = 0;
-    await cleanups.runAll();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { browser, cleanups } = setUpBrowserTests();
 
   async function textMatches(locator: Locator, pattern: RegExp): Promise<void> {
     await expect.poll(async () => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim(), { timeout: 10_000 }).toMatch(pattern);
@@ -33,8 +19,7 @@ describe.skipIf(skipBrowserTests)('the phone: procedures', () => {
 
   it('finds a procedure typed without marks, opens it at a link to share, and says so for a code not in the catalog', { timeout: 60_000 }, async () => {
     const hub = await startWebHub(cleanups, { config: loadCentreConfig(DEMO_CONFIG_PATH), proceduresFile: DEMO_PROCEDURES_PATH, clock: morningClock(), name: 'phone-procedures' });
-    const screen = await openScreen(browser, `${hub.url}/display/procedures.html`, { width: 390, height: 844, context: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
-    opened.push(screen);
+    const screen = await openScreen(browser(), `${hub.url}/display/procedures.html`, { width: 390, height: 844, context: { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } });
     cleanups.add('screen', () => screen.context.close());
     const { page, errors } = screen;
     await visible(page.getByRole('heading', { name: 'Thủ tục hành chính', level: 1 }));

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
+import { PrinterEmulator } from '../../hardware/emulators/printer-emulator';
+import { openDevicePort, startPtyPair } from '../../hardware/emulators/pty-pair';
 import { expect } from 'vitest';
 import type { CentreConfig } from '../../server/config/centre-config';
 import { startHub, type HubOptions, type RunningHub } from '../../server/hub';
@@ -16,6 +18,24 @@ import { Cleanups, morningClock, sampleDossiers, seedDossiers, WEB_ROOT } from '
  * What the browser tests share around the hub: a real hub serving the built screens on a free
  * port, and sockets to it as the screens have them; each undone after the test (see Cleanups).
  */
+
+/**
+ * A receipt printer emulated on a pseudo-terminal (socat): the hub's printer opens `appPath`; what
+ * it prints is decoded by `printer`. Undone after the hub has stopped (its device host lets go of
+ * the port first).
+ */
+export async function emulatedPrinter(cleanups: Cleanups): Promise<{ printer: PrinterEmulator; appPath: string }> {
+  const pty = await startPtyPair();
+  const port = await openDevicePort(pty.devPath);
+  const printer = new PrinterEmulator();
+  printer.attach(port.port);
+  cleanups.add('folder', async () => {
+    printer.detach();
+    await port.close().catch(() => undefined);
+    await pty.close().catch(() => undefined);
+  });
+  return { printer, appPath: pty.appPath };
+}
 
 /** A new temporary folder, removed afterwards. */
 export function tempDataDir(cleanups: Cleanups, name = 'data'): string {

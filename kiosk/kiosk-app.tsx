@@ -287,12 +287,26 @@ function Home(props: {
   const booking = bookingOpen.value;
   const none = noNumbersAtAll(view);
   const lost = offline.value;
+  // The supervisor closed the day: that, and nothing about choosing a field.
+  const closedToday = view.closing !== null;
   return (
-    <section class="home">
-      <h1 class="home__title">{t('kiosk.title')}</h1>
-      <p class="home__subtitle">{t('kiosk.subtitle')}</p>
+    <section class={`home ${closedToday ? 'home--closed' : ''}`}>
+      {closedToday ? (
+        <div class="home-closed" role="status" data-testid="home-closed">
+          <span class="home-closed__icon">
+            <Pictogram name="clock" />
+          </span>
+          <h1 class="home__title">{t('kiosk.closedToday.title')}</h1>
+          <p class="home__subtitle">{t('kiosk.closedToday.body')}</p>
+        </div>
+      ) : (
+        <>
+          <h1 class="home__title">{t('kiosk.title')}</h1>
+          <p class="home__subtitle">{t('kiosk.subtitle')}</p>
+        </>
+      )}
       {/* Connection lost: the tiles say so and the bar at the bottom of the screen too (OfflineBadge). */}
-      {none && !lost && (
+      {none && !lost && !closedToday && (
         <div class="home-banner" role="status" data-testid="home-banner" data-kind={none}>
           <span class="home-banner__icon">
             <Pictogram name={none === 'closed' ? 'clock' : 'ticket'} />
@@ -308,12 +322,14 @@ function Home(props: {
           <span>{t('kiosk.printerDown')}</span>
         </div>
       )}
-      <div class="tiles" data-count={view.services.length + (booking ? 1 : 0)}>
-        {view.services.map((service) => (
-          <ServiceTile key={service.id} service={service} offline={lost} onChoose={props.onChoose} />
-        ))}
-        {booking && <BookingTile onStart={props.onBooking} />}
-      </div>
+      {!closedToday && (
+        <div class="tiles" data-count={view.services.length + (booking ? 1 : 0)}>
+          {view.services.map((service) => (
+            <ServiceTile key={service.id} service={service} offline={lost} onChoose={props.onChoose} />
+          ))}
+          {booking && <BookingTile onStart={props.onBooking} />}
+        </div>
+      )}
       <div class={`home__choices ${props.onProcedures ? 'home__choices--two' : ''}`}>
         {props.onProcedures && (
           <button type="button" class="lookup-choice lookup-choice--procedures" data-testid="start-procedures" onClick={props.onProcedures}>

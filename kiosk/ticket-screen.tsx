@@ -4,6 +4,7 @@ import { useAppState } from '../server/ui/app-state';
 import { formatTime } from '../server/ui/format';
 import { useCountdown } from '../server/ui/hooks';
 import { Pictogram } from '../server/ui/icons';
+import { waitWords } from '../server/ui/wait-words';
 import { printerDown, printStates } from './printing';
 import { catalogInScreen } from '../server/ui/procedure-catalog';
 import { procedureName } from '../server/ui/procedure-text';
@@ -44,13 +45,11 @@ export function TicketScreen(props: {
   const secondsLeft = useCountdown(failed ? props.unprintedShownMs : props.shownMs, props.onDone);
   const service = view.services.find((s) => s.id === ticket.serviceId);
   const group = view.priorityGroups.find((g) => g.id === ticket.priorityGroup);
-  const minutes = ticket.estimatedWaitMinutes;
+  const words = waitWords(ticket.peopleAhead, ticket.estimatedWaitMinutes);
   const wait =
-    minutes === null
-      ? t('kiosk.ticket.unknownWait')
-      : minutes === 0
-        ? t('kiosk.ticket.soon')
-        : t('kiosk.ticket.minutes', { minutes });
+    words.kind === 'minutes'
+      ? t('kiosk.ticket.minutes', { minutes: words.minutes })
+      : t(words.kind === 'soon' ? 'kiosk.ticket.soon' : words.kind === 'next' ? 'kiosk.ticket.next' : 'kiosk.ticket.unknownWait');
   return (
     <section class={`ticket ${failed ? 'ticket--unprinted' : ''}`} aria-live="polite">
       <div class="ticket__card">

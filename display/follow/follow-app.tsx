@@ -1,4 +1,5 @@
 import type { ReadonlySignal } from '@preact/signals';
+import { waitWords } from '../../server/ui/wait-words';
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef } from 'preact/hooks';
 import type { LocalizedText } from '../../server/config/centre-config';
@@ -116,11 +117,11 @@ function StatusDetails({ view }: { view: TicketFollowView }) {
           <div class="follow-fact">
             <span class="follow-fact__label">{t('follow.wait')}</span>
             <span class="follow-fact__value follow-fact__value--text" data-testid="follow-wait">
-              {ahead === 0 || minutes === 0
-                ? t('follow.soon')
-                : minutes === null
-                  ? t('follow.unknownWait')
-                  : t('follow.minutes', { minutes })}
+              {(() => {
+                const words = waitWords(ahead, minutes);
+                if (words.kind === 'minutes') return t('follow.minutes', { minutes: words.minutes });
+                return t(words.kind === 'soon' ? 'follow.soon' : words.kind === 'next' ? 'follow.next' : 'follow.unknownWait');
+              })()}
             </span>
           </div>
         </section>

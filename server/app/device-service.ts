@@ -54,6 +54,9 @@ const KEYPAD_MOVES: Record<Exclude<KeypadCommand['command'], 'PING'>, CounterCom
  * counter. A ticket is issued whatever the printer does; a failed print is reported and can be
  * reprinted.
  */
+/** How long a checklist print's outcome answers a repeat of its command. */
+const CHECKLIST_KEPT_MS = 10 * 60_000;
+
 export class DeviceService {
   private readonly bridges = new Map<string, BridgeConnection>();
   private readonly statuses = new Map<string, DeviceStatus>();
@@ -219,11 +222,29 @@ export class DeviceService {
     return { ok: true, data: await this.print(ticket, target, kioskId) };
   }
 
+  /** Checklist prints of the last minutes by command key: a repeat (a retry, another socket) gets the first one's outcome. */
+  private readonly checklists = new Map<string, { at: number; result: Promise<Result<PrintResult>> }>();
+
+  /** The outcome of a checklist print already asked for under this key in the last 10 minutes, or null. */
+  checklistPrinted(key: string): Promise<Result<PrintResult>> | null {
+    const now = this.deps.clock();
+    for (const [k, v] of this.checklists) if (now - v.at > CHECKLIST_KEPT_MS) this.checklists.delete(k);
+    return this.checklists.get(key)?.result ?? null;
+  }
+
   /**
    * Prints a procedure's checklist on a kiosk's printer, with a QR to the procedure's page on the
-   * phone. Nothing is stored: a print is an act at the kiosk, not a fact of the queue.
+   * phone, once per key (kept in memory: a print is an act at the kiosk, not a fact of the queue).
    */
-  async printChecklist(kioskId: string | null, procedure: OfferedProcedure): Promise<Result<PrintResult>> {
+  printChecklist(key: string, kioskId: string | null, procedure: OfferedProcedure): Promise<Result<PrintResult>> {
+    const known = this.checklistPrinted(key);
+    if (known) return known;
+    const result = this.printChecklistNow(kioskId, procedure);
+    this.checklists.set(key, { at: this.deps.clock(), result });
+    return result;
+  }
+
+  private async printChecklistNow(kioskId: string | null, procedure: OfferedProcedure): Promise<Result<PrintResult>> {
     const printerId = this.kioskPrinter(kioskId);
     const device = printerId ? this.config.devices.find((d) => d.id === printerId && d.kind === 'printer') : undefined;
     if (!device) return { ok: false, error: 'NO_PRINTER' };

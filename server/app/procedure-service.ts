@@ -4,7 +4,9 @@ import { catalogDiff, type CatalogDiff } from '../domain/procedure-catalog-diff'
 import { codesByName, offeredProcedures } from '../domain/procedure-offer';
 import type { ConfigChange } from '../protocol/config-types';
 import type { Logger } from '../logger';
-import { procedureCatalog, type OfferedProcedure, type ProcedureCatalog, type ProcedureCatalogView } from '../protocol/procedure-catalog';
+import { translate } from '../i18n';
+import type { OfferedProcedure, ProcedureCatalog, ProcedureCatalogView } from '../protocol/procedure-catalog';
+import { catalogFromFile } from '../tools/procedure-file';
 import type { ProcedureStore, StoredProcedures } from '../store/procedure-store';
 
 /**
@@ -116,12 +118,10 @@ export class ProcedureService {
   }
 }
 
-/** Reads and validates a catalog file (JSON); the error names the first bad field. */
-export async function readCatalogFile(file: string): Promise<ProcedureCatalog> {
-  const parsed = procedureCatalog.safeParse(JSON.parse(await readFile(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`the procedure catalog ${file} is not valid: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
-  }
-  return parsed.data;
+/** Reads and validates a catalog file (JSON, as an import reads it); the error names the first problem. */
+async function readCatalogFile(file: string): Promise<ProcedureCatalog> {
+  const read = await catalogFromFile(await readFile(file), 'json', '9999-12-31', (key, params) => translate('en', `procFile.${key}`, params));
+  if (read.ok) return read.catalog;
+  const first = read.problems[0];
+  throw new Error(`the procedure catalog ${file} is not valid: ${first ? `${first.column ?? ''}: ${first.message}` : 'invalid'}`);
 }

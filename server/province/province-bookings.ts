@@ -333,7 +333,9 @@ export class ProvinceBookings {
         else {
           // Stored by another process while this statement ran: read it now that it has committed.
           const again = await this.db.query<{ fingerprint: string; answer: string }>('SELECT fingerprint, answer FROM command_answers WHERE key = $1', [item.key]);
-          results.push(again.rows[0] ?? { fingerprint: item.fp, answer: item.text });
+          // Never answered without being stored: a key neither inserted nor found is a failure.
+          if (!again.rows[0]) throw new Error(`command answer ${item.key} was neither stored nor found`);
+          results.push(again.rows[0]);
         }
       }
       return results;

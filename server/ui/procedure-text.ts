@@ -1,8 +1,7 @@
-import type { Lang } from '../i18n';
+import type { Lang, MessageKey } from '../i18n';
 import type { OfferedProcedure, ProcedureDocument } from '../protocol/procedure-catalog';
-import type { useAppState } from './app-state';
 
-/** How a procedure's facts read on a screen (the kiosk's page, the phone's), in the language shown. */
+/** How a procedure's facts read on a screen (the kiosk's page, the phone's) and on the printed checklist, in the language shown. */
 
 /** A procedure's name in the language shown: the published Vietnamese, or our English gloss when there is one. */
 export function procedureName(p: Pick<OfferedProcedure, 'name' | 'nameEn'>, lang: Lang): string {
@@ -14,7 +13,8 @@ export function fullyOnline(p: Pick<OfferedProcedure, 'ways'>): boolean {
   return p.ways.includes('online-full');
 }
 
-type T = ReturnType<typeof useAppState>['t'];
+/** The words of one language: a screen's `t`, or `translate` bound to a language (printing). */
+type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 /** The time large when it is one number ("5 ngày làm việc"), the published wording otherwise. */
 export function timeText(p: Pick<OfferedProcedure, 'time'>, t: T): string {

@@ -5,7 +5,9 @@ import type { ProcedureCatalog, ProcedureCatalogView } from '../../server/protoc
 import type { CounterView, PublicView, Snapshot, TicketIssued } from '../../server/protocol/views';
 import type { LabelledReport } from '../../server/protocol/report-types';
 import { expectOk, newCommandId, officerAtCounter, send, snapshotOnConnect, startTestHub, tempDataDir, type TestHub } from '../helpers/hub-fixture';
-import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD } from '../helpers/test-centre';
+import { OFFICER_PASSWORD, SUPERVISOR_PASSWORD, testCentre } from '../helpers/test-centre';
+import { ScriptedDeviceHost } from '../helpers/fake-device-host';
+import { until } from '../helpers/poll';
 import type { SessionInfo } from '../../server/protocol/views';
 import type { AuditEntry } from '../../server/protocol/config-types';
 
@@ -215,5 +217,26 @@ describe('the procedure catalog', () => {
     const fromXlsx = await upload('format=xlsx&dryRun=1', xlsx);
     expect(fromXlsx.status, JSON.stringify(fromXlsx.body)).toBe(200);
     expect(fromXlsx.body.procedures).toBe(2);
+  });
+
+  it('prints a procedure\'s papers at the kiosk once per command, also when the retry comes on another socket', async () => {
+    let host: ScriptedDeviceHost | null = null;
+    const config = testCentre((c) => {
+      c.kiosks = [{ id: 'k1', printerId: 'printer-1' }];
+      c.devices = [{ kind: 'printer', id: 'printer-1', bridge: 'hub', path: '/dev/ttyS0', textMode: 'tcvn3', codePage: 30 }];
+    });
+    hub = await startTestHub({ config, proceduresFile: seedFile(), createDeviceHost: (devices, link) => (host = new ScriptedDeviceHost(devices, link)) });
+    await until('the printer', () => hub!.hub.devices.deviceViews().find((d) => d.id === 'printer-1')?.condition === 'ok');
+    const commandId = newCommandId();
+    const first = await hub.connect({ app: 'kiosk', kioskId: 'k1' });
+    expect(await send(first, 'kiosk:print-checklist', { commandId, procedureCode: '9.000001' })).toEqual({ ok: true, data: { ok: true } });
+    const again = await hub.connect({ app: 'kiosk', kioskId: 'k1' });
+    expect(await send(again, 'kiosk:print-checklist', { commandId, procedureCode: '9.000001' })).toEqual({ ok: true, data: { ok: true } });
+    expect(host!.checklists).toHaveLength(1);
+    expect(host!.checklists[0]!.checklist).toMatchObject({ procedureName: 'Thủ tục thử về hộ tịch', codeText: 'Mã thủ tục 9.000001', sections: [{ heading: null, items: ['Tờ khai (1 bản chính)'] }] });
+    expect(await send(first, 'kiosk:print-checklist', { commandId: newCommandId(), procedureCode: '9.000009' })).toMatchObject({ ok: false, error: 'UNKNOWN_PROCEDURE' });
+    // A kiosk without a printer is told so.
+    const other = await hub.connect({ app: 'kiosk', kioskId: 'k9' });
+    expect(await send(other, 'kiosk:print-checklist', { commandId: newCommandId(), procedureCode: '9.000001' })).toMatchObject({ ok: false, error: 'NO_PRINTER' });
   });
 });

@@ -26,24 +26,23 @@ export function registerDeviceHandlers(edge: Edge, deps: HandlerContext): void {
   });
 
   // A procedure's papers printed at the kiosk: from a kiosk the centre trusts, within its take
-  // limits (paper is not free); a repeat of the same command within a few minutes is not printed twice.
-  const printed = new Map<string, { at: number; answer: unknown }>();
+  // limits (paper is not free); a repeat of the same command within 10 minutes, on this socket or
+  // another, gets the first one's outcome and prints nothing (DeviceService keeps them).
   edge.command('kiosk:print-checklist', printChecklistSchema, async ({ payload, lang }) => {
     const { address, pairedKiosk, kioskId } = edge.socket.data;
     if (!pairedKiosk && !deps.takeLimiter.onKioskNetwork(address)) return errorAck('UNTRUSTED_KIOSK', lang);
-    const key = `${pairedKiosk ?? kioskId ?? address}:${payload.commandId}`;
-    const now = deps.clock();
-    for (const [k, v] of printed) if (now - v.at > 10 * 60_000) printed.delete(k);
-    const known = printed.get(key);
-    if (known) return known.answer as never;
-    const procedure = deps.procedures.find(payload.procedureCode);
-    if (!procedure) return errorAck('UNKNOWN_PROCEDURE', lang);
-    const allowed = deps.takeLimiter.take([{ key: `checklist:${pairedKiosk ?? kioskId ?? address}`, limit: deps.takeLimiter.limits.perKiosk }]);
-    if (!allowed.ok) return errorAck('RATE_LIMITED', lang, allowed.retryAfterSeconds);
-    const result = await devices.printChecklist(pairedKiosk ?? kioskId, procedure);
-    const answer = result.ok ? result : errorAck(result.error, lang);
-    printed.set(key, { at: now, answer });
-    return answer;
+    const who = pairedKiosk ?? kioskId ?? address;
+    const key = `${who}:${payload.commandId}`;
+    let outcome = devices.checklistPrinted(key);
+    if (!outcome) {
+      const procedure = deps.procedures.find(payload.procedureCode);
+      if (!procedure) return errorAck('UNKNOWN_PROCEDURE', lang);
+      const allowed = deps.takeLimiter.take([{ key: `checklist:${who}`, limit: deps.takeLimiter.limits.perKiosk }]);
+      if (!allowed.ok) return errorAck('RATE_LIMITED', lang, allowed.retryAfterSeconds);
+      outcome = devices.printChecklist(key, pairedKiosk ?? kioskId, procedure);
+    }
+    const result = await outcome;
+    return result.ok ? result : errorAck(result.error, lang);
   });
 
   edge.command('device:test-print', testPrintSchema, async ({ payload, fp, lang }) => {
